@@ -1,0 +1,237 @@
+"""Database tables (SQLModel). Alembic migrations in rar_app/migrations follow these.
+
+Amounts are integer cents; times are timezone-naive UTC (`utcnow()`), the same on
+SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+
+from sqlalchemy import Column, Index, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+class Account(SQLModel, table=True):
+    """A person who signs in: a representative (the portal's users), an
+    administrator, back-office staff, or (later) a client."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    role: str = Field(default="representative", max_length=20, index=True)
+    status: str = Field(default="pending", max_length=20, index=True)  # pending, active, closed
+    username: str | None = Field(default=None, max_length=64, unique=True)
+    password_hash: str | None = Field(default=None, max_length=255)
+    oidc_issuer: str | None = Field(default=None, max_length=255)
+    oidc_subject: str | None = Field(default=None, max_length=255)
+    family_name: str = Field(default="", max_length=100)
+    given_names: str = Field(default="", max_length=100)
+    email: str = Field(default="", max_length=254)
+    phone: str = Field(default="", max_length=40)
+    business_name: str = Field(default="", max_length=200)
+    business_address: str = Field(default="", max_length=400)
+    language: str = Field(default="fr", max_length=2)
+    regulatory_body: str | None = Field(default=None, max_length=10)
+    membership_number: str | None = Field(default=None, max_length=40)
+    created_at: datetime = Field(default_factory=utcnow)
+    approved_at: datetime | None = None
+    closed_at: datetime | None = None
+    merged_into_id: int | None = Field(default=None, foreign_key="account.id")
+
+    __table_args__ = (UniqueConstraint("oidc_issuer", "oidc_subject", name="uq_account_oidc"),)
+
+
+class SecurityQuestion(SQLModel, table=True):
+    __tablename__ = "security_question"
+
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = Field(foreign_key="account.id", index=True)
+    position: int  # 1..3
+    question: str = Field(max_length=200)
+    answer_hash: str = Field(max_length=255)  # argon2id of the normalised answer
+
+
+class AuthSession(SQLModel, table=True):
+    """Server-side session. The browser holds only the opaque token; the table
+    keeps its SHA-256, so a database leak gives no usable cookie."""
+
+    __tablename__ = "auth_session"
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(max_length=64, unique=True)
+    account_id: int = Field(foreign_key="account.id", index=True)
+    stage: str = Field(default="full", max_length=20)  # "challenge" until the security question is answered
+    challenge_position: int | None = None
+    challenge_failures: int = 0
+    created_at: datetime = Field(default_factory=utcnow)
+    last_seen_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime
+    revoked_at: datetime | None = None
+    ip: str = Field(default="", max_length=64)
+    user_agent: str = Field(default="", max_length=300)
+
+
+class LoginTicket(SQLModel, table=True):
+    """One-time, short-lived ticket that turns a sign-in done over the websocket
+    into an HttpOnly cookie set by a plain HTTP response."""
+
+    __tablename__ = "login_ticket"
+
+    id: int | None = Field(default=None, primary_key=True)
+    ticket_hash: str = Field(max_length=64, unique=True)
+    session_token_hash: str = Field(max_length=64)
+    session_token_enc: str = Field(default="", max_length=255)
+    expires_at: datetime
+    used_at: datetime | None = None
+
+
+class AuthThrottle(SQLModel, table=True):
+    """Failed sign-in counters, per account and per address."""
+
+    __tablename__ = "auth_throttle"
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=200, unique=True)  # "user:<name>" or "ip:<addr>"
+    failures: int = 0
+    window_started_at: datetime = Field(default_factory=utcnow)
+    locked_until: datetime | None = None
+
+
+class AccountRequest(SQLModel, table=True):
+    """Requests an administrator decides: enrolment approval, merge, name change, closure."""
+
+    __tablename__ = "account_request"
+
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = Field(foreign_key="account.id", index=True)
+    kind: str = Field(max_length=30)  # enrolment, merge, name_change, close
+    status: str = Field(default="open", max_length=20, index=True)  # open, approved, refused
+    details: str = Field(default="{}", sa_column=Column(Text, nullable=False, default="{}"))
+    document_id: int | None = Field(default=None, foreign_key="document.id")
+    created_at: datetime = Field(default_factory=utcnow)
+    decided_by_id: int | None = Field(default=None, foreign_key="account.id")
+    decided_at: datetime | None = None
+
+
+class Client(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    representative_id: int | None = Field(default=None, foreign_key="account.id", index=True)
+    family_name: str = Field(default="", max_length=100, index=True)
+    given_names: str = Field(default="", max_length=100)
+    date_of_birth: date | None = None
+    uci: str | None = Field(default=None, max_length=20, index=True)
+    country_of_residence: str | None = Field(default=None, max_length=2)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class Application(SQLModel, table=True):
+    """One online application (possibly for a family or group of applicants)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    representative_id: int | None = Field(default=None, foreign_key="account.id", index=True)
+    kind: str = Field(default="visitor_study_work", max_length=40, index=True)
+    status: str = Field(default="draft", max_length=20, index=True)  # draft, submitted, ...
+    client_file_number: str = Field(default="", max_length=60, index=True)
+    wizard_step: str = Field(default="", max_length=60)
+    wizard_data: str = Field(default="{}", sa_column=Column(Text, nullable=False, default="{}"))
+    reference: str | None = Field(default=None, max_length=30, unique=True)
+    is_paper: bool = False
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+    signed_at: datetime | None = None
+    submitted_at: datetime | None = None
+
+
+class Applicant(SQLModel, table=True):
+    """One client inside an application, with their own fees, documents and file number."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    application_id: int = Field(foreign_key="application.id", index=True)
+    position: int = 1  # 1 is the principal applicant
+    client_id: int | None = Field(default=None, foreign_key="client.id", index=True)
+    application_type: str = Field(default="visitor_visa", max_length=40, index=True)
+    is_minor: bool = False
+    sds: bool = False
+    fee_option: str = Field(default="standard", max_length=30)
+    biometrics_option: str = Field(default="none", max_length=30)
+    application_number: str | None = Field(default=None, max_length=12, unique=True)
+    status: str = Field(default="draft", max_length=30, index=True)
+    processing_step: str = Field(default="", max_length=40)
+    date_received: date | None = None
+    biometrics_status: str = Field(default="", max_length=30)
+    decision: str | None = Field(default=None, max_length=20)
+    issued_document: str | None = Field(default=None, max_length=100)
+    issued_at: date | None = None
+
+
+class Document(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    owner_id: int | None = Field(default=None, foreign_key="account.id", index=True)
+    application_id: int | None = Field(default=None, foreign_key="application.id", index=True)
+    applicant_id: int | None = Field(default=None, foreign_key="applicant.id", index=True)
+    slot_code: str = Field(default="", max_length=60)
+    original_name: str = Field(default="", max_length=255)
+    content_type: str = Field(default="", max_length=100)
+    size_bytes: int = 0
+    sha256: str = Field(default="", max_length=64, index=True)
+    storage_key: str = Field(max_length=100, unique=True)
+    status: str = Field(default="uploaded", max_length=20)  # uploaded, replaced, refused, accepted, requested
+    uploaded_at: datetime = Field(default_factory=utcnow)
+    deleted_at: datetime | None = None
+
+
+class Message(SQLModel, table=True):
+    """An account message (inbox) or an application message (application_id set)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int | None = Field(default=None, foreign_key="account.id", index=True)
+    application_id: int | None = Field(default=None, foreign_key="application.id", index=True)
+    applicant_id: int | None = Field(default=None, foreign_key="applicant.id")
+    category: str = Field(default="", max_length=40, index=True)
+    detail: str = Field(default="", max_length=40, index=True)
+    subject_fr: str = Field(default="", max_length=200)
+    subject_en: str = Field(default="", max_length=200)
+    body_fr: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    body_en: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    created_at: datetime = Field(default_factory=utcnow, index=True)
+    read_at: datetime | None = None
+    email_status: str = Field(default="none", max_length=20)  # none, pending, sent, failed
+    email_attempts: int = 0
+    email_next_attempt_at: datetime | None = None
+
+
+class Payment(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    application_id: int = Field(foreign_key="application.id", index=True)
+    idempotency_key: str = Field(max_length=64, unique=True)
+    amount_cents: int
+    currency: str = Field(default="CAD", max_length=3)
+    method: str = Field(max_length=20)  # card, interac
+    provider: str = Field(default="demo", max_length=30)
+    status: str = Field(default="pending", max_length=20)  # pending, approved, declined, failed
+    card_brand: str | None = Field(default=None, max_length=20)
+    card_last4: str | None = Field(default=None, max_length=4)
+    transaction_number: str | None = Field(default=None, max_length=40)
+    created_at: datetime = Field(default_factory=utcnow)
+    completed_at: datetime | None = None
+
+
+class AuditEvent(SQLModel, table=True):
+    """Append-only record of who did what to which object, when and from where."""
+
+    __tablename__ = "audit_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utcnow, index=True)
+    actor_id: int | None = Field(default=None, index=True)
+    actor_role: str = Field(default="", max_length=20)
+    action: str = Field(max_length=60, index=True)
+    object_type: str = Field(default="", max_length=40)
+    object_id: str = Field(default="", max_length=40)
+    ip: str = Field(default="", max_length=64)
+    details: str = Field(default="{}", sa_column=Column(Text, nullable=False, default="{}"))
+
+    __table_args__ = (Index("ix_audit_object", "object_type", "object_id"),)
