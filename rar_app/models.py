@@ -1,7 +1,7 @@
 """Database tables (SQLModel). Alembic migrations in rar_app/migrations follow these.
 
-Amounts are integer cents; times are timezone-naive UTC (`utcnow()`), the same on
-SQLite and PostgreSQL.
+Amounts are integer cents; times are timezone-aware UTC (`utcnow()`): SQLModel's
+UTCDateTime stores them as UTC on SQLite and PostgreSQL alike.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from sqlmodel import Field, SQLModel
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    return datetime.now(timezone.utc)
 
 
 class Account(SQLModel, table=True):

@@ -1,0 +1,45 @@
+"""Shared fixtures: an isolated data folder and a migrated database per test."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from rar_app import db as db_module
+from rar_app import migrate
+from rar_app import settings as settings_module
+
+
+def reset_caches() -> None:
+    settings_module.get_settings.cache_clear()
+    if db_module.get_engine.cache_info().currsize:
+        db_module.get_engine().dispose()
+    db_module.get_engine.cache_clear()
+
+
+@pytest.fixture
+def portal_env(tmp_path, monkeypatch):
+    """Point the portal at a fresh data folder (SQLite, documents, secret key).
+
+    Yields a function to set more RAR_* variables; caches are reset after each change."""
+    for key in list(os.environ):
+        if key.startswith("RAR_"):
+            monkeypatch.delenv(key, raising=False)
+    monkeypatch.setenv("RAR_DATA_DIR", str(tmp_path / "data"))
+    reset_caches()
+
+    def set_env(**values: str) -> None:
+        for key, value in values.items():
+            monkeypatch.setenv(key, value)
+        reset_caches()
+
+    yield set_env
+    reset_caches()
+
+
+@pytest.fixture
+def migrated_db(portal_env):
+    """A SQLite database migrated to head, used through rar_app.db.session_scope()."""
+    migrate.upgrade(settings_module.get_settings().database_url)
+    return db_module.get_engine()
