@@ -1,0 +1,66 @@
+"""Plain HTTP endpoints beside Reflex's websocket: the ones that must set or clear
+the HttpOnly session cookie, and a health check."""
+
+from __future__ import annotations
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.routing import Route
+
+from rar_app import routes
+from rar_app.i18n import normalise
+from rar_app.services import sessions
+
+
+def _safe_next(path: str | None, default: str) -> str:
+    """Only our own pages: no scheme, no host, no protocol-relative '//'."""
+    if not path or not path.startswith("/") or path.startswith("//") or "\\" in path:
+        return default
+    return path if routes.find(path.split("?")[0]) else default
+
+
+def _no_store(response: Response) -> Response:
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+async def establish(request: Request) -> Response:
+    token = sessions.redeem_ticket(request.query_params.get("ticket", ""))
+    lang = normalise(request.cookies.get("rar_lang"))
+    if token is None:
+        return _no_store(RedirectResponse(routes.url("sign_in", lang) + "?expired=1", status_code=303))
+    response = RedirectResponse(_safe_next(request.query_params.get("next"), routes.url("home", lang)), status_code=303)
+    response.headers.append("Set-Cookie", sessions.cookie_header_value(token))
+    return _no_store(response)
+
+
+async def sign_out(request: Request) -> Response:
+    form = await request.form()
+    lang = normalise(str(form.get("lang") or request.cookies.get("rar_lang") or "fr"))
+    account_id = sessions.revoke(request.cookies.get(sessions.COOKIE_NAME))
+    if account_id is not None:
+        from rar_app.db import session_scope
+        from rar_app.services import audit
+
+        with session_scope() as db:
+            audit.record(db, "auth.sign_out", actor_id=account_id, object_type="account", object_id=account_id,
+                         ip=request.client.host if request.client else "")
+    response = RedirectResponse(routes.url("signed_out", lang), status_code=303)
+    response.headers.append("Set-Cookie", sessions.cookie_header_value("", clear=True))
+    return _no_store(response)
+
+
+async def health(_request: Request) -> Response:
+    return JSONResponse({"status": "ok"})
+
+
+def build_api() -> Starlette:
+    return Starlette(
+        routes=[
+            Route("/api/session/establish", establish, methods=["GET"]),
+            Route("/api/session/signout", sign_out, methods=["POST"]),
+            Route("/api/health", health, methods=["GET"]),
+        ]
+    )

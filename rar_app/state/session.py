@@ -1,0 +1,57 @@
+"""Who is signed in, and the page guard every page runs in on_load.
+
+The browser holds only an opaque token in an HttpOnly cookie; the websocket
+handshake carries it to the server, where `current_session` looks it up on every
+event. Nothing secret is kept in this state: it is sent to the browser."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from rar_app import routes
+from rar_app.i18n import normalise
+from rar_app.services import sessions
+from rar_app.services.sessions import SessionInfo
+
+
+def current_session(state: rx.State) -> SessionInfo | None:
+    """The live server-side session of the browser that sent this event."""
+    token = sessions.token_from_cookie_header(state.router.headers.cookie)
+    return sessions.lookup(token)
+
+
+def page_lang(state: rx.State) -> str:
+    path = state.router.url.path or ""
+    found = routes.find(path)
+    return found[1] if found else normalise(path.strip("/").split("/")[0])
+
+
+def client_ip(state: rx.State) -> str:
+    return state.router.session.client_ip or ""
+
+
+class SessionState(rx.State):
+    signed_in: bool = False
+    display_name: str = ""
+    # Remembered language choice (readable by script; not a secret).
+    lang_pref: str = rx.Cookie("", name="rar_lang", max_age=365 * 24 * 3600, same_site="lax", path="/")
+
+    @rx.event
+    def enter_page(self):
+        """on_load of every page: remember the language, check the session for protected pages."""
+        found = routes.find(self.router.url.path or "")
+        if found is None:
+            return None
+        route, lang = found
+        self.lang_pref = lang
+        info = current_session(self)
+        self.signed_in = bool(info and info.is_complete)
+        self.display_name = info.display_name if self.signed_in and info else ""
+        if route.protected and (not self.signed_in or (info and info.role not in route.roles)):
+            return rx.redirect(routes.url("sign_in", lang) + "?expired=1", replace=True)
+        return None
+
+    @rx.event
+    def choose_landing(self):
+        """The bare address '/': go to the remembered language, else French."""
+        return rx.redirect(routes.url("landing", normalise(self.lang_pref)) if self.lang_pref else "/fr", replace=True)
