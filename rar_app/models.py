@@ -88,6 +88,34 @@ class LoginTicket(SQLModel, table=True):
     used_at: datetime | None = None
 
 
+class OidcLogin(SQLModel, table=True):
+    """A Sign-In Partner (OpenID Connect) sign-in under way, kept server-side.
+
+    `state_hash` finds it on the callback; `browser_hash` ties it to the browser
+    that started it (SHA-256 of the value in the short-lived `rar_oidc` cookie), so
+    a callback replayed in another browser fails. nonce and code_verifier are sent
+    in clear to the provider anyway; they live ten minutes and work once. When the
+    verified identity is linked to no account, it waits here (`identity`, JSON) for
+    the enrolment form, found by `enrolment_ticket_hash` (cookie `rar_partner`)."""
+
+    __tablename__ = "oidc_login"
+
+    id: int | None = Field(default=None, primary_key=True)
+    state_hash: str = Field(max_length=64, unique=True)
+    browser_hash: str = Field(max_length=64)
+    nonce: str = Field(max_length=128)
+    code_verifier: str = Field(max_length=128)
+    redirect_uri: str = Field(max_length=500)
+    language: str = Field(default="fr", max_length=2)
+    created_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime
+    used_at: datetime | None = None
+    identity: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    enrolment_ticket_hash: str | None = Field(default=None, max_length=64, unique=True)
+    enrolment_expires_at: datetime | None = None
+    enrolled_account_id: int | None = Field(default=None, foreign_key="account.id")
+
+
 class AuthThrottle(SQLModel, table=True):
     """Failed sign-in counters, per account and per address."""
 

@@ -25,6 +25,14 @@ def verify_secret(stored_hash: str | None, secret: str) -> bool:
         return False
 
 
+def needs_rehash(stored_hash: str | None) -> bool:
+    """True when a stored hash uses older parameters than the current ones."""
+    try:
+        return bool(stored_hash) and _hasher.check_needs_rehash(stored_hash)
+    except (InvalidHashError, ValueError):
+        return False
+
+
 def normalise_answer(answer: str) -> str:
     """Security answers compare without case, accents or extra spaces."""
     decomposed = unicodedata.normalize("NFKD", answer.casefold())

@@ -22,6 +22,7 @@ from rar_app.settings import get_settings
 
 COOKIE_NAME = "rar_session"
 TICKET_LIFETIME = timedelta(seconds=60)
+CHALLENGE_LIFETIME = timedelta(minutes=10)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -35,10 +36,23 @@ class SessionInfo:
     language: str
     display_name: str
     expires_idle_at: datetime
+    expires_at: datetime | None = None  # absolute end, whatever the activity
+    warn_at: datetime | None = None  # when the UI should offer "stay signed in"
 
     @property
     def is_complete(self) -> bool:
         return self.stage == "full"
+
+    def ends_at(self) -> datetime:
+        """The earlier of the idle and the absolute deadline."""
+        return min(self.expires_idle_at, self.expires_at) if self.expires_at else self.expires_idle_at
+
+    def seconds_left(self, now: datetime | None = None) -> int:
+        return max(0, int((self.ends_at() - (now or utcnow())).total_seconds()))
+
+    def should_warn(self, now: datetime | None = None) -> bool:
+        now = now or utcnow()
+        return self.warn_at is not None and now >= self.warn_at and self.seconds_left(now) > 0
 
 
 def token_hash(token: str) -> str:
@@ -61,10 +75,17 @@ def create(
     db: Session, account: Account, *, ip: str = "", user_agent: str = "", stage: str = "full",
     challenge_position: int | None = None,
 ) -> str:
-    """A new session (always a new id: no fixation). Returns the raw token."""
+    """A new session (always a new id: no fixation). Returns the raw token.
+
+    stage "challenge" sessions live at most CHALLENGE_LIFETIME."""
+    if stage not in {"full", "challenge"}:
+        raise ValueError(f"unknown session stage {stage!r}")
     settings = get_settings()
     token = secrets.token_urlsafe(32)
     now = utcnow()
+    expires_at = now + timedelta(hours=settings.session_absolute_hours)
+    if stage == "challenge":
+        expires_at = min(expires_at, now + CHALLENGE_LIFETIME)
     db.add(
         AuthSession(
             token_hash=token_hash(token),
@@ -73,7 +94,7 @@ def create(
             challenge_position=challenge_position,
             created_at=now,
             last_seen_at=now,
-            expires_at=now + timedelta(hours=settings.session_absolute_hours),
+            expires_at=expires_at,
             ip=ip[:64],
             user_agent=user_agent[:300],
         )
@@ -95,12 +116,33 @@ def _load(db: Session, token: str) -> tuple[AuthSession, Account] | None:
     return row, account
 
 
+def find_live(db: Session, token: str | None) -> tuple[AuthSession, Account] | None:
+    """The live session row and its (active) account, inside the caller's transaction."""
+    return _load(db, token) if token else None
+
+
+def _info(row: AuthSession, account: Account) -> SessionInfo:
+    settings = get_settings()
+    idle_end = row.last_seen_at + timedelta(minutes=settings.session_idle_minutes)
+    end = min(idle_end, row.expires_at)
+    return SessionInfo(
+        session_id=row.id,
+        account_id=account.id,
+        role=account.role,
+        stage=row.stage,
+        language=account.language,
+        display_name=f"{account.given_names} {account.family_name}".strip(),
+        expires_idle_at=idle_end,
+        expires_at=row.expires_at,
+        warn_at=end - timedelta(minutes=settings.session_idle_warning_minutes),
+    )
+
+
 def lookup(token: str | None, *, touch: bool = True) -> SessionInfo | None:
     """The live session for a token, refreshing its idle timer; None if absent,
     revoked, idle too long, past its absolute lifetime, or its account closed."""
     if not token:
         return None
-    settings = get_settings()
     with session_scope() as db:
         found = _load(db, token)
         if found is None:
@@ -109,15 +151,47 @@ def lookup(token: str | None, *, touch: bool = True) -> SessionInfo | None:
         if touch:
             row.last_seen_at = utcnow()
             db.add(row)
-        return SessionInfo(
-            session_id=row.id,
-            account_id=account.id,
-            role=account.role,
-            stage=row.stage,
-            language=account.language,
-            display_name=f"{account.given_names} {account.family_name}".strip(),
-            expires_idle_at=row.last_seen_at + timedelta(minutes=settings.session_idle_minutes),
-        )
+        return _info(row, account)
+
+
+def peek(token: str | None) -> SessionInfo | None:
+    """Like `lookup` but without refreshing the idle timer: for the idle-warning poll."""
+    return lookup(token, touch=False)
+
+
+def keep_alive(token: str | None) -> SessionInfo | None:
+    """"Stay signed in" after the warning: refresh the idle timer (never the absolute end)."""
+    return lookup(token, touch=True)
+
+
+def full_session(token: str | None, *, touch: bool = True) -> SessionInfo | None:
+    """A live session that has passed the security question; None otherwise."""
+    info = lookup(token, touch=touch)
+    return info if info is not None and info.is_complete else None
+
+
+def rotate(db: Session, token: str, *, stage: str = "full", ip: str = "", user_agent: str = "") -> str | None:
+    """Replace a live session by a new one (new id, new token) in `stage`; the old
+    token stops working at once. Returns the new token, or None if the old one is not live."""
+    found = _load(db, token)
+    if found is None:
+        return None
+    row, account = found
+    row.revoked_at = utcnow()
+    db.add(row)
+    return create(db, account, ip=ip or row.ip, user_agent=user_agent or row.user_agent, stage=stage)
+
+
+def sign_out(token: str | None, *, ip: str = "") -> int | None:
+    """Revoke the session on the server and record it in the audit log. Returns the account id."""
+    account_id = revoke(token)
+    if account_id is not None:
+        from rar_app.services import audit
+
+        with session_scope() as db:
+            audit.record(db, "auth.sign_out", actor_id=account_id, object_type="account",
+                         object_id=account_id, ip=ip)
+    return account_id
 
 
 def revoke(token: str | None) -> int | None:
@@ -133,10 +207,30 @@ def revoke(token: str | None) -> int | None:
         return row.account_id
 
 
-def revoke_all_for_account(db: Session, account_id: int) -> None:
+def revoke_all_for_account(db: Session, account_id: int, *, except_token: str | None = None) -> int:
+    """Revoke every live session of an account (all but `except_token`, if given)."""
+    keep = token_hash(except_token) if except_token else None
+    count = 0
     for row in db.exec(select(AuthSession).where(AuthSession.account_id == account_id, AuthSession.revoked_at.is_(None))):
+        if row.token_hash == keep:
+            continue
         row.revoked_at = utcnow()
         db.add(row)
+        count += 1
+    return count
+
+
+def purge_expired(db: Session, *, keep_days: int = 30) -> int:
+    """Housekeeping: delete session rows and tickets that ended more than `keep_days` ago."""
+    cutoff = utcnow() - timedelta(days=keep_days)
+    count = 0
+    for row in db.exec(select(AuthSession).where(AuthSession.expires_at < cutoff)):
+        db.delete(row)
+        count += 1
+    for ticket in db.exec(select(LoginTicket).where(LoginTicket.expires_at < cutoff)):
+        db.delete(ticket)
+        count += 1
+    return count
 
 
 def issue_ticket(db: Session, session_token: str) -> str:
