@@ -73,64 +73,79 @@ class CompiledCrs:
         self.add_cap = v("additional.cap")
         self.total_cap = v("total_cap")
 
-    def total(self, p: dict) -> int:
-        spouse = p.get("spouse")
-        col = 0 if spouse else 1
-        f = p["first_language"]
-        fs, fl_, fr_, fw_ = f["speaking"], f["listening"], f["reading"], f["writing"]
-        flt = self.fl[col]
-        cwy = p.get("canadian_work_years") or 0
-        core = self.age[col][p["age"]] + self.edu[col][p["education"]] + flt[fs] + flt[fl_] + flt[fr_] + flt[fw_] + self.cw[col][cwy if cwy < 5 else 5]
-        s = p.get("second_language")
-        if s:
-            slt = self.sl
-            x = slt[s["speaking"]] + slt[s["listening"]] + slt[s["reading"]] + slt[s["writing"]]
-            cap = self.sl_cap[col]
-            core += x if x < cap else cap
-        cap = self.core_cap[col]
-        if core > cap:
-            core = cap
-        sp = 0
-        if spouse:
-            sp = self.s_edu[spouse["education"]]
-            sl = spouse.get("language")
-            if sl:
-                t = self.s_lang
-                sp += t[sl["speaking"]] + t[sl["listening"]] + t[sl["reading"]] + t[sl["writing"]]
-            y = spouse.get("canadian_work_years") or 0
-            sp += self.s_cw[y if y < 5 else 5]
-            if sp > self.s_cap:
-                sp = self.s_cap
-        m = min(fs, fl_, fr_, fw_)
-        fwy = p.get("foreign_work_years") or 0
-        tr = self.trans[((((EDU_INDEX[p["education"]] * 13 + m) * 3 + (cwy if cwy < 2 else 2)) * 4 + (fwy if fwy < 3 else 3)) * 2) + (1 if p.get("certificate_of_qualification") else 0)]
-        ad = 0
-        if p.get("provincial_nomination"):
-            ad += self.pnp
-        ae = p.get("arranged_employment")
-        if ae:
-            ad += self.ae[ae]
-        ce = p.get("canadian_education")
-        if ce:
-            ad += self.ce[ce]
-        if p.get("sibling_in_canada"):
-            ad += self.sib
-        # French bonus
-        if f.get("language") == "fr":
-            frl, enl = f, s
-        elif s and s.get("language") == "fr":
-            frl, enl = s, f
-        else:
-            frl = None
-        if frl is not None and min(frl["speaking"], frl["listening"], frl["reading"], frl["writing"]) >= 7:
-            if enl and min(enl["speaking"], enl["listening"], enl["reading"], enl["writing"]) >= 5:
-                ad += self.fr_high
+    def scorer(self):
+        """A closure over local copies of the tables (faster than attribute look-ups)."""
+        AGE, EDU, FL, CW = self.age, self.edu, self.fl, self.cw
+        SL, SL_CAP, CORE_CAP = self.sl, self.sl_cap, self.core_cap
+        S_EDU, S_LANG, S_CW, S_CAP = self.s_edu, self.s_lang, self.s_cw, self.s_cap
+        TRANS, EDU_I = self.trans, EDU_INDEX
+        PNP, AE, CE, SIB = self.pnp, self.ae, self.ce, self.sib
+        FR_LOW, FR_HIGH, ADD_CAP, TOTAL_CAP = self.fr_low, self.fr_high, self.add_cap, self.total_cap
+
+        def total(p: dict) -> int:
+            get = p.get
+            spouse = get("spouse")
+            col = 0 if spouse else 1
+            f = p["first_language"]
+            fs, fl_, fr_, fw_ = f["speaking"], f["listening"], f["reading"], f["writing"]
+            flt = FL[col]
+            cwy = get("canadian_work_years") or 0
+            edu = p["education"]
+            core = AGE[col][p["age"]] + EDU[col][edu] + flt[fs] + flt[fl_] + flt[fr_] + flt[fw_] + CW[col][cwy if cwy < 5 else 5]
+            s = get("second_language")
+            if s:
+                x = SL[s["speaking"]] + SL[s["listening"]] + SL[s["reading"]] + SL[s["writing"]]
+                cap = SL_CAP[col]
+                core += x if x < cap else cap
+            cap = CORE_CAP[col]
+            if core > cap:
+                core = cap
+            if spouse:
+                sp = S_EDU[spouse["education"]]
+                sl = spouse.get("language")
+                if sl:
+                    sp += S_LANG[sl["speaking"]] + S_LANG[sl["listening"]] + S_LANG[sl["reading"]] + S_LANG[sl["writing"]]
+                y = spouse.get("canadian_work_years") or 0
+                sp += S_CW[y if y < 5 else 5]
+                if sp > S_CAP:
+                    sp = S_CAP
+                core += sp
+            m = fs
+            if fl_ < m:
+                m = fl_
+            if fr_ < m:
+                m = fr_
+            if fw_ < m:
+                m = fw_
+            fwy = get("foreign_work_years") or 0
+            core += TRANS[((((EDU_I[edu] * 13 + m) * 3 + (cwy if cwy < 2 else 2)) * 4 + (fwy if fwy < 3 else 3)) * 2) + (1 if get("certificate_of_qualification") else 0)]
+            ad = PNP if get("provincial_nomination") else 0
+            ae = get("arranged_employment")
+            if ae:
+                ad += AE[ae]
+            ce = get("canadian_education")
+            if ce:
+                ad += CE[ce]
+            if get("sibling_in_canada"):
+                ad += SIB
+            if f.get("language") == "fr":
+                frl, enl = f, s
+            elif s and s.get("language") == "fr":
+                frl, enl = s, f
             else:
-                ad += self.fr_low
-        if ad > self.add_cap:
-            ad = self.add_cap
-        total = core + sp + tr + ad
-        return total if total < self.total_cap else self.total_cap
+                frl = None
+            if frl is not None and min(frl["speaking"], frl["listening"], frl["reading"], frl["writing"]) >= 7:
+                if enl and min(enl["speaking"], enl["listening"], enl["reading"], enl["writing"]) >= 5:
+                    ad += FR_HIGH
+                else:
+                    ad += FR_LOW
+            total = core + (ad if ad < ADD_CAP else ADD_CAP)
+            return total if total < TOTAL_CAP else TOTAL_CAP
+
+        return total
+
+    def total(self, p: dict) -> int:
+        return self.scorer()(p)
 
 
 @functools.lru_cache(maxsize=32)
@@ -144,5 +159,5 @@ def crs_batch(profiles, on_date: _dt.date | None = None, *, validate: bool = Fal
     if validate:
         for p in profiles:
             parse(p)
-    total = compile_crs(on_date).total
-    return [total(p) for p in profiles]
+    total = compile_crs(on_date).scorer()
+    return list(map(total, profiles))
