@@ -480,7 +480,8 @@ def oidc_routes(paths: Mapping[str, Mapping[str, str]] | None = None) -> list[Ro
     def error_redirect(code: str, language: str) -> Response:
         target = pages["sign_in"][language] + "?" + urlencode({"oidc_error": code})
         response = RedirectResponse(target, status_code=303)
-        response.headers.append("Set-Cookie", _cookie(STATE_COOKIE, "", path="/api/oidc", max_age=0))
+        if code != "state_mismatch":  # a forged callback must not cancel the sign-in under way
+            response.headers.append("Set-Cookie", _cookie(STATE_COOKIE, "", path="/api/oidc", max_age=0))
         return _no_store(response)
 
     async def start(request: Request) -> Response:
