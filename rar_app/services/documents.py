@@ -147,9 +147,13 @@ _WARNINGS: dict[str, tuple[str, str]] = {
 
 
 def _size_label(n: int, lang: str) -> str:
-    mb = n / (1024 * 1024)
-    text = f"{mb:.0f}" if mb == int(mb) else f"{mb:.1f}"
-    return f"{text.replace('.', ',')} Mo" if lang == "fr" else f"{text} MB"
+    """4194304 → "4 Mo" / "4 MB"; 1572864 → "1,5 Mo" / "1.5 MB"; 2000 → "2 ko" / "2 KB"."""
+    if n >= 1024 * 1024:
+        value, unit = n / (1024 * 1024), ("Mo" if lang == "fr" else "MB")
+    else:
+        value, unit = max(1.0, round(n / 1024)), ("ko" if lang == "fr" else "KB")
+    text = f"{value:.0f}" if value == int(value) else f"{value:.1f}"
+    return f"{text.replace('.', ',') if lang == 'fr' else text} {unit}"
 
 
 class DocumentRefused(Exception):
@@ -266,15 +270,12 @@ def _may_write(actor: Actor, app: Application) -> bool:
 
 
 def _as_id(value: Any) -> int:
-    if isinstance(value, bool):
+    """An id as the database knows it, from an int or a string of ASCII digits; else NotFound."""
+    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
+        value = int(value.strip())
+    if type(value) is not int or not 0 < value < 2**63:
         raise NotFound()
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        raise NotFound() from None
-    if number <= 0 or number >= 2**63 or (isinstance(value, str) and not value.strip().isdigit()):
-        raise NotFound()
-    return number
+    return value
 
 
 def _application(db: Session, actor: Actor, application_id: Any, *, write: bool,
