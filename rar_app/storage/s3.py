@@ -69,19 +69,18 @@ class S3Store:
         connect_timeout: float = 5,
         read_timeout: float = 30,
         client: Any = None,
+        session: Any = None,
     ) -> None:
         self.bucket = bucket
         self.prefix = prefix
         self.endpoint_url = endpoint_url
         if client is None:
             # Without explicit keys boto3's usual chain applies (environment, profile, instance role).
-            session = boto3.session.Session(
+            client = (session or boto3.session.Session()).client(
+                "s3",
+                region_name=region or ("us-east-1" if endpoint_url else None),
                 aws_access_key_id=access_key_id,
                 aws_secret_access_key=secret_access_key,
-                region_name=region or ("us-east-1" if endpoint_url else None),
-            )
-            client = session.client(
-                "s3",
                 endpoint_url=endpoint_url,
                 config=client_config(endpoint_url=endpoint_url, max_attempts=max_attempts,
                                      connect_timeout=connect_timeout, read_timeout=read_timeout),
