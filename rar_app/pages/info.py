@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import reflex as rx
 
 from rar_app import routes
@@ -98,6 +100,9 @@ class GalleryState(rx.State):
     file_number_error: str = ""
     errors: list[dict[str, str]] = []
     message: str = ""
+    # Which backend worker handled the last event: lets trainers (and the scale-out
+    # test) see that several workers share one session's state through Redis.
+    served_by: str = ""
 
     @rx.event
     def set_file_number(self, value: str):
@@ -106,6 +111,7 @@ class GalleryState(rx.State):
     @rx.event
     def check(self):
         lang = page_lang(self)
+        self.served_by = str(os.getpid())
         if not self.file_number.strip():
             self.file_number_error = t("components.gallery_error_required", lang)
             self.errors = [{"field": "file-number", "message": self.file_number_error}]
@@ -132,6 +138,7 @@ def components_page(lang: str) -> rx.Component:
             ),
             rx.el.button(t("components.gallery_validate", lang), type="submit", class_name="btn btn-primary", id="gallery-check"),
             rx.el.p(GalleryState.message, role="status", id="gallery-status"),
+            rx.el.p(GalleryState.served_by, id="served-by", class_name="visually-hidden"),
             on_submit=GalleryState.check,
             prevent_default=True,
             no_validate=True,

@@ -56,14 +56,15 @@ class SignInState(rx.State):
                 account = accounts.authenticate(db, self.username, self.password, ip=client_ip(self))
                 token = sessions.create(db, account, ip=client_ip(self), user_agent=self.router.headers.user_agent)
                 ticket = sessions.issue_ticket(db, token)
-                next_lang = account.language if account.language in ("fr", "en") else lang
         except accounts.AuthenticationFailed:
             self.password = ""
             self.errors = [{"field": "username", "message": t("auth.error_bad_credentials", lang)}]
             return rx.set_focus("error-summary")
         self.password = ""
         self.errors = []
-        url = establish_url(ticket, routes.url("home", next_lang))
+        # The portal stays in the language the person is using; their account's
+        # preference decides e-mails and the language after a profile change.
+        url = establish_url(ticket, routes.url("home", lang))
         # A full navigation: the HTTP response sets the HttpOnly cookie, and the
         # new page opens a websocket that carries it.
         return rx.call_script(f"window.location.assign({json.dumps(url)})")

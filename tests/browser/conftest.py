@@ -1,0 +1,106 @@
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.harness import CHROMIUM, CHROMIUM_ARGS, PortalServer, assert_accessible, wait_ready
+
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "/tests/browser/" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+
+
+class ServerPool:
+    """One portal at a time: they share the build folder (.web), so starting another
+    configuration stops the running one."""
+
+    def __init__(self):
+        self.current: PortalServer | None = None
+        self.current_key: str | None = None
+
+    def get(self, key: str, extra_env: dict[str, str] | None = None) -> PortalServer:
+        if self.current_key != key:
+            self.close()
+            self.current = PortalServer(key, extra_env).start()
+            self.current_key = key
+        assert self.current is not None
+        return self.current
+
+    def close(self) -> None:
+        if self.current:
+            self.current.stop()
+        self.current = None
+        self.current_key = None
+
+
+@pytest.fixture(scope="session")
+def server_pool():
+    pool = ServerPool()
+    yield pool
+    pool.close()
+
+
+@pytest.fixture(scope="session")
+def portal(server_pool) -> PortalServer:
+    """The embedded-default portal (SQLite, in-memory state) with the demo data."""
+    return server_pool.get("embedded")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def context(browser):
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900})
+    yield ctx
+    ctx.close()
+
+
+@pytest.fixture
+def page(context):
+    p = context.new_page()
+    errors: list[str] = []
+    p.on("pageerror", lambda exc: errors.append(str(exc)))
+    yield p
+    assert not errors, f"JavaScript errors: {errors}"
+
+
+@pytest.fixture
+def phone_context(browser):
+    ctx = browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True)
+    yield ctx
+    ctx.close()
+
+
+def visit(page, portal: PortalServer, path: str, lang: str, *, axe: bool = True):
+    page.goto(portal.url(path))
+    wait_ready(page, lang)
+    if axe:
+        assert_accessible(page)
+    return page
+
+
+def sign_in(page, portal: PortalServer, lang: str = "fr", username: str = "demo.rep", password: str = "Demo2026rar"):
+    path = "/fr/connexion" if lang == "fr" else "/en/sign-in"
+    visit(page, portal, path, lang, axe=False)
+    page.fill("#username", username)
+    page.fill("#password", password)
+    page.click("#sign-in-submit")
+    page.wait_for_url("**/accueil-du-compte**" if lang == "fr" else "**/account-home**")
+    wait_ready(page, lang)
+    return page
+
+
+def switch_language(page, to_lang: str):
+    page.click("#lang-toggle")
+    wait_ready(page, to_lang)
+    return page

@@ -1,0 +1,113 @@
+"""Browser test harness: start the production build on a free port, drive Debian's
+Chromium with Playwright, run axe-core on every page visited."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+CHROMIUM = os.environ.get("RAR_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class PortalServer:
+    """One production portal (`reflex run --env prod --single-port`) in its own data folder."""
+
+    def __init__(self, name: str, extra_env: dict[str, str] | None = None):
+        self.name = name
+        self.port = free_port()
+        self.data_dir = Path(tempfile.mkdtemp(prefix=f"rar-{name}-"))
+        self.base_url = f"http://127.0.0.1:{self.port}"
+        self.env = {k: v for k, v in os.environ.items() if not k.startswith("RAR_")}
+        self.env.update(
+            RAR_PORT=str(self.port),
+            RAR_DATA_DIR=str(self.data_dir),
+            RAR_DEMO="true",
+            REFLEX_TELEMETRY_ENABLED="false",
+            REFLEX_CHECK_LATEST_VERSION="false",
+            PATH=f"{REPO / '.tools/node_modules/.bin'}:{REPO / '.venv/bin'}:{os.environ.get('PATH', '')}",
+        )
+        self.env.update(extra_env or {})
+        self.proc: subprocess.Popen | None = None
+        self.log_path = self.data_dir / "server.log"
+
+    def start(self, timeout: float = 600) -> "PortalServer":
+        subprocess.run([sys.executable, "-m", "rar_app.manage", "init"], cwd=REPO, env=self.env, check=True,
+                       stdout=subprocess.DEVNULL)
+        log = self.log_path.open("wb")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "reflex", "run", "--env", "prod", "--single-port"],
+            cwd=REPO, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"portal exited early:\n{self.log_path.read_text()[-4000:]}")
+            try:
+                with urllib.request.urlopen(self.base_url + "/fr/connexion/", timeout=2) as resp:
+                    if resp.status == 200:
+                        return self
+            except OSError:
+                pass
+            time.sleep(0.5)
+        self.stop()
+        raise RuntimeError(f"portal did not start in {timeout}s:\n{self.log_path.read_text()[-4000:]}")
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait()
+        self.proc = None
+
+    def url(self, path: str) -> str:
+        return self.base_url + path
+
+
+def wait_ready(page, lang: str) -> None:
+    """The page has hydrated and run its client-side mount events."""
+    page.wait_for_function(f"document.documentElement.lang === '{lang}' && !!document.querySelector('#main')")
+
+
+def assert_accessible(page, context: str = "") -> None:
+    """axe-core: no serious or critical violation."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    violations = [
+        v for v in results.response["violations"] if v.get("impact") in ("serious", "critical")
+    ]
+    details = [
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:5]}" for v in violations
+    ]
+    assert not violations, f"axe violations on {page.url} {context}:\n" + "\n".join(details)
+
+
+def assert_no_horizontal_scroll(page) -> None:
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"{page.url} scrolls horizontally by {overflow}px at {page.viewport_size}"
