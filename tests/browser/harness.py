@@ -26,6 +26,25 @@ CHROMIUM_ARGS = [
 ]
 
 
+def _claim_web_slot():
+    """A build folder of our own (REFLEX_WEB_WORKDIR), so that test runs in parallel
+    — or a `./run` beside them — never rebuild each other's frontend. Slots are kept
+    between runs so their node_modules are reused; a lock file says who holds one."""
+    import fcntl
+
+    root = REPO / ".web-test"
+    root.mkdir(exist_ok=True)
+    for n in range(16):
+        lock = open(root / f"slot-{n}.lock", "w")
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            lock.close()
+            continue
+        return root / f"slot-{n}", lock
+    raise RuntimeError("no free frontend build slot in .web-test/")
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -50,6 +69,8 @@ class PortalServer:
             PATH=f"{REPO / '.tools/node_modules/.bin'}:{REPO / '.venv/bin'}:{os.environ.get('PATH', '')}",
         )
         self.env.update(extra_env or {})
+        self.web_dir, self._slot_lock = _claim_web_slot()
+        self.env["REFLEX_WEB_WORKDIR"] = str(self.web_dir)
         self.proc: subprocess.Popen | None = None
         self.log_path = self.data_dir / "server.log"
 
@@ -84,6 +105,9 @@ class PortalServer:
                 os.killpg(self.proc.pid, signal.SIGKILL)
                 self.proc.wait()
         self.proc = None
+        if self._slot_lock:
+            self._slot_lock.close()
+            self._slot_lock = None
 
     def url(self, path: str) -> str:
         return self.base_url + path
