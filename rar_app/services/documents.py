@@ -227,7 +227,6 @@ class DocumentInfo:
             "Content-Disposition": content_disposition(self.name, disposition),
             "X-Content-Type-Options": "nosniff",
             "Cache-Control": "private, no-store",
-            "Content-Security-Policy": "default-src 'none'; sandbox",
         }
 
     @classmethod
@@ -547,8 +546,10 @@ def _upload(actor: Actor, application_id: Any, applicant_id: Any, slot_code: str
         slot_code = _check_slot(slot_code)
         with session_scope() as db:
             _check_room_and_duplicates(db, app_id, applicant_id, slot_code, None, replacing_id)
-        staged = fileobj if isinstance(fileobj, StagedUpload) else StagedUpload().fill_from(fileobj)
+        staged = fileobj if isinstance(fileobj, StagedUpload) else StagedUpload()
         try:
+            if staged is not fileobj:
+                staged.fill_from(fileobj)
             kind = validate(staged)
             name = _name_for(name, kind)
             key = new_key()
