@@ -65,3 +65,78 @@ def test_cookie_flags(portal_env):
     assert "HttpOnly" in value and "SameSite=Lax" in value and "Secure" not in value
     portal_env(RAR_COOKIE_SECURE="true")
     assert "Secure" in sessions.cookie_header_value("abc")
+
+
+def test_idle_warning_and_absolute_lifetime(migrated_db, portal_env):
+    portal_env(RAR_SESSION_IDLE_MINUTES="30", RAR_SESSION_IDLE_WARNING_MINUTES="5", RAR_SESSION_ABSOLUTE_HOURS="12")
+    account = _account()
+    with session_scope() as db:
+        token = sessions.create(db, db.get(Account, account.id))
+    info = sessions.peek(token)
+    assert info.expires_idle_at - info.warn_at == timedelta(minutes=5)
+    assert info.expires_at - info.expires_idle_at > timedelta(hours=11)
+    assert not info.should_warn() and 29 * 60 <= info.seconds_left() <= 30 * 60
+    assert info.should_warn(info.warn_at + timedelta(seconds=1))
+    # peek does not refresh the idle timer; keep_alive does.
+    with session_scope() as db:
+        row = db.exec(select(AuthSession)).one()
+        row.last_seen_at -= timedelta(minutes=26)
+        db.add(row)
+    assert sessions.peek(token).should_warn()
+    assert sessions.peek(token).should_warn(), "peeking twice still warns"
+    assert not sessions.keep_alive(token).should_warn()
+    # The absolute end wins over activity.
+    with session_scope() as db:
+        row = db.exec(select(AuthSession)).one()
+        row.expires_at = row.last_seen_at + timedelta(minutes=3)
+        db.add(row)
+    info = sessions.peek(token)
+    assert info.ends_at() == info.expires_at and info.should_warn()
+    with session_scope() as db:
+        row = db.exec(select(AuthSession)).one()
+        row.expires_at = row.last_seen_at
+        db.add(row)
+    assert sessions.lookup(token) is None
+
+
+def test_rotate_gives_a_new_id_and_kills_the_old(migrated_db):
+    account = _account()
+    with session_scope() as db:
+        token = sessions.create(db, db.get(Account, account.id), stage="challenge")
+    assert sessions.full_session(token) is None and sessions.lookup(token).stage == "challenge"
+    with session_scope() as db:
+        new_token = sessions.rotate(db, token, stage="full")
+    assert new_token != token and sessions.lookup(token) is None
+    assert sessions.full_session(new_token).account_id == account.id
+    with session_scope() as db:
+        assert sessions.rotate(db, token) is None, "a dead token cannot be rotated"
+    with pytest.raises(ValueError):
+        with session_scope() as db:
+            sessions.create(db, db.get(Account, account.id), stage="admin")
+
+
+def test_sign_out_is_audited_and_revoke_all_can_keep_one(migrated_db):
+    account = _account()
+    with session_scope() as db:
+        acct = db.get(Account, account.id)
+        keep, other, third = (sessions.create(db, acct) for _ in range(3))
+    assert sessions.sign_out(third, ip="10.0.0.1") == account.id
+    assert sessions.sign_out(third) is None, "signing out twice does nothing"
+    with session_scope() as db:
+        assert db.exec(select(AuditEvent).where(AuditEvent.action == "auth.sign_out")).one().ip == "10.0.0.1"
+        assert sessions.revoke_all_for_account(db, account.id, except_token=keep) == 1
+    assert sessions.lookup(keep) is not None and sessions.lookup(other) is None
+
+
+def test_purge_expired(migrated_db):
+    account = _account()
+    with session_scope() as db:
+        token = sessions.create(db, db.get(Account, account.id))
+        sessions.issue_ticket(db, token)
+    with session_scope() as db:
+        assert sessions.purge_expired(db) == 0
+        row = db.exec(select(AuthSession)).one()
+        row.expires_at -= timedelta(days=60)
+        db.add(row)
+    with session_scope() as db:
+        assert sessions.purge_expired(db, keep_days=30) == 1
