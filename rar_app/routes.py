@@ -50,14 +50,3 @@ def _matches(pattern: str, path: str) -> bool:
     if len(pattern_parts) != len(path_parts):
         return False
     return all(p.startswith("[") or p == q for p, q in zip(pattern_parts, path_parts))
-
-
-# The shell's pages. Later features register theirs beside their page modules.
-LANDING = register("landing", "/fr", "/en", protected=False)
-SIGN_IN = register("sign_in", "/fr/connexion", "/en/sign-in", protected=False)
-SIGNED_OUT = register("signed_out", "/fr/session-fermee", "/en/signed-out", protected=False)
-HOME = register("home", "/fr/accueil-du-compte", "/en/account-home")
-GLOSSARY = register("glossary", "/fr/glossaire", "/en/glossary", protected=False)
-HELP = register("help", "/fr/aide", "/en/help", protected=False)
-COMPONENTS = register("components", "/fr/composants", "/en/components", protected=False)
-PROFILE = register("profile", "/fr/profil-du-compte", "/en/account-profile")

@@ -1,0 +1,4 @@
+"""One module per page (or per wizard step group). Importing this package registers
+every page (see registry.page); add a new page module to the list below."""
+
+from rar_app.pages import home, info, sign_in  # noqa: F401

@@ -8,6 +8,7 @@ import reflex as rx
 from rar_app import routes
 from rar_app.components.layout import page_template
 from rar_app.i18n import t
+from rar_app.pages.registry import page
 from rar_app.state.session import SessionState
 
 MODIFIED = "2026-11-27"
@@ -44,6 +45,7 @@ def section(lang: str, heading_key: str, actions: list[tuple[str, str | None]], 
     )
 
 
+@page("home", fr="/fr/accueil-du-compte", en="/en/account-home", title_key="home.title")
 def home_page(lang: str) -> rx.Component:
     return page_template(
         lang,

@@ -17,6 +17,7 @@ from rar_app.components.widgets import (
     text_field,
 )
 from rar_app.i18n import t
+from rar_app.pages.registry import page
 from rar_app.state.session import SessionState, page_lang
 
 MODIFIED = "2026-11-27"
@@ -43,6 +44,7 @@ def splash_page() -> rx.Component:
     )
 
 
+@page("landing", fr="/fr", en="/en", title_key="home.landing_title", protected=False)
 def landing_page(lang: str) -> rx.Component:
     return page_template(
         lang,
@@ -56,6 +58,7 @@ def landing_page(lang: str) -> rx.Component:
     )
 
 
+@page("glossary", fr="/fr/glossaire", en="/en/glossary", title_key="glossary.title", protected=False)
 def glossary_page(lang: str) -> rx.Component:
     entries = ["rar", "ee", "ifhp", "eta"]
     return page_template(
@@ -78,6 +81,7 @@ def glossary_page(lang: str) -> rx.Component:
     )
 
 
+@page("help", fr="/fr/aide", en="/en/help", title_key="help.title", protected=False)
 def help_page(lang: str) -> rx.Component:
     return page_template(
         lang,
@@ -123,6 +127,7 @@ class GalleryState(rx.State):
         return None
 
 
+@page("components", fr="/fr/composants", en="/en/components", title_key="components.gallery_title", protected=False)
 def components_page(lang: str) -> rx.Component:
     return page_template(
         lang,
@@ -164,6 +169,7 @@ def components_page(lang: str) -> rx.Component:
     )
 
 
+@page("profile", fr="/fr/profil-du-compte", en="/en/account-profile", title_key="common.account_profile")
 def profile_placeholder_page(lang: str) -> rx.Component:
     return page_template(
         lang,

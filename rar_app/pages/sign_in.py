@@ -10,6 +10,7 @@ import reflex as rx
 from rar_app import routes
 from rar_app.components.layout import page_template
 from rar_app.components.widgets import error_summary, text_field
+from rar_app.pages.registry import page
 from rar_app.db import session_scope
 from rar_app.i18n import t
 from rar_app.services import accounts, sessions
@@ -70,6 +71,7 @@ class SignInState(rx.State):
         return rx.call_script(f"window.location.assign({json.dumps(url)})")
 
 
+@page("sign_in", fr="/fr/connexion", en="/en/sign-in", title_key="auth.sign_in_title", protected=False)
 def sign_in_page(lang: str) -> rx.Component:
     return page_template(
         lang,
@@ -97,6 +99,7 @@ def sign_in_page(lang: str) -> rx.Component:
     )
 
 
+@page("signed_out", fr="/fr/session-fermee", en="/en/signed-out", title_key="auth.signed_out_title", protected=False)
 def signed_out_page(lang: str) -> rx.Component:
     return page_template(
         lang,

@@ -177,19 +177,33 @@ def _parse_parameter(name: str, node: Any, where: str) -> Parameter:
     )
 
 
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: much faster start-up
+
+
+@functools.lru_cache(maxsize=None)
+def load_file(stem: str) -> dict[str, Parameter]:
+    """The parameters of one file ``parameters/<stem>.yaml``, by full name."""
+    path = PARAMETERS_DIR / f"{stem}.yaml"
+    if not path.is_file():
+        return {}
+    with path.open(encoding="utf-8") as fh:
+        doc = yaml.load(fh, Loader=_Loader) or {}
+    if not isinstance(doc, dict):
+        raise ParameterFileError(f"{path.name}: top level must be a mapping")
+    return {f"{stem}.{key}": _parse_parameter(f"{stem}.{key}", node, path.name) for key, node in doc.items()}
+
+
 @functools.lru_cache(maxsize=1)
 def load_parameters() -> dict[str, Parameter]:
     """All parameters of all files, by full name."""
     out: dict[str, Parameter] = {}
     for path in sorted(PARAMETERS_DIR.glob("*.yaml")):
-        with path.open(encoding="utf-8") as fh:
-            doc = yaml.safe_load(fh) or {}
-        if not isinstance(doc, dict):
-            raise ParameterFileError(f"{path.name}: top level must be a mapping")
-        for key, node in doc.items():
-            name = f"{path.stem}.{key}"
-            out[name] = _parse_parameter(name, node, path.name)
+        out.update(load_file(path.stem))
     return out
+
+
+def _lookup(name: str) -> Parameter | None:
+    return load_file(name.split(".", 1)[0]).get(name)
 
 
 def parameter_names() -> list[str]:
@@ -198,10 +212,10 @@ def parameter_names() -> list[str]:
 
 @functools.lru_cache(maxsize=4096)
 def _at(name: str, on_date: _dt.date) -> ParameterValue:
-    params = load_parameters()
-    if name not in params:
+    p = _lookup(name)
+    if p is None:
         raise KeyError(f"unknown parameter {name!r}")
-    return params[name].at(on_date)
+    return p.at(on_date)
 
 
 def value(name: str, on_date: _dt.date) -> Any:
@@ -224,7 +238,7 @@ def parameter(name: str, on_date: _dt.date | str) -> ParameterValue:
         from .inputs import parse_date
 
         on_date = parse_date(on_date, "date")
-    if name not in load_parameters():
+    if not isinstance(name, str) or _lookup(name) is None:
         raise RulesInputError(
             "unknown_parameter", "name", f"Unknown parameter '{name}'.", f"Paramètre inconnu « {name} »."
         )

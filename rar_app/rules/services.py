@@ -32,7 +32,7 @@ def sds_countries(on_date=None) -> list[str]:
 
 def sds_history() -> list[dict]:
     """Every dated version of the SDS country list (start, end, countries, reference)."""
-    p = params.load_parameters()["sds.countries"]
+    p = params.load_file("sds")["sds.countries"]
     out = []
     for i, v in enumerate(p.values):
         end = p.values[i + 1].start if i + 1 < len(p.values) else None
@@ -139,4 +139,4 @@ def application_types(on_date=None) -> list[dict]:
     return [dict(t) for t in params.value("ui.application_types", check_date(on_date))]
 
 
-APPLICATION_TYPES: list[dict] = [dict(t) for t in params.load_parameters()["ui.application_types"].values[-1].value]
+APPLICATION_TYPES: list[dict] = [dict(t) for t in params.load_file("ui")["ui.application_types"].values[-1].value]

@@ -20,6 +20,19 @@ def current_session(state: rx.State) -> SessionInfo | None:
     return sessions.lookup(token)
 
 
+def require_session(state: rx.State, roles: tuple[str, ...] = ("representative",)) -> SessionInfo | None:
+    """For every handler that reads or changes data: the signed-in, fully verified
+    session with one of `roles`, or None (then return `sign_in_redirect(state)`)."""
+    info = current_session(state)
+    if info is None or not info.is_complete or info.role not in roles:
+        return None
+    return info
+
+
+def sign_in_redirect(state: rx.State):
+    return rx.redirect(routes.url("sign_in", page_lang(state)) + "?expired=1", replace=True)
+
+
 def page_lang(state: rx.State) -> str:
     path = state.router.url.path or ""
     found = routes.find(path)

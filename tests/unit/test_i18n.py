@@ -68,9 +68,10 @@ def _literal_strings(component, out: list[str]) -> None:
 
 
 def page_builders():
-    import rar_app.rar_app as app_module
+    import rar_app.rar_app  # noqa: F401
+    from rar_app.pages.registry import PAGES
 
-    return app_module.PAGES
+    return {pid: (spec.builder, spec.title_key) for pid, spec in PAGES.items()}
 
 
 @pytest.mark.parametrize("lang", LANGS)
