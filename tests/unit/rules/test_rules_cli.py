@@ -139,7 +139,7 @@ def _check_any(argv, payload):
         json.dumps(out)
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.sampled_from(COMMANDS), st.dictionaries(st.sampled_from(FIELD_NAMES), SHAPED, max_size=8))
 def test_fuzz_shaped_objects_never_crash(command, obj):
     _check_any([command, "--date", "2026-01-15"], json.dumps(obj))

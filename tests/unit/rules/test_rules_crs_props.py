@@ -45,7 +45,7 @@ def profiles(draw):
     return p
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=120, deadline=None)
 @given(profiles(), DATES)
 def test_bounds_caps_and_lines_add_up(p, day):
     r = crs(p, day)
@@ -61,7 +61,7 @@ def test_bounds_caps_and_lines_add_up(p, day):
         assert line["explanation_en"] and line["explanation_fr"] and line["reference"]
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=120, deadline=None)
 @given(profiles(), DATES, st.sampled_from(["first_language", "second_language", "spouse"]), st.sampled_from(["speaking", "listening", "reading", "writing"]))
 def test_higher_level_never_lowers_the_score(p, day, which, ability):
     target = p.get(which)
@@ -74,7 +74,7 @@ def test_higher_level_never_lowers_the_score(p, day, which, ability):
     assert crs(p, day)["total"] >= before
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(profiles(), DATES)
 def test_more_experience_or_education_never_lowers_the_score(p, day):
     before = crs(p, day)["total"]
@@ -85,7 +85,7 @@ def test_more_experience_or_education_never_lowers_the_score(p, day):
         assert crs(q, day)["total"] >= before, key
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=80, deadline=None)
 @given(st.lists(profiles(), min_size=1, max_size=10), DATES)
 def test_batch_scorer_gives_identical_totals(ps, day):
     assert crs_batch(ps, day) == [crs(p, day)["total"] for p in ps]

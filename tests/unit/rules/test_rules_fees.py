@@ -193,7 +193,7 @@ APPLICANT = st.fixed_dictionaries({"application": st.sampled_from(APPLICATIONS),
 UNDERPAY = {"family_exempt_without_family_rate", "family_rate_not_offered", "family_rate_not_principal"}
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(st.lists(APPLICANT, min_size=1, max_size=8))
 def test_totals_equal_sum_of_lines_and_cheapest_is_cheapest(apps):
     r = fee_summary(apps, ON)
@@ -211,7 +211,7 @@ def test_totals_equal_sum_of_lines_and_cheapest_is_cheapest(apps):
         assert (a["fee"] == "exempt") == (c["fee"] == "exempt")
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(st.lists(st.fixed_dictionaries({"application": st.sampled_from(APPLICATIONS), "fee": st.sampled_from(["standard", "exempt"]), "biometrics": st.sampled_from(["none", "standard", "exempt"])}), min_size=1, max_size=8))
 def test_cheapest_never_costs_more_than_individual_choices(apps):
     r = fee_summary(apps, ON)
