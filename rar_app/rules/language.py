@@ -8,7 +8,7 @@ import functools
 from . import params
 from .common import ABILITIES, ABILITY_LABELS, check_date, check_lang, line, localize
 from .errors import RulesInputError
-from .inputs import Fields, root
+from .inputs import root
 
 TESTS = ("ielts", "celpip", "pte_core", "tef", "tcf")
 FRENCH_TESTS = ("tef", "tcf")

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import datetime as _dt
-
 from . import params
-from .common import check_date, fmt_money
+from .common import check_date
 from .errors import RulesInputError
-from .inputs import Fields
 
 WIZARD_TYPES = ("visitor_visa", "study_permit", "work_permit", "open_work_permit")
 
@@ -124,12 +121,13 @@ def processing_estimate(application_type: str, on_date=None, *, sds: bool = Fals
     return {"application_type": application_type, "days": days, "steps": processing_steps(application_type, on_date), "reference": pv.reference, "notes": pv.notes}
 
 
-def processing_steps(application_type: str, on_date=None) -> list[dict]:
-    """Steps of processing for the progress bar: ``[{code, label_fr, label_en}]``."""
+def processing_steps(application_type: str, on_date=None, *, biometrics: bool = True) -> list[dict]:
+    """Steps of processing for the progress bar: ``[{code, label_fr, label_en}]`` (no biometrics step for an eTA,
+    or when ``biometrics=False``)."""
     on_date = check_date(on_date)
     _check_type(application_type, PROCESSING_TYPES)
     steps = params.value("processing.steps", on_date)
-    key = "eta" if application_type == "eta" else "with_biometrics"
+    key = "eta" if application_type == "eta" else "with_biometrics" if biometrics else "without_biometrics"
     return [dict(s) for s in steps[key]]
 
 
