@@ -60,7 +60,7 @@ def read_applicants(applicants, path: str = "applicants") -> list[dict]:
     if not isinstance(applicants, list):
         raise wrong_type(path, "array")
     if not 1 <= len(applicants) <= MAX_APPLICANTS:
-        raise out_of_range(path + " (items)", 1, MAX_APPLICANTS)
+        raise out_of_range(path, 1, MAX_APPLICANTS, "items")
     out = []
     for i, a in enumerate(applicants):
         f = Fields(a, join(path, i), APPLICANT_KEYS)
@@ -286,7 +286,7 @@ def fees_command(request: dict, on_date=None, lang: str = "en") -> dict:
     f = root(request, ("applicants",))
     applicants = f.array("applicants", required=True, max_items=MAX_APPLICANTS)
     if not applicants:
-        raise out_of_range("applicants (items)", 1, MAX_APPLICANTS)
+        raise out_of_range("applicants", 1, MAX_APPLICANTS, "items")
     return fee_summary(request["applicants"], on_date, lang)
 
 

@@ -43,7 +43,14 @@ def missing(path: str) -> RulesInputError:
     return RulesInputError("missing_field", path, f"'{path}' is required.", f"« {path} » est obligatoire.")
 
 
-def out_of_range(path: str, lo: Any, hi: Any) -> RulesInputError:
+def out_of_range(path: str, lo: Any, hi: Any, what: str = "") -> RulesInputError:
+    """``what`` = "length" or "items" when the bound is on a string's length or a list's size."""
+    if what:
+        what_fr = {"length": "longueur", "items": "nombre d'éléments"}[what]
+        what_en = {"length": "length", "items": "number of items"}[what]
+        return RulesInputError(
+            "out_of_range", path, f"The {what_en} of '{path}' must be between {lo} and {hi}.", f"La {what_fr} de « {path} » doit être entre {lo} et {hi}." if what == "length" else f"Le {what_fr} de « {path} » doit être entre {lo} et {hi}."
+        )
     if hi is None:
         return RulesInputError("out_of_range", path, f"'{path}' must be at least {lo}.", f"« {path} » doit être au moins {lo}.")
     return RulesInputError(
@@ -140,7 +147,7 @@ class Fields:
             if v not in choices:
                 raise invalid_value(p, choices)
         elif len(v) > max_len:
-            raise out_of_range(p + " (length)", 0, max_len)
+            raise out_of_range(p, 0, max_len, "length")
         return v
 
     def country(self, key: str, *, required: bool = False) -> str | None:
@@ -172,7 +179,7 @@ class Fields:
         if not isinstance(v, list):
             raise wrong_type(p, "array")
         if len(v) > max_items:
-            raise out_of_range(p + " (items)", 0, max_items)
+            raise out_of_range(p, 0, max_items, "items")
         return v
 
 

@@ -146,7 +146,7 @@ def test_french_explanations():
 @pytest.mark.parametrize(
     "applicants,code,field",
     [
-        ([], "out_of_range", "applicants (items)"),
+        ([], "out_of_range", "applicants"),
         ([{"fee": "standard"}], "missing_field", "applicants[0].application"),
         ([A("visa")], "invalid_value", "applicants[0].application"),
         ([A("visitor_visa", "cheap")], "invalid_value", "applicants[0].fee"),
