@@ -93,8 +93,9 @@ class OidcLogin(SQLModel, table=True):
 
     `state_hash` finds it on the callback; `browser_hash` ties it to the browser
     that started it (SHA-256 of the value in the short-lived `rar_oidc` cookie), so
-    a callback replayed in another browser fails. nonce and code_verifier are sent
-    in clear to the provider anyway; they live ten minutes and work once. When the
+    a callback replayed in another browser fails. nonce and code_verifier stay in
+    clear (the ID token check and the token exchange need them); they live ten
+    minutes and work once. When the
     verified identity is linked to no account, it waits here (`identity`, JSON) for
     the enrolment form, found by `enrolment_ticket_hash` (cookie `rar_partner`)."""
 

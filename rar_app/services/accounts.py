@@ -356,7 +356,10 @@ def _own_account(db: Session, actor_id: int | None, account_id: int | None = Non
 
 def _fail(db: Session, error: AccountError) -> None:
     """Commit what was recorded about a refused attempt, then raise."""
-    db.commit()
+    try:
+        db.commit()
+    except IntegrityError:  # a concurrent attempt created the same counter row first: that one counts
+        db.rollback()
     raise error
 
 
@@ -1202,6 +1205,15 @@ def my_requests(db: Session, actor_id: int) -> list[dict[str, Any]]:
                    .order_by(AccountRequest.id.desc()))
     return [{"id": r.id, "kind": r.kind, "status": r.status, "created_at": r.created_at,
              "decided_at": r.decided_at} for r in rows]
+
+
+def housekeeping(db: Session) -> dict[str, int]:
+    """Periodic clean-up (a manage command or a timer): ended sessions and tickets,
+    spent throttle counters, abandoned Sign-In Partner logins."""
+    from rar_app.services import oidc
+
+    return {"sessions": sessions.purge_expired(db), "throttles": purge_throttles(db),
+            "oidc_logins": oidc.purge_expired(db)}
 
 
 # ---------------------------------------------------------------------------
