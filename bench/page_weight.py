@@ -1,0 +1,68 @@
+"""Bytes transferred by the first load of a page (all resources, compressed as sent),
+measured in Chromium through the DevTools protocol.
+
+    .venv/bin/python bench/page_weight.py [BASE_URL] [PATH ...]
+
+Starts a portal of its own (production build, demo data) when BASE_URL is omitted."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from playwright.sync_api import sync_playwright  # noqa: E402
+
+from tests.browser.harness import CHROMIUM, CHROMIUM_ARGS, PortalServer, wait_ready  # noqa: E402
+
+DEFAULT_PATHS = ["/fr/connexion", "/en/sign-in", "/fr/glossaire"]
+
+
+def measure(base_url: str, paths: list[str]) -> list[tuple[str, int, int, dict[str, int]]]:
+    rows = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        for path in paths:
+            ctx = browser.new_context()  # a cold cache for each page
+            page = ctx.new_page()
+            cdp = ctx.new_cdp_session(page)
+            cdp.send("Network.enable")
+            sizes: dict[str, int] = {}
+            types: dict[str, str] = {}
+            cdp.on("Network.responseReceived", lambda e: types.__setitem__(e["requestId"], e["type"]))
+            cdp.on("Network.loadingFinished", lambda e: sizes.__setitem__(e["requestId"], int(e["encodedDataLength"])))
+            page.goto(base_url + path)
+            wait_ready(page, path.split("/")[1])
+            page.wait_for_timeout(1000)
+            by_type: dict[str, int] = {}
+            for rid, size in sizes.items():
+                kind = types.get(rid, "Other")
+                by_type[kind] = by_type.get(kind, 0) + size
+            js = by_type.get("Script", 0)
+            rows.append((path, sum(sizes.values()), js, by_type))
+            ctx.close()
+        browser.close()
+    return rows
+
+
+def main() -> None:
+    server = None
+    if len(sys.argv) > 1 and sys.argv[1].startswith("http"):
+        base, paths = sys.argv[1].rstrip("/"), sys.argv[2:] or DEFAULT_PATHS
+    else:
+        server = PortalServer("bench").start()
+        base, paths = server.base_url, sys.argv[1:] or DEFAULT_PATHS
+    try:
+        print(f"{'page':<28}{'total KB':>10}{'JS KB':>10}   by type (KB)")
+        for path, total, js, by_type in measure(base, paths):
+            detail = ", ".join(f"{k} {v / 1024:.1f}" for k, v in sorted(by_type.items()))
+            print(f"{path:<28}{total / 1024:>10.1f}{js / 1024:>10.1f}   {detail}")
+        print("target: first page load under 200 KB transferred")
+    finally:
+        if server:
+            server.stop()
+
+
+if __name__ == "__main__":
+    main()
