@@ -53,20 +53,9 @@ def _reset_peak_rss() -> bool:
 
 
 def _make_pdf(size: int, seed: int) -> bytes:
-    from pypdf import PdfWriter
+    from tests.fixtures.documents.samples import pdf  # the test suite's sample builder
 
-    writer = PdfWriter()
-    writer.add_blank_page(width=612, height=792)
-    writer.add_metadata({"/Title": f"bench {seed}"})
-    base = io.BytesIO()
-    writer.write(base)
-    writer.add_attachment("padding.bin", os.urandom(size - len(base.getvalue()) - 1024))
-    out = io.BytesIO()
-    writer.write(out)
-    data = out.getvalue()
-    shortfall = size - len(data)
-    assert 2 <= shortfall < 1000, shortfall
-    return data + b"%" + b"p" * (shortfall - 2) + b"\n"
+    return pdf(pad_to=size, marker=f"bench {seed}")
 
 
 def main() -> None:

@@ -395,7 +395,9 @@ class StagedUpload:
         if inner is not None and hasattr(inner, "read"):
             source = inner
         try:
-            if hasattr(source, "read"):
+            if isinstance(source, (bytes, bytearray, memoryview)):
+                self.write(bytes(source))
+            elif hasattr(source, "read"):
                 while chunk := source.read(CHUNK_SIZE):  # type: ignore[union-attr]
                     self.write(chunk)
             else:
@@ -490,8 +492,8 @@ def _check_room_and_duplicates(db: Session, app_id: int, applicant_id: int | Non
 def _delete_quietly(store: DocumentStore, key: str) -> None:
     try:
         store.delete(key)
-    except Exception:  # the orphan report will find it
-        log.exception("could not delete stored object %s; the orphan report will list it", key)
+    except Exception as exc:  # the orphan report will find it
+        log.warning("could not delete stored object %s (%s); the orphan report will list it", key, exc)
 
 
 def upload(
@@ -500,15 +502,15 @@ def upload(
     applicant_id: int | None,
     slot_code: str,
     filename: str | None,
-    fileobj: BinaryIO | Iterable[bytes] | StagedUpload,
+    fileobj: BinaryIO | Iterable[bytes] | bytes | StagedUpload,
     declared_type: str | None = None,
     *,
     store: DocumentStore | None = None,
 ) -> UploadResult:
     """Add a file to a document slot of an application (optionally for one applicant).
 
-    `fileobj`: a binary file (e.g. Reflex's `UploadFile.file`), an iterable of
-    byte chunks, or a filled `StagedUpload`. Raises NotFound, DocumentRefused or
+    `fileobj`: a binary file (Reflex's `rx.UploadFile` or its `.file`), an
+    iterable of byte chunks, bytes, or a filled `StagedUpload` (closed here). Raises NotFound, DocumentRefused or
     StorageUnavailable; on any error nothing is stored."""
     return _upload(actor, application_id, applicant_id, slot_code, filename, fileobj, declared_type,
                    store=store, replacing=None)

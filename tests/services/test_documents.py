@@ -114,7 +114,10 @@ def test_chunks_staged_uploads_and_reflex_upload_files(world):
             raise AssertionError("the service must use .file, not the async read()")
 
     r3 = documents.upload(world.rep, world.app, None, "photo", "c.tif", ReflexLikeUploadFile(samples.tiff()))
-    assert [r.document.content_type for r in (r1, r2, r3)] == ["image/png", "image/jpeg", "image/tiff"]
+    r4 = documents.upload(world.rep, world.app, None, "letter", "d.pdf", samples.pdf())
+    assert [r.document.content_type for r in (r1, r2, r3, r4)] == ["image/png", "image/jpeg", "image/tiff",
+                                                                   "application/pdf"]
+    assert r4.document.size_bytes == len(samples.pdf())
     assert r1.document.applicant_id is None
 
 
