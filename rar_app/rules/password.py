@@ -18,7 +18,7 @@ MESSAGES = {
     "digit": ("The password must contain at least {n} digit.", "Le mot de passe doit contenir au moins {n} chiffre."),
     "username_sequence": ("The password must not contain {n} or more consecutive characters of the username.", "Le mot de passe ne doit pas contenir {n} caractères consécutifs ou plus du nom d'utilisateur."),
 }
-RULES_DATE = _dt.date(2014, 2, 22)
+RULES_DATE = _dt.date(2014, 2, 6)
 
 
 @functools.lru_cache(maxsize=1)
