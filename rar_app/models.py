@@ -72,6 +72,10 @@ class AuthSession(SQLModel, table=True):
     revoked_at: datetime | None = None
     ip: str = Field(default="", max_length=64)
     user_agent: str = Field(default="", max_length=300)
+    # Signing an application asks one security question (services/submission.py): the
+    # one chosen for this session, and the wrong answers so far (3 end the session).
+    signature_position: int | None = None
+    signature_failures: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
 
 
 class LoginTicket(SQLModel, table=True):
@@ -246,6 +250,12 @@ class Payment(SQLModel, table=True):
     transaction_number: str | None = Field(default=None, max_length=40)
     created_at: datetime = Field(default_factory=utcnow)
     completed_at: datetime | None = None
+    # Who paid, why a charge did not go through, the Interac institution, and the fee
+    # lines charged (JSON snapshot for the receipt). Never a card number or security code.
+    account_id: int | None = Field(default=None, foreign_key="account.id", index=True)
+    failure_code: str | None = Field(default=None, max_length=40)
+    institution: str | None = Field(default=None, max_length=40)
+    fee_lines: str = Field(default="[]", sa_column=Column(Text, nullable=False, default="[]", server_default="[]"))
 
 
 class AuditEvent(SQLModel, table=True):
