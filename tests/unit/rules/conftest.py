@@ -1,44 +1,12 @@
-"""Helpers for the rules-engine tests (pure Python: no database, no Reflex)."""
+"""Rules-engine tests: pure Python (no database, no Reflex). Puts the repo and this folder on sys.path so the
+helpers module ``rules_testlib`` imports whatever pytest's import mode."""
 
 from __future__ import annotations
 
-import datetime as dt
-import json
-import os
-import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
-REPO = Path(__file__).resolve().parents[3]
-if str(REPO) not in sys.path:
-    sys.path.insert(0, str(REPO))
-
-TODAY_RULES = dt.date(2026, 1, 15)
-
-
-def lang_levels(level: int, language: str | None = "en", **over) -> dict:
-    d = {"speaking": level, "listening": level, "reading": level, "writing": level}
-    d.update(over)
-    if language:
-        d["language"] = language
-    return d
-
-
-def cli(command: str, payload, *args: str) -> tuple[int, dict, str]:
-    """Run the real command line as a subprocess."""
-    data = payload if isinstance(payload, (bytes, str)) else json.dumps(payload)
-    if isinstance(data, str):
-        data = data.encode("utf-8")
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
-    proc = subprocess.run(
-        [sys.executable, "-m", "rar_app.rules", command, *args], input=data, capture_output=True, cwd=str(REPO), env=env, timeout=60
-    )
-    out = proc.stdout.decode("utf-8")
-    return proc.returncode, json.loads(out) if out.strip() else {}, proc.stderr.decode("utf-8", "replace")
-
-
-@pytest.fixture
-def on():
-    return TODAY_RULES
+HERE = Path(__file__).resolve().parent
+for p in (HERE.parents[2], HERE):
+    if str(p) not in sys.path:
+        sys.path.insert(0, str(p))

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from rar_app.rules.cli import main, run
-from conftest import cli, lang_levels
+from rules_testlib import cli, lang_levels
 
 CRS_REQ = {
     "age": 29, "education": "bachelors", "first_language": lang_levels(9), "second_language": None,

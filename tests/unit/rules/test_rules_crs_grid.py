@@ -9,7 +9,7 @@ import itertools
 import pytest
 
 from rar_app.rules import crs, crs_batch
-from conftest import lang_levels
+from rules_testlib import lang_levels
 
 ON = dt.date(2026, 1, 15)
 

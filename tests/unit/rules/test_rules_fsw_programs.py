@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from rar_app.rules import RulesInputError, fsw, programs
-from conftest import lang_levels
+from rules_testlib import lang_levels
 
 ON = dt.date(2026, 1, 15)
 AGE = {17: 0, 18: 12, 25: 12, 35: 12, 36: 11, 37: 10, 38: 9, 39: 8, 40: 7, 41: 6, 42: 5, 43: 4, 44: 3, 45: 2, 46: 1, 47: 0, 60: 0}
