@@ -158,6 +158,10 @@ class Client(SQLModel, table=True):
     uci: str | None = Field(default=None, max_length=20, index=True)
     country_of_residence: str | None = Field(default=None, max_length=2)
     created_at: datetime = Field(default_factory=utcnow)
+    # Search keys (filled on every ORM insert/update, see `_client_search_keys`): upper case,
+    # no accents, no spaces/hyphens/apostrophes; the UCI as digits only.
+    family_name_key: str = Field(default="", max_length=100, index=True, sa_column_kwargs={"server_default": ""})
+    uci_key: str = Field(default="", max_length=20, index=True, sa_column_kwargs={"server_default": ""})
 
 
 class Application(SQLModel, table=True):
@@ -176,6 +180,11 @@ class Application(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow)
     signed_at: datetime | None = None
     submitted_at: datetime | None = None
+    # The client's own account once they took the file over (IMM 5476 removing the representative).
+    client_account_id: int | None = Field(default=None, foreign_key="account.id", index=True)
+
+    # Search: one representative's submitted applications, newest first (keyset paging).
+    __table_args__ = (Index("ix_application_rep_submitted", "representative_id", "submitted_at", "id"),)
 
 
 class Applicant(SQLModel, table=True):
@@ -198,6 +207,8 @@ class Applicant(SQLModel, table=True):
     decision: str | None = Field(default=None, max_length=20)
     issued_document: str | None = Field(default=None, max_length=100)
     issued_at: date | None = None
+    biometrics_at: date | None = None  # when the biometrics were recorded
+    status_changed_at: datetime | None = None  # last processing change (the simulation's clock)
 
 
 class Document(SQLModel, table=True):
@@ -231,9 +242,35 @@ class Message(SQLModel, table=True):
     body_en: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     created_at: datetime = Field(default_factory=utcnow, index=True)
     read_at: datetime | None = None
-    email_status: str = Field(default="none", max_length=20)  # none, pending, sent, failed
+    email_status: str = Field(default="none", max_length=20)  # none, pending, sending, sent, failed
     email_attempts: int = 0
     email_next_attempt_at: datetime | None = None
+    email_error: str = Field(default="", max_length=300, sa_column_kwargs={"server_default": ""})
+
+    __table_args__ = (
+        Index("ix_message_account_created", "account_id", "created_at"),
+        Index("ix_message_email_due", "email_status", "email_next_attempt_at"),
+    )
+
+
+class DocumentRequest(SQLModel, table=True):
+    """Back office asks for a document ("Suivi requis"); the representative answers by
+    uploading into slot `request-<id>` of the application (services/backoffice.py)."""
+
+    __tablename__ = "document_request"
+
+    id: int | None = Field(default=None, primary_key=True)
+    application_id: int = Field(foreign_key="application.id", index=True)
+    applicant_id: int | None = Field(default=None, foreign_key="applicant.id")
+    label_fr: str = Field(default="", max_length=200)
+    label_en: str = Field(default="", max_length=200)
+    note_fr: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    note_en: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    status: str = Field(default="open", max_length=20)  # open, received, cancelled
+    requested_by_id: int | None = Field(default=None, foreign_key="account.id")
+    requested_at: datetime = Field(default_factory=utcnow)
+    due_on: date | None = None
+    answered_at: datetime | None = None
 
 
 class Payment(SQLModel, table=True):
@@ -274,3 +311,31 @@ class AuditEvent(SQLModel, table=True):
     details: str = Field(default="{}", sa_column=Column(Text, nullable=False, default="{}"))
 
     __table_args__ = (Index("ix_audit_object", "object_type", "object_id"),)
+
+
+# -- search keys ------------------------------------------------------------------------
+
+
+def name_key(text: str | None) -> str:
+    """A name as search compares it: no accents, upper case, letters and digits only
+    ("Côté-D'Amours" → "COTEDAMOURS")."""
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFKD", text or "")
+    return "".join(c for c in decomposed if c.isalnum() and not unicodedata.combining(c)).upper()
+
+
+def uci_key(text: str | None) -> str:
+    """A UCI as search compares it: digits only ("00-0000-0001" → "0000000001")."""
+    return "".join(c for c in (text or "") if c.isdigit())
+
+
+def _client_search_keys(_mapper, _connection, target: Client) -> None:
+    target.family_name_key = name_key(target.family_name)[:100]
+    target.uci_key = uci_key(target.uci)[:20]
+
+
+from sqlalchemy import event as _sa_event  # noqa: E402
+
+_sa_event.listen(Client, "before_insert", _client_search_keys)
+_sa_event.listen(Client, "before_update", _client_search_keys)
