@@ -360,7 +360,7 @@ class StagedUpload:
     """An upload being received: written to an anonymous temporary file in
     chunks while it is hashed and measured. Refuses as soon as the size limit
     is passed. Use it directly when the bytes arrive in chunks (Reflex's
-    chunked upload): `with documents.staged_upload() as staged: staged.write(chunk)...`,
+    chunked upload): `with documents.StagedUpload() as staged: staged.write(chunk)...`,
     then pass `staged` as the `fileobj` of `upload`."""
 
     def __init__(self, limit: int | None = None, directory: Path | None = None) -> None:
@@ -430,10 +430,6 @@ class StagedUpload:
         self.close()
 
 
-def staged_upload() -> StagedUpload:
-    return StagedUpload()
-
-
 def validate(staged: StagedUpload) -> formats.FileKind:
     """The file's format, or DocumentRefused. Content decides, never names or declared types."""
     if staged.size == 0:
@@ -460,17 +456,12 @@ def _live(query: Any) -> Any:
     return query.where(Document.deleted_at.is_(None))
 
 
-def _slot_filter(query: Any, application_id: int, applicant_id: int | None, slot_code: str) -> Any:
-    applicant_clause = Document.applicant_id.is_(None) if applicant_id is None else Document.applicant_id == applicant_id
-    return _live(query).where(Document.application_id == application_id, applicant_clause,
-                              Document.slot_code == slot_code)
-
-
 def _check_room_and_duplicates(db: Session, app_id: int, applicant_id: int | None, slot_code: str,
                                sha256: str | None, replacing: int | None) -> tuple[Notice, ...]:
     limit = get_settings().max_files_per_slot
-    in_slot = select(func.count()).select_from(Document)
-    in_slot = _slot_filter(in_slot, app_id, applicant_id, slot_code)
+    same_applicant = Document.applicant_id.is_(None) if applicant_id is None else Document.applicant_id == applicant_id
+    in_slot = _live(select(func.count()).select_from(Document)).where(
+        Document.application_id == app_id, same_applicant, Document.slot_code == slot_code)
     if replacing is not None:
         in_slot = in_slot.where(Document.id != replacing)
     if db.exec(in_slot).one() >= limit:

@@ -101,7 +101,7 @@ def test_audit_entries_say_who_what_where(world):
 def test_chunks_staged_uploads_and_reflex_upload_files(world):
     data = samples.png()
     r1 = documents.upload(world.rep, world.app, None, "photo", "a.png", iter([data[:10], data[10:]]))
-    with documents.staged_upload() as staged:
+    with documents.StagedUpload() as staged:
         staged.write(samples.jpeg()[:50])
         staged.write(samples.jpeg()[50:])
         r2 = documents.upload(world.rep, world.app, None, "photo", "b.jpg", staged)
