@@ -6,7 +6,8 @@
 
 `orphans` skips objects younger than --grace-minutes (default 60): they may be
 uploads between their put and their commit. Rows without objects are only
-reported. Exit status: 0 consistent, 1 inconsistencies found, 2 storage unavailable.
+reported. Exit status: 0 consistent, 1 inconsistencies found, 2 storage or
+database unavailable (or the database not migrated).
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+
+from sqlalchemy.exc import SQLAlchemyError
 
 from rar_app.services import documents
 from rar_app.storage import StorageUnavailable, get_store
@@ -40,6 +43,9 @@ def main(argv: list[str] | None = None) -> int:
         purged = documents.purge_orphans(report, store=store) if args.purge else []
     except StorageUnavailable as exc:
         print(f"storage unavailable: {exc.detail or exc}", file=sys.stderr)
+        return 2
+    except SQLAlchemyError as exc:
+        print(f"database unavailable or not migrated: {str(exc).splitlines()[0]}", file=sys.stderr)
         return 2
     if args.json:
         print(json.dumps({**report.as_dict(), "purged": purged}, indent=2))

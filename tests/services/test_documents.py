@@ -491,3 +491,8 @@ def test_orphan_report_with_storage_unavailable(world, capsys, tmp_path):
     with pytest.raises(StorageUnavailable):
         documents.find_orphans(store=store)
     assert documents.startup_check(store=store) is None
+
+
+def test_cli_reports_an_unmigrated_database(portal_env, capsys):
+    assert manage_documents.main(["orphans"]) == 2
+    assert "not migrated" in capsys.readouterr().err
