@@ -528,17 +528,24 @@ def sign_in(username: str, password: str, *, ip: str = "", user_agent: str = "")
         return _start_challenge_session(db, account, ip=ip, user_agent=user_agent)
 
 
+@dataclasses.dataclass(frozen=True)
+class NeedsEnrolment:
+    """No account is linked to this partner identity: send the person to the
+    enrolment form with the identity attached (oidc.py keeps it; cookie rar_partner)."""
+
+    identity: "PartnerIdentity"
+
+
 def sign_in_with_partner(db: Session, identity: "PartnerIdentity", *, ip: str = "",
-                         user_agent: str = "") -> SignInResult | None:
+                         user_agent: str = "") -> SignInResult | NeedsEnrolment:
     """A verified Sign-In Partner identity → a new session in stage "challenge" for
-    the account linked to (issuer, subject); None when no account is linked: the
-    person must enrol (oidc.py keeps the identity for the enrolment form).
+    the account linked to (issuer, subject), or NeedsEnrolment when none is.
     Raises AccountClosed / AccountPending / EnrolmentRefused / Throttled."""
     account = db.exec(select(Account).where(Account.oidc_issuer == identity.issuer,
                                              Account.oidc_subject == identity.subject)).first()
     if account is None:
         audit.record(db, "auth.partner_unlinked", ip=ip, issuer=identity.issuer)
-        return None
+        return NeedsEnrolment(identity)
     _check_throttle(db, [_account_key(account), _ip_key(ip)], ip=ip, account_id=account.id)
     if account.status != "active":
         audit.record(db, "auth.sign_in_refused", actor_id=account.id, ip=ip, object_type="account",

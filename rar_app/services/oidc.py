@@ -504,10 +504,11 @@ def oidc_routes(paths: Mapping[str, Mapping[str, str]] | None = None) -> list[Ro
             identity = await complete(query, browser_key=request.cookies.get(STATE_COOKIE))
             with session_scope() as db:
                 result = accounts.sign_in_with_partner(db, identity, ip=ip, user_agent=user_agent)
-                ticket = issue_enrolment_ticket(db, query["state"]) if result is None else None
+                needs_enrolment = isinstance(result, accounts.NeedsEnrolment)
+                ticket = issue_enrolment_ticket(db, query["state"]) if needs_enrolment else None
         except AccountError as exc:
             return error_redirect(exc.code, language)
-        if result is None:
+        if needs_enrolment:
             response = RedirectResponse(pages["enrol"][language], status_code=303)
             response.headers.append("Set-Cookie", _cookie(PARTNER_COOKIE, ticket, path="/",
                                                           max_age=int(ENROLMENT_LIFETIME.total_seconds())))

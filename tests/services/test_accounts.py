@@ -396,3 +396,15 @@ def test_account_without_questions_cannot_finish_sign_in(auto):
     assert exc.value.code == "no_security_questions"
     with session_scope() as db:
         assert db.exec(select(AuthSession)).first() is None
+
+
+def test_housekeeping_forgets_spent_counters(auto):
+    with pytest.raises(accounts.AuthenticationFailed):
+        accounts.sign_in("ghost.user", "Wrong2026Pass", ip="10.6.0.1")
+    with session_scope() as db:
+        assert accounts.housekeeping(db) == {"sessions": 0, "throttles": 0, "oidc_logins": 0}
+        for row in db.exec(select(AuthThrottle)):
+            row.window_started_at -= timedelta(minutes=16)
+            db.add(row)
+    with session_scope() as db:
+        assert accounts.housekeeping(db)["throttles"] == 2  # the username and the address
