@@ -1,0 +1,656 @@
+"""The end of the visitor visa / study permit / work permit wizard (issue 6, part B):
+document checklist, solemn declaration and electronic signature, personal
+checklist, transmission (free or after payment — see payments.py), application
+numbers, and the read-only rule after submission. No Reflex here.
+
+Life of an application (Application.status):
+
+    draft ──sign()──▶ signed ──submit_free()──────────────────────▶ submitted
+                        │  ▲                                            ▲
+                        │  └── declined / failed payment ──┐            │
+                        └──payments.pay()──▶ paying ───────┴─approved───┘
+
+- `paying` exists only while one charge is in flight. Entering it is a
+  compare-and-set (`UPDATE … WHERE status = 'signed'`), the first statement of
+  its transaction, so of two tabs, two workers or a double click only one can
+  start a charge (SQLite serialises writers; PostgreSQL re-checks the WHERE
+  clause on the locked row). The same compare-and-set makes `submit_free` run once.
+- Submitting sets Application.status = 'submitted' and submitted_at; every
+  Applicant gets status 'submitted', date_received (Ottawa's date) and a unique
+  application number: a letter for the line of business (V visitor visa,
+  S study permit, W work permit) and nine digits, e.g. S301234567.
+- After submission the application is read-only, whoever tries: a `before_flush`
+  guard (installed when this module is imported, as the portal always does)
+  refuses any change to its content or its applicants' content and raises
+  `ReadOnlyApplication`. Processing fields (Applicant.status, processing_step,
+  biometrics_status, decision, issued_*) stay writable for the back office.
+
+Access: every public function takes the acting account id and answers `NotFound`
+for an application that does not exist or is someone else's (same error, so
+ids reveal nothing).
+
+Errors carry a stable `code` (and `field` for form errors); pages turn codes into
+catalogue texts (`submit.error_<code>`, `payment.error_<code>`).
+
+Signing asks one of the representative's security questions, the same one for the
+whole session (`AuthSession.signature_position`). A wrong answer counts on the
+session (`AuthSession.signature_failures`); the third ends the session
+(revoked, audited `vsw.signature_locked`): whoever is at the keyboard must sign in
+again with the password and a security question.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+import secrets
+import unicodedata
+from datetime import date, datetime, timezone
+from decimal import Decimal
+from typing import Any, Iterable
+
+from sqlalchemy import event, inspect as sa_inspect, update
+from sqlalchemy.orm import Session as OrmSession
+from sqlalchemy.orm.util import identity_key
+from sqlmodel import Session, select
+
+from rar_app import rules
+from rar_app.db import session_scope
+from rar_app.models import Account, Applicant, Application, AuthSession, Client, Document, SecurityQuestion, utcnow
+from rar_app.services import audit
+from rar_app.services.passwords import normalise_answer, verify_secret
+from rar_app.settings import get_settings
+
+MAX_SIGNATURE_FAILURES = 3
+APPLICATION_NUMBER_RE = re.compile(r"^[VSW][0-9]{9}$")
+LINE_OF_BUSINESS = {"visitor_visa": "V", "study_permit": "S", "work_permit": "W", "open_work_permit": "W"}
+EDITABLE_STATUSES = ("draft", "signed")
+
+# ---------------------------------------------------------------------------
+# Errors
+
+
+class FinishError(Exception):
+    """A refusal with a stable code; `field` names the form field when there is one."""
+
+    code = "error"
+
+    def __init__(self, code: str | None = None, field: str | None = None, **details: Any) -> None:
+        self.code = code or self.code
+        self.field = field
+        self.details = details
+        super().__init__(self.code)
+
+
+class NotFound(FinishError):
+    """Unknown, or not this representative's — deliberately indistinguishable."""
+
+    code = "not_found"
+
+
+class NotEditable(FinishError):
+    """The application is submitted (or a payment is in flight): nothing may change."""
+
+    code = "not_editable"
+
+
+class ReadOnlyApplication(NotEditable):
+    """Raised by the database guard when something tries to change a submitted application."""
+
+    code = "read_only"
+
+
+@dataclasses.dataclass(frozen=True)
+class FieldError:
+    field: str
+    code: str
+    details: dict[str, Any] = dataclasses.field(default_factory=dict)
+
+
+class SignatureRefused(FinishError):
+    """The declaration form has errors: one FieldError per problem."""
+
+    code = "signature_refused"
+
+    def __init__(self, errors: Iterable[FieldError]) -> None:
+        self.errors = list(errors)
+        super().__init__("signature_refused", self.errors[0].field if self.errors else None)
+
+    @property
+    def codes(self) -> dict[str, str]:
+        return {e.field: e.code for e in self.errors}
+
+
+class SignatureLocked(FinishError):
+    """Third wrong answer: the session has been revoked."""
+
+    code = "signature_locked"
+
+
+# ---------------------------------------------------------------------------
+# Look-ups and access
+
+
+def as_id(value: Any) -> int:
+    """An id from an int or a string of ASCII digits; anything else is NotFound."""
+    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
+        value = int(value.strip())
+    if type(value) is not int or not 0 < value < 2**63:
+        raise NotFound()
+    return value
+
+
+def owned_application(db: Session, account_id: int, application_id: Any, *, lock: bool = False) -> Application:
+    """The application if it exists and `account_id` represents it; NotFound otherwise."""
+    query = select(Application).where(Application.id == as_id(application_id))
+    if lock:
+        query = query.with_for_update()
+    app = db.exec(query).first()
+    if app is None or app.representative_id is None or app.representative_id != account_id:
+        raise NotFound()
+    return app
+
+
+def applicants_of(db: Session, application_id: int) -> list[Applicant]:
+    return list(db.exec(select(Applicant).where(Applicant.application_id == application_id)
+                        .order_by(Applicant.position, Applicant.id)))
+
+
+def ensure_editable(app: Application) -> None:
+    """For any service about to change a draft (part A's wizard included)."""
+    if app.status not in EDITABLE_STATUSES:
+        raise NotEditable(details_status=app.status)
+
+
+def _rules_date() -> date:
+    return get_settings().rules_on()
+
+
+def ottawa_today() -> date:
+    """The date in Ottawa (IRCC's date of receipt)."""
+    try:
+        from zoneinfo import ZoneInfo
+
+        return datetime.now(ZoneInfo("America/Toronto")).date()
+    except Exception:  # pragma: no cover - no time-zone database
+        return datetime.now(timezone.utc).date()
+
+
+# ---------------------------------------------------------------------------
+# What the pages show
+
+
+def type_labels(application_type: str) -> tuple[str, str]:
+    for entry in rules.APPLICATION_TYPES:
+        if entry["code"] == application_type:
+            return entry["label_fr"], entry["label_en"]
+    return application_type, application_type
+
+
+def _client_name(db: Session, applicant: Applicant) -> tuple[str, str, date | None]:
+    client = db.get(Client, applicant.client_id) if applicant.client_id else None
+    if client is None:
+        return "", "", None
+    return client.given_names, client.family_name, client.date_of_birth
+
+
+def _wizard_data(app: Application) -> dict[str, Any]:
+    try:
+        data = json.loads(app.wizard_data or "{}")
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def chosen_documents(app: Application, applicant: Applicant) -> list[dict[str, Any]]:
+    """The documents to provide for one client: the rules' checklist for the client's
+    application type (minor, Student Direct Stream), narrowed to the codes chosen in
+    the wizard when the wizard recorded a choice (`wizard_data["documents"]`, keyed by
+    applicant id or position, a list of codes)."""
+    try:
+        items = rules.required_documents(applicant.application_type, minor=applicant.is_minor, sds=applicant.sds,
+                                         on_date=_rules_date())
+    except rules.RulesInputError:
+        try:
+            items = rules.required_documents(applicant.application_type, minor=applicant.is_minor,
+                                             on_date=_rules_date())
+        except rules.RulesInputError:
+            items = []
+    chosen = _wizard_data(app).get("documents")
+    if isinstance(chosen, dict):
+        codes = chosen.get(str(applicant.id), chosen.get(f"p{applicant.position}"))
+        if isinstance(codes, list):
+            wanted = {str(c) for c in codes}
+            items = [i for i in items if i["required"] or i["code"] in wanted]
+    return items
+
+
+def fee_request(applicants: list[Applicant]) -> list[dict[str, str]]:
+    return [{"application": a.application_type, "fee": a.fee_option, "biometrics": a.biometrics_option}
+            for a in applicants]
+
+
+def fee_summary(applicants: list[Applicant], lang: str = "fr") -> dict[str, Any]:
+    """rules.fee_summary of the applicants' chosen options (client order = position)."""
+    if not applicants:
+        return {"lines": [], "total": "0.00", "currency": "CAD", "warnings": []}
+    try:
+        return rules.fee_summary(fee_request(applicants), on_date=_rules_date(), lang=lang)
+    except rules.RulesInputError as exc:
+        raise FinishError("fees_unavailable") from exc
+
+
+def cents(amount: str | Decimal) -> int:
+    return int((Decimal(str(amount)) * 100).to_integral_value())
+
+
+def money(cents_value: int, lang: str) -> str:
+    """12345 → "123,45 $" (fr) / "$123.45" (en)."""
+    whole, part = divmod(abs(int(cents_value)), 100)
+    if lang == "fr":
+        grouped = f"{whole:,}".replace(",", "\u00a0")
+        text = f"{grouped},{part:02d}\u00a0$"
+    else:
+        text = f"${whole:,}.{part:02d}"
+    return ("-" if cents_value < 0 else "") + text
+
+
+@dataclasses.dataclass(frozen=True)
+class FeeLine:
+    applicant_index: int  # 0-based, in position order
+    item: str
+    option: str
+    amount_cents: int
+    explanation_fr: str
+    explanation_en: str
+
+    def explanation(self, lang: str) -> str:
+        return self.explanation_en if lang == "en" else self.explanation_fr
+
+    def as_json(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+def fee_lines(applicants: list[Applicant]) -> tuple[list[FeeLine], int, list[dict[str, str]]]:
+    """The fee lines (both languages), the total in cents, and the warnings (both languages)."""
+    summary = fee_summary(applicants, "fr")
+    lines = [FeeLine(int(ln["applicant"]), ln["item"], ln.get("option", ""), cents(ln["amount"]),
+                     ln["explanation_fr"], ln["explanation_en"]) for ln in summary["lines"]]
+    warnings = [{"fr": w["message_fr"], "en": w["message_en"]} for w in summary.get("warnings", [])]
+    return lines, cents(summary["total"]), warnings
+
+
+@dataclasses.dataclass(frozen=True)
+class ChecklistItem:
+    code: str
+    label_fr: str
+    label_en: str
+    help_fr: str
+    help_en: str
+    required: bool
+    files: tuple[str, ...]  # names of the live documents uploaded for it
+
+    @property
+    def provided(self) -> bool:
+        return bool(self.files)
+
+
+@dataclasses.dataclass(frozen=True)
+class ApplicantView:
+    id: int
+    position: int
+    given_names: str
+    family_name: str
+    date_of_birth: date | None
+    application_type: str
+    type_fr: str
+    type_en: str
+    fee_option: str
+    biometrics_option: str
+    is_minor: bool
+    sds: bool
+    status: str
+    application_number: str | None
+    date_received: date | None
+    checklist: tuple[ChecklistItem, ...]
+
+    @property
+    def name(self) -> str:
+        return " ".join(x for x in (self.given_names, self.family_name) if x)
+
+    def missing_required(self) -> list[ChecklistItem]:
+        return [i for i in self.checklist if i.required and not i.provided]
+
+
+@dataclasses.dataclass(frozen=True)
+class ApplicationView:
+    id: int
+    status: str
+    client_file_number: str
+    signed_at: datetime | None
+    submitted_at: datetime | None
+    applicants: tuple[ApplicantView, ...]
+    fee_lines: tuple[FeeLine, ...]
+    total_cents: int
+    fee_warnings: tuple[dict[str, str], ...]
+
+    @property
+    def amount_due_cents(self) -> int:
+        return 0 if self.status == "submitted" else self.total_cents
+
+    @property
+    def missing_documents(self) -> list[tuple[ApplicantView, ChecklistItem]]:
+        return [(a, i) for a in self.applicants for i in a.missing_required()]
+
+
+def _view(db: Session, app: Application) -> ApplicationView:
+    applicants = applicants_of(db, app.id)
+    docs = list(db.exec(select(Document).where(Document.application_id == app.id, Document.deleted_at.is_(None))
+                        .order_by(Document.uploaded_at, Document.id)))
+    views = []
+    for a in applicants:
+        given, family, born = _client_name(db, a)
+        fr, en = type_labels(a.application_type)
+        checklist = tuple(
+            ChecklistItem(i["code"], i["label_fr"], i["label_en"], i["help_fr"], i["help_en"], bool(i["required"]),
+                          tuple(d.original_name for d in docs if d.applicant_id == a.id and d.slot_code == i["code"]))
+            for i in chosen_documents(app, a)
+        )
+        views.append(ApplicantView(a.id, a.position, given, family, born, a.application_type, fr, en, a.fee_option,
+                                   a.biometrics_option, a.is_minor, a.sds, a.status, a.application_number,
+                                   a.date_received, checklist))
+    lines, total, warnings = fee_lines(applicants) if applicants else ([], 0, [])
+    return ApplicationView(app.id, app.status, app.client_file_number, app.signed_at, app.submitted_at,
+                           tuple(views), tuple(lines), total, tuple(warnings))
+
+
+def view(account_id: int, application_id: Any) -> ApplicationView:
+    """Everything steps 8 to 14 show about one application."""
+    with session_scope() as db:
+        return _view(db, owned_application(db, account_id, application_id))
+
+
+# ---------------------------------------------------------------------------
+# Signature
+
+
+def normalise_name(name: str) -> str:
+    """Names compare without case, accents, extra spaces or apostrophe variants."""
+    name = (name or "").replace("\u2019", "'").replace("\u02bc", "'")
+    return normalise_answer(name)
+
+
+@dataclasses.dataclass(frozen=True)
+class Question:
+    position: int
+    text_fr: str
+    text_en: str
+    attempts_left: int
+
+    def text(self, lang: str) -> str:
+        return self.text_en if lang == "en" else self.text_fr
+
+
+def _live_session(db: Session, account_id: int, session_id: int) -> AuthSession:
+    row = db.get(AuthSession, session_id)
+    if row is None or row.account_id != account_id or row.revoked_at is not None:
+        raise NotFound()
+    return row
+
+
+def _question_for(db: Session, row: AuthSession) -> SecurityQuestion:
+    questions = list(db.exec(select(SecurityQuestion).where(SecurityQuestion.account_id == row.account_id)
+                             .order_by(SecurityQuestion.position)))
+    if not questions:
+        raise FinishError("no_security_questions")
+    chosen = next((q for q in questions if q.position == row.signature_position), None)
+    if chosen is None:  # chosen once per session: reloading does not offer an easier one
+        chosen = secrets.choice(questions)
+        row.signature_position = chosen.position
+        db.add(row)
+    return chosen
+
+
+def _question_texts(key: str) -> tuple[str, str]:
+    from rar_app.services import accounts  # the catalogue of question keys lives there
+
+    return accounts.question_text(key, "fr"), accounts.question_text(key, "en")
+
+
+def signature_question(account_id: int, session_id: int, application_id: Any) -> Question:
+    """The security question the signature page asks (the same for the whole session)."""
+    with session_scope() as db:
+        owned_application(db, account_id, application_id)
+        row = _live_session(db, account_id, session_id)
+        q = _question_for(db, row)
+        fr, en = _question_texts(q.question)
+        return Question(q.position, fr, en, MAX_SIGNATURE_FAILURES - row.signature_failures)
+
+
+def sign(account_id: int, session_id: int, application_id: Any, *, agree: str | None, given_names: str,
+         family_name: str, answer: str, ip: str = "") -> ApplicationView:
+    """Sign the solemn declaration. `agree` is "yes" (J'accepte) or "no" (Je refuse).
+
+    Raises SignatureRefused (form errors; a wrong answer is counted and audited
+    first), SignatureLocked (third wrong answer: session revoked), NotEditable,
+    FinishError("documents_missing"), NotFound."""
+    with session_scope() as db:
+        app = owned_application(db, account_id, application_id)
+        ensure_editable(app)
+        row = _live_session(db, account_id, session_id)
+        account = db.get(Account, account_id)
+        if account is None:
+            raise NotFound()
+        current = _view(db, app)
+        if not current.applicants:
+            raise FinishError("no_applicants")
+        if current.missing_documents:
+            raise FinishError("documents_missing")
+        errors: list[FieldError] = []
+        if agree not in ("yes", "no"):
+            errors.append(FieldError("agree", "agree_required"))
+        elif agree == "no":
+            errors.append(FieldError("agree", "declaration_refused"))
+        if not (given_names or "").strip():
+            errors.append(FieldError("given_names", "given_names_required"))
+        elif normalise_name(given_names) != normalise_name(account.given_names):
+            errors.append(FieldError("given_names", "given_names_mismatch"))
+        if not (family_name or "").strip():
+            errors.append(FieldError("family_name", "family_name_required"))
+        elif normalise_name(family_name) != normalise_name(account.family_name):
+            errors.append(FieldError("family_name", "family_name_mismatch"))
+        q = _question_for(db, row)
+        if not (answer or "").strip():
+            errors.append(FieldError("answer", "answer_required"))
+        elif not verify_secret(q.answer_hash, normalise_answer(answer)):
+            row.signature_failures += 1
+            db.add(row)
+            audit.record(db, "vsw.signature_failed", actor_id=account_id, actor_role=account.role, ip=ip,
+                         object_type="application", object_id=app.id, position=q.position,
+                         failures=row.signature_failures)
+            if row.signature_failures >= MAX_SIGNATURE_FAILURES:
+                row.revoked_at = utcnow()
+                row.signature_failures = 0
+                audit.record(db, "vsw.signature_locked", actor_id=account_id, actor_role=account.role, ip=ip,
+                             object_type="application", object_id=app.id, session_id=row.id)
+                audit.record(db, "auth.sign_out", actor_id=account_id, object_type="account",
+                             object_id=account_id, ip=ip, reason="signature_locked")
+                db.commit()
+                raise SignatureLocked()
+            errors.append(FieldError("answer", "answer_wrong",
+                                     {"attempts_left": MAX_SIGNATURE_FAILURES - row.signature_failures}))
+        if errors:
+            db.commit()  # keep the failure count and its audit entry
+            raise SignatureRefused(errors)
+        row.signature_failures = 0
+        db.add(row)
+        now = utcnow()
+        app.status = "signed"
+        app.signed_at = now
+        app.updated_at = now
+        db.add(app)
+        audit.record(db, "vsw.signed", actor_id=account_id, actor_role=account.role, ip=ip,
+                     object_type="application", object_id=app.id, position=q.position,
+                     applicants=len(current.applicants), total_cents=current.total_cents)
+        db.flush()
+        return _view(db, app)
+
+
+# ---------------------------------------------------------------------------
+# Submission
+
+
+def line_of_business(application_type: str) -> str:
+    for entry in rules.APPLICATION_TYPES:
+        if entry["code"] == application_type and entry.get("line_of_business"):
+            return str(entry["line_of_business"])
+    try:
+        return LINE_OF_BUSINESS[application_type]
+    except KeyError:
+        raise FinishError("unknown_application_type") from None
+
+
+def new_application_number(db: Session, application_type: str, taken: set[str] | None = None) -> str:
+    """A fresh number: the line-of-business letter and nine digits (first digit 1–9),
+    checked against the database (the unique constraint is the backstop)."""
+    letter = line_of_business(application_type)
+    taken = taken if taken is not None else set()
+    for _ in range(100):
+        number = f"{letter}{100_000_000 + secrets.randbelow(900_000_000)}"
+        if number in taken:
+            continue
+        if db.exec(select(Applicant.id).where(Applicant.application_number == number)).first() is None:
+            taken.add(number)
+            return number
+    raise FinishError("no_application_number")  # pragma: no cover - 900 million numbers per letter
+
+
+def _claim(db: Session, account_id: int, application_id: int, from_status: str, to_status: str) -> bool:
+    """Compare-and-set on the application's status; the caller's transaction should
+    begin with it (it takes the write lock first). True if this caller won."""
+    result = db.execute(
+        update(Application)
+        .where(Application.id == application_id, Application.representative_id == account_id,
+               Application.status == from_status)
+        .values(status=to_status, updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
+
+
+def mark_submitted(db: Session, app: Application, *, actor_id: int, ip: str = "",
+                   payment_id: int | None = None) -> None:
+    """Inside the caller's transaction, with the application claimed by the caller:
+    status 'submitted', numbers, date received, audit entries (one per applicant)."""
+    now = utcnow()
+    received = ottawa_today()
+    taken: set[str] = set()
+    applicants = applicants_of(db, app.id)
+    for a in applicants:
+        if a.application_number is None:
+            a.application_number = new_application_number(db, a.application_type, taken)
+        a.status = "submitted"
+        a.date_received = received
+        db.add(a)
+        audit.record(db, "vsw.applicant_submitted", actor_id=actor_id, actor_role="representative", ip=ip,
+                     object_type="applicant", object_id=a.id, application_id=app.id,
+                     application_number=a.application_number, application_type=a.application_type)
+    app.status = "submitted"
+    app.submitted_at = now
+    app.updated_at = now
+    db.add(app)
+    audit.record(db, "vsw.submitted", actor_id=actor_id, actor_role="representative", ip=ip,
+                 object_type="application", object_id=app.id, payment_id=payment_id,
+                 numbers=[a.application_number for a in applicants])
+
+
+@dataclasses.dataclass(frozen=True)
+class SubmissionResult:
+    application_id: int
+    replayed: bool  # it had already been submitted: nothing happened this time
+    view: ApplicationView
+
+
+def submit_free(account_id: int, application_id: Any, *, ip: str = "") -> SubmissionResult:
+    """"Transmettre": submit a signed application that owes nothing. Runs once: a
+    second call (double click, second tab) finds it submitted and says so (replayed).
+    Raises NotFound, FinishError("not_signed" | "payment_required" | "payment_in_progress")."""
+    app_id = as_id(application_id)
+    with session_scope() as db:
+        if _claim(db, account_id, app_id, "signed", "submitting"):
+            app = owned_application(db, account_id, app_id)
+            db.refresh(app)
+            applicants = applicants_of(db, app.id)
+            _lines, total, _w = fee_lines(applicants)
+            if not applicants:
+                raise FinishError("no_applicants")
+            if total > 0:
+                raise FinishError("payment_required")  # rolls the claim back
+            mark_submitted(db, app, actor_id=account_id, ip=ip)
+            db.flush()
+            return SubmissionResult(app.id, False, _view(db, app))
+    with session_scope() as db:
+        app = owned_application(db, account_id, app_id)
+        if app.status == "submitted":
+            return SubmissionResult(app.id, True, _view(db, app))
+        if app.status in ("paying", "submitting"):
+            raise FinishError("payment_in_progress")
+        raise FinishError("not_signed")
+
+
+# ---------------------------------------------------------------------------
+# Read-only after submission: the database guard
+
+# Fields that may still change once an application is submitted (processing by IRCC).
+_APPLICANT_PROCESSING_FIELDS = frozenset(
+    {"status", "processing_step", "biometrics_status", "decision", "issued_document", "issued_at"})
+_APPLICATION_PROCESSING_FIELDS = frozenset({"status", "updated_at", "reference"})
+
+
+def _committed(obj: Any, attr: str) -> Any:
+    history = sa_inspect(obj).attrs[attr].history
+    if history.deleted:
+        return history.deleted[0]
+    if history.unchanged:
+        return history.unchanged[0]
+    return getattr(obj, attr)
+
+
+def _changed_fields(obj: Any) -> set[str]:
+    state = sa_inspect(obj)
+    return {a.key for a in state.attrs if a.history.has_changes()}
+
+
+def _submitted_before(session: OrmSession, application_id: int | None) -> bool:
+    if application_id is None:
+        return False
+    app = session.identity_map.get(identity_key(Application, application_id))
+    if app is not None:
+        return _committed(app, "status") == "submitted"
+    with session.no_autoflush:
+        status = session.execute(select(Application.status).where(Application.id == application_id)).scalar()
+    return status == "submitted"
+
+
+def _guard(session: OrmSession, _context: Any, _instances: Any) -> None:
+    for obj in list(session.dirty) + list(session.deleted) + list(session.new):
+        if isinstance(obj, Application) and obj not in session.new:
+            if _committed(obj, "status") != "submitted":
+                continue
+            if obj in session.deleted or _changed_fields(obj) - _APPLICATION_PROCESSING_FIELDS:
+                raise ReadOnlyApplication()
+        elif isinstance(obj, Applicant):
+            app_id = _committed(obj, "application_id") if obj not in session.new else obj.application_id
+            if not _submitted_before(session, app_id):
+                continue
+            if obj in session.new or obj in session.deleted or _changed_fields(obj) - _APPLICANT_PROCESSING_FIELDS:
+                raise ReadOnlyApplication()
+
+
+def install_read_only_guard() -> None:
+    if not event.contains(OrmSession, "before_flush", _guard):
+        event.listen(OrmSession, "before_flush", _guard)
+
+
+install_read_only_guard()
