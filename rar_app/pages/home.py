@@ -10,6 +10,7 @@ from rar_app.components.layout import page_template
 from rar_app.i18n import t
 from rar_app.pages.registry import page
 from rar_app.state.session import SessionState
+from rar_app.state.wizard_drafts import DraftsState
 
 MODIFIED = "2026-11-27"
 
@@ -45,7 +46,76 @@ def section(lang: str, heading_key: str, actions: list[tuple[str, str | None]], 
     )
 
 
-@page("home", fr="/fr/accueil-du-compte", en="/en/account-home", title_key="home.title")
+def drafts_section(lang: str) -> rx.Component:
+    """Poursuivre une demande que vous n'avez pas soumise: one page of drafts (DraftsState)."""
+    S = DraftsState
+    row = lambda r: rx.el.tr(  # noqa: E731
+        rx.el.th(r.file_number, scope="row"),
+        rx.el.td(r.kind),
+        rx.el.td(r.clients),
+        rx.el.td(rx.el.time(r.updated, date_time=r.updated)),
+        rx.el.td(
+            rx.el.a(t("wizard.drafts_continue", lang), href=r.href, aria_label=r.continue_label,
+                    class_name="draft-continue"),
+            " ",
+            rx.el.button(t("wizard.drafts_delete", lang), type="button", aria_label=r.delete_label,
+                         on_click=S.ask_delete(r.id), class_name="link-button draft-delete"),
+        ),
+        id=f"draft-{r.id}",
+    )
+    return rx.el.section(
+        rx.el.h2(t("home.section_drafts", lang), id="drafts-title", tab_index=-1),
+        rx.el.p(S.message, id="drafts-message", role="status", tab_index=-1),
+        rx.cond(
+            S.confirm_id != 0,
+            rx.el.div(
+                rx.el.p(S.confirm_text, id="delete-confirm-text"),
+                rx.el.div(
+                    rx.el.button(t("wizard.drafts_delete_yes", lang), type="button", on_click=S.confirm_delete,
+                                 class_name="btn btn-danger", id="delete-yes"),
+                    rx.el.button(t("wizard.drafts_delete_no", lang), type="button", on_click=S.cancel_delete,
+                                 class_name="btn btn-secondary", id="delete-no"),
+                    class_name="nav-bar",
+                ),
+                id="delete-confirm", role="alertdialog", aria_labelledby="delete-confirm-text", tab_index=-1,
+                class_name="alert alert-warning",
+            ),
+        ),
+        rx.cond(
+            S.total > 0,
+            rx.fragment(
+                rx.el.p(t("wizard.drafts_intro", lang)),
+                rx.el.div(
+                    rx.el.table(
+                        rx.el.caption(t("wizard.drafts_caption", lang), class_name="visually-hidden"),
+                        rx.el.thead(rx.el.tr(*[rx.el.th(t(k, lang), scope="col") for k in (
+                            "wizard.drafts_file_number", "home.section_apply", "wizard.drafts_clients",
+                            "wizard.drafts_updated", "wizard.drafts_action")])),
+                        rx.el.tbody(rx.foreach(S.rows, row)),
+                        id="drafts-table",
+                    ),
+                    class_name="table-wrap",
+                ),
+                rx.cond(
+                    S.pages > 1,
+                    rx.el.nav(
+                        rx.cond(S.page > 1, rx.el.button(t("wizard.drafts_previous_page", lang), type="button",
+                                                         on_click=S.go_to_page(S.page - 1), class_name="btn btn-secondary")),
+                        rx.el.span(S.page, " / ", S.pages, class_name="hint"),
+                        rx.cond(S.page < S.pages, rx.el.button(t("wizard.drafts_next_page", lang), type="button",
+                                                               on_click=S.go_to_page(S.page + 1), class_name="btn btn-secondary")),
+                        class_name="nav-bar", aria_label=t("wizard.drafts_caption", lang),
+                    ),
+                ),
+            ),
+            rx.el.p(t("home.no_drafts", lang), id="drafts-empty"),
+        ),
+        class_name="home-section",
+        id="drafts",
+    )
+
+
+@page("home", fr="/fr/accueil-du-compte", en="/en/account-home", title_key="home.title", on_load=DraftsState.load)
 def home_page(lang: str) -> rx.Component:
     return page_template(
         lang,
@@ -53,12 +123,7 @@ def home_page(lang: str) -> rx.Component:
         t("home.title", lang),
         rx.el.p(t("home.intro", lang)),
         section(lang, "home.section_apply", APPLY_ACTIONS),
-        rx.el.section(
-            rx.el.h2(t("home.section_drafts", lang)),
-            rx.el.p(t("home.no_drafts", lang), id="drafts-empty"),
-            class_name="home-section",
-            id="drafts",
-        ),
+        drafts_section(lang),
         section(lang, "home.section_submitted", SEARCH_ACTIONS),
         section(lang, "home.section_link", LINK_ACTIONS),
         section(lang, "home.section_messages", MESSAGE_ACTIONS),

@@ -342,9 +342,9 @@ VSW_WIZARD = Wizard(
         )),
         Step("sds", "wizard.step_sds", repeat=_count, when=_sds_applies, group=_client_group, check=_check_sds, fields=(
             Field("apply_sds", "radio", "wizard.sds_apply", options=YES_NO, help_key="wizard.sds_help"),
-            Field("sds_gic", "radio", "wizard.sds_gic", options=YES_NO, show_if=lambda v: v.get("apply_sds") == "yes"),
-            Field("sds_tuition", "radio", "wizard.sds_tuition", options=YES_NO, show_if=lambda v: v.get("apply_sds") == "yes"),
-            Field("sds_language", "radio", "wizard.sds_language", options=YES_NO, show_if=lambda v: v.get("apply_sds") == "yes"),
+            Field("sds_gic", "radio", "wizard.sds_gic", options=YES_NO, show_if=("apply_sds", "yes")),
+            Field("sds_tuition", "radio", "wizard.sds_tuition", options=YES_NO, show_if=("apply_sds", "yes")),
+            Field("sds_language", "radio", "wizard.sds_language", options=YES_NO, show_if=("apply_sds", "yes")),
         )),
         Step("documents", "wizard.step_documents", repeat=_count, group=_client_group, review=_review_documents, fields=(
             Field("documents", "checkboxes", "wizard.documents_additional", required=False,
@@ -985,3 +985,88 @@ def _unique(db: Session, model: Any, column: str, prefix: str) -> str:
 
 def money(amount: str | Decimal, lang: str) -> str:
     return fmt_money(Decimal(str(amount)), lang)
+
+
+# ---------------------------------------------------------------------------
+# What the step pages show besides the saved values
+
+
+def step_options(account_id: int, app_id: Any, ref: str, lang: str, *, on_date: date | None = None) -> dict[str, list[dict]]:
+    """Choices of the step's fields that depend on the rules or on other answers:
+    ``{field: [{code, label, help}]}`` in `lang` (static choices are in the page)."""
+    with session_scope() as db:
+        app = _owned(db, account_id, app_id)
+        wiz = _wizard(app)
+        ctx = _ctx(app, on_date)
+    step_id, index = engine.parse_ref(ref)
+    out: dict[str, list[dict]] = {}
+    for f in wiz.step(step_id).fields:
+        if callable(f.options) and f.name != "country":
+            out[f.name] = [{"code": o.code, "label": o.label(lang, t), "help": o.help_fr if lang == "fr" else o.help_en}
+                           for o in f.choices(ctx, index)]
+    return out
+
+
+def application_type_options(lang: str, *, on_date: date | None = None) -> list[dict]:
+    return [{"code": x["code"], "label": x["label_fr" if lang == "fr" else "label_en"]}
+            for x in rules.application_types(_on_date(on_date))]
+
+
+def client_checklist(account_id: int, app_id: Any, n: int, lang: str, *, on_date: date | None = None) -> list[dict]:
+    """Client n's documents as the rules engine lists them: [{code, label, help, required}]."""
+    with session_scope() as db:
+        ctx = _ctx(_owned(db, account_id, app_id), on_date)
+    key = "_fr" if lang == "fr" else "_en"
+    return [{"code": d["code"], "label": d["label" + key], "help": d["help" + key], "required": d["required"]}
+            for d in checklist(ctx, n)]
+
+
+def client_heading(account_id: int, app_id: Any, n: int, lang: str) -> str:
+    with session_scope() as db:
+        ctx = _ctx(_owned(db, account_id, app_id))
+    return _client_group(ctx, n, lang)
+
+
+def fee_preview(account_id: int, app_id: Any, choices: Mapping[str, Any], lang: str, *,
+                on_date: date | None = None) -> dict:
+    """The fee step's live view: for each client the options they may choose (with
+    help texts and amounts) and the rules engine's fee summary of `choices`
+    (unanswered or unknown choices count as the standard fee / no biometrics)."""
+    with session_scope() as db:
+        ctx = _ctx(_owned(db, account_id, app_id), on_date)
+    rows = []
+    request = []
+    types = {x["code"]: x for x in rules.application_types(ctx.on_date)}
+    for n in range(1, _count(ctx) + 1):
+        processing, biometrics = fee_choices(ctx, n)
+        opts = rules.fee_options(_app_type(ctx, n), ctx.on_date)
+        amounts = {("p", o["code"]): o["amount"] for o in opts["processing"]}
+        amounts.update({("b", o["code"]): o["amount"] for o in opts["biometrics"]})
+
+        def view(o: Option, kind: str) -> dict:
+            return {"code": o.code, "label": o.label(lang, t), "help": o.help_fr if lang == "fr" else o.help_en,
+                    "amount": money(amounts.get((kind, o.code), "0"), lang)}
+
+        fee_id, needed_id, bio_id = fee_field_ids(n)
+        app_type = _app_type(ctx, n)
+        rows.append({
+            "position": n,
+            "heading": _client_group(ctx, n, lang),
+            "type_label": types.get(app_type, {}).get("label_fr" if lang == "fr" else "label_en", app_type),
+            "fee_options": [view(o, "p") for o in processing],
+            "bio_options": [view(o, "b") for o in biometrics],
+        })
+        fee = str(choices.get(fee_id) or "")
+        bio = str(choices.get(bio_id) or "") if choices.get(needed_id) == "yes" else "none"
+        request.append({"application": app_type,
+                        "fee": fee if fee in rules.fees.FEE_OPTIONS else "standard",
+                        "biometrics": bio if bio in rules.fees.BIOMETRIC_OPTIONS else "none"})
+    summary = rules.fee_summary(request, ctx.on_date, lang) if request else None
+    cheapest = {}
+    if summary:
+        for n, a in enumerate(summary["cheapest"]["applicants"], start=1):
+            fee_id, needed_id, bio_id = fee_field_ids(n)
+            cheapest[fee_id] = a["fee"]
+            cheapest[needed_id] = "yes" if a["biometrics"] != "none" else "no"
+            cheapest[bio_id] = a["biometrics"] if a["biometrics"] != "none" else ""
+    return {"rows": rows, "summary": summary, "cheapest": cheapest}

@@ -64,7 +64,9 @@ class Field:
 
     `options` is a tuple, or a function of the `Context` (and the step
     instance) for choices that depend on the rules or on other answers.
-    `show_if(values)` hides the field (not validated, answer dropped) unless true."""
+    `show_if = (other field, value)` hides the field (not validated, answer dropped)
+    unless the other field of the step has that value; declarative, so the page
+    can show and hide it the same way without a round trip."""
 
     name: str
     kind: str
@@ -78,14 +80,14 @@ class Field:
     help_key: str | None = None
     hint_key: str | None = None
     options: Sequence[Option] | Callable[["Context", int | None], Sequence[Option]] = ()
-    show_if: Callable[[Mapping[str, Any]], bool] | None = None
+    show_if: tuple[str, str] | None = None
     required_error_key: str | None = None
 
     def choices(self, ctx: "Context", index: int | None) -> list[Option]:
         return list(self.options(ctx, index) if callable(self.options) else self.options)
 
     def shown(self, values: Mapping[str, Any]) -> bool:
-        return self.show_if is None or bool(self.show_if(values))
+        return self.show_if is None or str(values.get(self.show_if[0]) or "").strip() == self.show_if[1]
 
 
 @dataclasses.dataclass(frozen=True)

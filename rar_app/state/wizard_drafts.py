@@ -1,0 +1,114 @@
+"""The account home's "Poursuivre une demande que vous n'avez pas soumise": one page
+of the representative's drafts, continued where they were left or deleted (with
+a confirmation). Loaded by the home page's on_load."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import reflex as rx
+
+from rar_app.i18n import t
+from rar_app.services import applications
+from rar_app.state.session import client_ip, page_lang, require_session, sign_in_redirect
+from rar_app.state.wizard import step_url
+
+
+@dataclasses.dataclass
+class DraftView:
+    id: int = 0
+    file_number: str = ""
+    kind: str = ""
+    clients: str = ""
+    updated: str = ""
+    href: str = ""
+    continue_label: str = ""
+    delete_label: str = ""
+
+
+KIND_KEYS = {applications.KIND_VSW: "wizard.drafts_kind_vsw"}
+
+
+class DraftsState(rx.State):
+    rows: list[DraftView] = []
+    page: int = 1
+    pages: int = 1
+    total: int = 0
+    confirm_id: int = 0
+    confirm_text: str = ""
+    message: str = ""
+
+    def _load(self, account_id: int, lang: str) -> None:
+        result = applications.list_drafts(account_id, page=self.page)
+        self.page, self.pages, self.total = result.page, result.pages, result.total
+        rows = []
+        for r in result.rows:
+            file_number = r.client_file_number or t("wizard.drafts_no_file_number", lang)
+            rows.append(DraftView(
+                id=r.id,
+                file_number=file_number,
+                kind=t(KIND_KEYS.get(r.kind, "wizard.drafts_kind_vsw"), lang),
+                clients=", ".join(r.applicant_names) or t("wizard.drafts_no_clients", lang),
+                updated=r.updated_at.strftime("%Y-%m-%d %H:%M"),
+                href=step_url(lang, r.id, r.resume),
+                continue_label=t("wizard.drafts_continue_label", lang, file=file_number),
+                delete_label=t("wizard.drafts_delete_label", lang, file=file_number),
+            ))
+        self.rows = rows
+
+    @rx.event
+    def load(self):
+        info = require_session(self)
+        if info is None:
+            return sign_in_redirect(self)
+        self.page = 1
+        self.confirm_id = 0
+        self.message = ""
+        self._load(info.account_id, page_lang(self))
+        return None
+
+    @rx.event
+    def go_to_page(self, page: int):
+        info = require_session(self)
+        if info is None:
+            return sign_in_redirect(self)
+        self.page = max(1, int(page))
+        self.confirm_id = 0
+        self._load(info.account_id, page_lang(self))
+        return None
+
+    @rx.event
+    def ask_delete(self, app_id: int):
+        lang = page_lang(self)
+        row = next((r for r in self.rows if r.id == int(app_id)), None)
+        if row is None:
+            return None
+        self.confirm_id = row.id
+        self.confirm_text = t("wizard.drafts_delete_confirm", lang, file=row.file_number)
+        self.message = ""
+        return rx.set_focus("delete-confirm")
+
+    @rx.event
+    def cancel_delete(self):
+        self.confirm_id = 0
+        return rx.set_focus("drafts-title")
+
+    @rx.event
+    def confirm_delete(self):
+        info = require_session(self)
+        if info is None:
+            return sign_in_redirect(self)
+        lang = page_lang(self)
+        row = next((r for r in self.rows if r.id == self.confirm_id), None)
+        self.confirm_id = 0
+        if row is None:
+            return None
+        try:
+            applications.delete_draft(info.account_id, row.id, ip=client_ip(self))
+            self.message = t("wizard.drafts_deleted", lang, file=row.file_number)
+        except applications.NotFound:
+            self.message = t("wizard.not_found", lang)
+        except applications.NotEditable:
+            self.message = t("wizard.not_editable", lang)
+        self._load(info.account_id, lang)
+        return rx.set_focus("drafts-message")
