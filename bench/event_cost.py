@@ -6,7 +6,7 @@ Starts (1) a blank Reflex app generated in a temporary folder — one input, one
 one handler — and (2) the portal's production build, then drives the same load on both:
 PAGES browser tabs in parallel, each clicking EVENTS times and waiting for the answer.
 The time of each event is read from the websocket frames (DevTools protocol): from the
-frame that carries the event to the server's final delta for it. Prints p50/p95 and
+frame that carries the event to the server's delta frame answering it. Prints p50/p95 and
 events per second for both, and the ratio (target: portal ≤ 1.2 × blank)."""
 
 from __future__ import annotations
@@ -108,12 +108,14 @@ def drive(base_url: str, path: str, lang: str | None, click_selector: str, pages
             local: list[float] = []
 
             def sent(e):
-                if '"event"' in e["response"]["payloadData"] and click_selector_name in e["response"]["payloadData"]:
+                if '["event"' in e["response"]["payloadData"] and '.check"' in e["response"]["payloadData"]:
                     pending.append(e["timestamp"])
 
             def received(e):
                 data = e["response"]["payloadData"]
-                if pending and '"final":true' in data.replace(" ", ""):
+                # Reflex 0.10 answers an event with its delta frame(s); the first one
+                # carries the handler's result.
+                if pending and data.startswith('42/_event,["event"'):
                     local.append((e["timestamp"] - pending.pop(0)) * 1000)
                     done.set()
 
@@ -136,7 +138,6 @@ def drive(base_url: str, path: str, lang: str | None, click_selector: str, pages
             with lock:
                 latencies.extend(local)
 
-    click_selector_name = "check"
     threads = [threading.Thread(target=one_tab) for _ in range(pages)]
     for th in threads:
         th.start()

@@ -38,8 +38,21 @@ def portal_env(tmp_path, monkeypatch):
     reset_caches()
 
 
+@pytest.fixture(scope="session")
+def _migrated_template(tmp_path_factory):
+    """Alembic runs once per test session; each test gets a copy of the result."""
+    path = tmp_path_factory.mktemp("template") / "rar.db"
+    migrate.upgrade(f"sqlite:///{path}")
+    return path
+
+
 @pytest.fixture
-def migrated_db(portal_env):
+def migrated_db(portal_env, _migrated_template):
     """A SQLite database migrated to head, used through rar_app.db.session_scope()."""
-    migrate.upgrade(settings_module.get_settings().database_url)
+    import shutil
+
+    settings = settings_module.get_settings()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(_migrated_template, settings.data_dir / "rar.db")
+    assert settings.database_url == f"sqlite:///{settings.data_dir / 'rar.db'}"
     return db_module.get_engine()
