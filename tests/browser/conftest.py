@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 
+from rar_app.services.demo import DEMO_PASSWORD
 from tests.browser.harness import CHROMIUM, CHROMIUM_ARGS, PortalServer, assert_accessible, wait_ready
 
 
@@ -89,7 +90,7 @@ def visit(page, portal: PortalServer, path: str, lang: str, *, axe: bool = True)
     return page
 
 
-def sign_in(page, portal: PortalServer, lang: str = "fr", username: str = "demo.rep", password: str = "Demo2026rar"):
+def sign_in(page, portal: PortalServer, lang: str = "fr", username: str = "demo.rep", password: str = DEMO_PASSWORD):
     path = "/fr/connexion" if lang == "fr" else "/en/sign-in"
     visit(page, portal, path, lang, axe=False)
     page.fill("#username", username)

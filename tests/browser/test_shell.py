@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from rar_app.services.demo import DEMO_PASSWORD
+
 from tests.browser.conftest import sign_in, switch_language, visit
 from tests.browser.harness import assert_accessible, assert_no_horizontal_scroll, wait_ready
 
@@ -100,7 +102,7 @@ def test_sign_in_errors_then_success_then_sign_out(portal, page, context):
     page.wait_for_function("document.querySelector('#error-summary')?.innerText.includes('incorrect')")
     assert page.input_value("#password") == "", "a wrong password is not kept"
 
-    page.fill("#password", "Demo2026rar")
+    page.fill("#password", DEMO_PASSWORD)
     page.click("#sign-in-submit")
     page.wait_for_url("**/fr/accueil-du-compte**")
     wait_ready(page, "fr")
