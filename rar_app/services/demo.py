@@ -152,23 +152,35 @@ class _Documents:
 # Accounts
 
 
-def _account(db: Session, username: str, role: str, **details: Any) -> Account:
-    account = Account(role=role, status="active", username=username, password_hash=hash_secret(DEMO_PASSWORD),
+class _Hashes:
+    """argon2 is slow on purpose: hash the demo password and answer once per load."""
+
+    def __init__(self) -> None:
+        self.password = hash_secret(DEMO_PASSWORD)
+        self.answer = hash_secret(normalise_answer(DEMO_SECURITY_ANSWER))
+
+
+def _questions(db: Session, account: Account, hashes: _Hashes) -> None:
+    for position, question in enumerate(QUESTIONS, start=1):
+        db.add(SecurityQuestion(account_id=account.id, position=position, question=question,
+                                answer_hash=hashes.answer))
+
+
+def _account(db: Session, hashes: _Hashes, username: str, role: str, **details: Any) -> Account:
+    account = Account(role=role, status="active", username=username, password_hash=hashes.password,
                       approved_at=utcnow(), **details)
     db.add(account)
     db.flush()
-    for position, question in enumerate(QUESTIONS, start=1):
-        db.add(SecurityQuestion(account_id=account.id, position=position, question=question,
-                                answer_hash=hash_secret(normalise_answer(DEMO_SECURITY_ANSWER))))
+    _questions(db, account, hashes)
     return account
 
 
-def _demo_representative(db: Session) -> Account:
+def _demo_representative(db: Session, hashes: _Hashes) -> Account:
     rep = Account(
         role="representative",
         status="active",
         username=DEMO_USERNAME,
-        password_hash=hash_secret(DEMO_PASSWORD),
+        password_hash=hashes.password,
         family_name="Tremblay-Démo",
         given_names="Camille",
         email="camille.demo@example.invalid",
@@ -182,9 +194,7 @@ def _demo_representative(db: Session) -> Account:
     )
     db.add(rep)
     db.flush()
-    for position, question in enumerate(QUESTIONS, start=1):
-        db.add(SecurityQuestion(account_id=rep.id, position=position, question=question,
-                                answer_hash=hash_secret(normalise_answer(DEMO_SECURITY_ANSWER))))
+    _questions(db, rep, hashes)
     return rep
 
 
@@ -233,7 +243,7 @@ class _World:
         self.today = today
         self.docs = _Documents()
         self.bo = backoffice
-        self.serial = 100
+        self.serial = 200
 
     def number(self, application_type: str) -> str:
         self.serial += 1
@@ -389,14 +399,15 @@ def load_demo_world(db: Session, *, today: date | None = None) -> Account:
     today = today or date.today()
     world = _World(db, today)
     try:
-        rep = _demo_representative(db)
-        rep2 = _account(db, DEMO_OTHER_REP, "representative", family_name="Exemple-Autre", given_names="Alex",
+        hashes = _Hashes()
+        rep = _demo_representative(db, hashes)
+        rep2 = _account(db, hashes, DEMO_OTHER_REP, "representative", family_name="Exemple-Autre", given_names="Alex",
                         email="alex.autre@example.invalid", phone="+1 604 555 0101", language="en",
                         business_name="Other Demo Immigration Ltd.", regulatory_body="CICC",
                         business_address="200 Fictional Street, Vancouver BC V5K 0A0", membership_number="R000001")
-        staff = _account(db, DEMO_STAFF, "staff", family_name="Agent-Fictif", given_names="Dominique",
+        staff = _account(db, hashes, DEMO_STAFF, "staff", family_name="Agent-Fictif", given_names="Dominique",
                          email="agent.fictif@example.invalid", language="fr")
-        client_account = _account(db, DEMO_CLIENT, "client", family_name="Sureau", given_names="Zoé",
+        client_account = _account(db, hashes, DEMO_CLIENT, "client", family_name="Sureau", given_names="Zoé",
                                   email="zoe.sureau@example.invalid", language="fr")
 
         serial_uci = 100
@@ -404,6 +415,8 @@ def load_demo_world(db: Session, *, today: date | None = None) -> Account:
         for family, given, dob, application_type, story, days in REP_FILES:
             serial_uci += 1
             uci = f"00-0000-0{serial_uci:03d}" if story != "draft" or serial_uci % 2 else None
+            if family == CLIENT_TAKEOVER["family_name"]:
+                uci = CLIENT_TAKEOVER["uci"]
             client = world.client(rep, family, given, dob, uci)
             number = [CLIENT_TAKEOVER["application_number"]] if family == "Sureau" else None
             app, (applicant,) = world.application(rep, [(client, application_type, False)], story, days,
@@ -413,10 +426,6 @@ def load_demo_world(db: Session, *, today: date | None = None) -> Account:
             world.play(rep, app, applicant, story, days)
             if family == "Houblon":
                 linked_example = (app, applicant, client)
-        if CLIENT_TAKEOVER["uci"]:
-            sureau = db.exec(select(Client).where(Client.family_name == "Sureau")).one()
-            sureau.uci = CLIENT_TAKEOVER["uci"]
-            db.add(sureau)
 
         # A family of three in one application (principal and two dependants).
         people = []
@@ -429,20 +438,19 @@ def load_demo_world(db: Session, *, today: date | None = None) -> Account:
             world.play(rep, app, applicant, "in_review", 10)
 
         # The document request already answered (history shows the round trip).
-        kumquat = db.exec(select(Applicant).join(Client, Applicant.client_id == Client.id)
-                          .where(Client.family_name == "Jasmin")).one()
-        jasmin_app = db.get(Application, kumquat.application_id)
-        request = db.exec(select(DocumentRequest).where(DocumentRequest.applicant_id == kumquat.id)).first()
+        jasmin = db.exec(select(Applicant).join(Client, Applicant.client_id == Client.id)
+                         .where(Client.family_name == "Jasmin")).one()
+        jasmin_app = db.get(Application, jasmin.application_id)
+        request = db.exec(select(DocumentRequest).where(DocumentRequest.applicant_id == jasmin.id)).first()
         if request is not None:
-            jasmin = db.get(Client, kumquat.client_id)
-            world.docs.add(db, rep.id, jasmin_app, kumquat, f"request-{request.id}",
+            world.docs.add(db, rep.id, jasmin_app, jasmin, f"request-{request.id}",
                            "Releves-bancaires-Jasmin-SPECIMEN.pdf",
                            ["Relevés bancaires fictifs — Aïcha Jasmin", "Banque Imaginaire du Canada"],
                            world.at(2, 12))
             # Answered, but another request stays open: she still shows "Suivi requis".
             request.status, request.answered_at = "received", world.at(2, 12)
             db.add(request)
-            world.step("request_documents", kumquat, world.at(1, 9),
+            world.step("request_documents", jasmin, world.at(1, 9),
                        label_fr="Lettre d'invitation signée", label_en="Signed letter of invitation",
                        due_on=today + timedelta(days=30))
 
@@ -474,15 +482,14 @@ def load_demo_world(db: Session, *, today: date | None = None) -> Account:
         db.exec(update(Message).where(Message.email_status == "pending")
                 .values(email_status="none", email_next_attempt_at=None))
         db.info.pop(mailer._PENDING_KEY, None)
+        # The representative has read what is older than a few days.
+        db.exec(update(Message).where(Message.account_id.is_not(None), Message.created_at < world.at(4, 0),
+                                      Message.read_at.is_(None)).values(read_at=world.at(4, 0)))
 
         from rar_app.services import accounts
 
         if hasattr(accounts, "ensure_demo_accounts"):
-            try:
-                with db.begin_nested():
-                    accounts.ensure_demo_accounts(db)  # the administrator, when the accounts feature has one
-            except Exception:
-                log.exception("demo: accounts.ensure_demo_accounts failed; continuing without")
+            accounts.ensure_demo_accounts(db)  # the administrator (the others exist already: skipped)
         audit.record(db, "demo.loaded", object_type="account", object_id=rep.id, staff=staff.id,
                      client=client_account.id)
     except BaseException:

@@ -1,0 +1,267 @@
+"""Messages: the representative's own inbox ("Messages pour le compte", the "File des
+représentants") and the messages about one application (shown on its status page).
+
+- An **account message** has `account_id` (the inbox it sits in); it may point at an
+  application (`application_id`) — the link works only while the reader may still see it.
+- An **application message** has `application_id` and no `account_id`; whoever may see
+  the application reads it on the status page.
+
+Every new message can be notified by e-mail (`notify=True`): the row is marked
+`email_status="pending"` and `rar_app.services.mailer` sends the notice *after the
+transaction commits*, in the recipient's language, retrying while the server is down.
+Texts are kept in both languages on the row; templates live in the `messages.tpl.*`
+catalogue keys. No Reflex here.
+"""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+from datetime import datetime
+from typing import Any, Mapping
+
+from sqlalchemy import and_, func, or_
+from sqlmodel import Session, select
+
+from rar_app import rules
+from rar_app.i18n import LANGS, t
+from rar_app.models import Account, Applicant, Application, Message, utcnow
+from rar_app.services import audit
+from rar_app.services.search import NotFound, actor_account, may_see
+
+CATEGORY_ACCOUNT = "account"
+DETAILS = ("updated", "follow_up", "information")
+PAGE_SIZE = 20
+
+# Where notices send people (the pages register these same addresses).
+INBOX_PATH = {"fr": "/fr/messages-du-compte", "en": "/en/account-messages"}
+CLIENT_HOME_PATH = {"fr": "/fr/client/accueil", "en": "/en/client/home"}
+
+
+def categories() -> list[str]:
+    """Category codes of the representative queue: the account itself, then each application type."""
+    return [CATEGORY_ACCOUNT] + [a["code"] for a in rules.APPLICATION_TYPES]
+
+
+def category_label(code: str, lang: str) -> str:
+    if code == CATEGORY_ACCOUNT or not code:
+        return t("messages.category_account", lang)
+    for a in rules.APPLICATION_TYPES:
+        if a["code"] == code:
+            return a["label_fr"] if lang == "fr" else a["label_en"]
+    return code
+
+
+def detail_label(code: str, lang: str) -> str:
+    return t(f"messages.detail_{code}", lang) if code in DETAILS else code
+
+
+def render(template: str, values: Mapping[str, Any] | None = None) -> dict[str, str]:
+    """subject/body in both languages from `messages.tpl.<template>`. A value may be a
+    `{"fr": ..., "en": ...}` mapping when it differs by language."""
+    out: dict[str, str] = {}
+    for lang in LANGS:
+        filled = {k: (v.get(lang, "") if isinstance(v, Mapping) else v) for k, v in (values or {}).items()}
+        out[f"subject_{lang}"] = t(f"messages.tpl.{template}.subject", lang, **filled)[:200]
+        out[f"body_{lang}"] = t(f"messages.tpl.{template}.body", lang, **filled)
+    return out
+
+
+def category_values(code: str) -> dict[str, str]:
+    return {lang: category_label(code, lang) for lang in LANGS}
+
+
+def recipient_for(db: Session, message: Message) -> Account | None:
+    """Who the e-mail notice of `message` goes to: the inbox owner, else whoever holds
+    the application (its representative, or the client who took it over)."""
+    if message.account_id is not None:
+        return db.get(Account, message.account_id)
+    if message.application_id is not None:
+        app = db.get(Application, message.application_id)
+        if app is not None:
+            holder = app.representative_id or app.client_account_id
+            return db.get(Account, holder) if holder else None
+    return None
+
+
+def post(
+    db: Session,
+    *,
+    account_id: int | None = None,
+    application_id: int | None = None,
+    applicant_id: int | None = None,
+    category: str = CATEGORY_ACCOUNT,
+    detail: str = "information",
+    subject_fr: str,
+    subject_en: str,
+    body_fr: str = "",
+    body_en: str = "",
+    notify: bool = True,
+    created_at: datetime | None = None,
+) -> Message:
+    """Add a message in the caller's transaction; its e-mail notice leaves after the commit."""
+    if account_id is None and application_id is None:
+        raise ValueError("a message needs an inbox (account_id) or an application (application_id)")
+    if detail not in DETAILS:
+        raise ValueError(f"unknown detail {detail!r}")
+    message = Message(
+        account_id=account_id, application_id=application_id, applicant_id=applicant_id,
+        category=category[:40], detail=detail, subject_fr=subject_fr[:200], subject_en=subject_en[:200],
+        body_fr=body_fr, body_en=body_en, created_at=created_at or utcnow(),
+    )
+    db.add(message)
+    db.flush()
+    if notify:
+        recipient = recipient_for(db, message)
+        if recipient is not None and recipient.email and recipient.status == "active":
+            from rar_app.services import mailer
+
+            message.email_status = "pending"
+            message.email_next_attempt_at = message.created_at
+            db.add(message)
+            mailer.send_after_commit(db, message.id)
+    return message
+
+
+def post_template(db: Session, template: str, values: Mapping[str, Any] | None = None, **kwargs: Any) -> Message:
+    return post(db, **render(template, values), **kwargs)
+
+
+# ---------------------------------------------------------------------------
+# The inbox
+
+
+@dataclasses.dataclass(frozen=True)
+class InboxPage:
+    rows: list[dict[str, Any]]
+    next_cursor: str | None
+    total: int
+    unread: int
+
+
+def _cursor(created_at: datetime, message_id: int) -> str:
+    return base64.urlsafe_b64encode(f"{created_at.isoformat()}|{message_id}".encode()).decode().rstrip("=")
+
+
+def _uncursor(cursor: str | None) -> tuple[datetime, int] | None:
+    if not cursor or len(cursor) > 200:
+        return None
+    try:
+        at, mid = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode().split("|")
+        when = datetime.fromisoformat(at)
+        return (when, int(mid)) if when.tzinfo else None
+    except (ValueError, UnicodeDecodeError):
+        return None
+
+
+def _inbox_query(account: Account, category: str, detail: str, unread_only: bool) -> Any:
+    query = select(Message).where(Message.account_id == account.id)
+    if category:
+        query = query.where(Message.category == category[:40])
+    if detail:
+        query = query.where(Message.detail == detail[:40])
+    if unread_only:
+        query = query.where(Message.read_at.is_(None))
+    return query
+
+
+def _application_number(db: Session, account: Account, message: Message) -> str:
+    """The number to link to, only while the reader may still see that application."""
+    if message.application_id is None:
+        return ""
+    app = db.get(Application, message.application_id)
+    if app is None or not may_see(account, app):
+        return ""
+    query = select(Applicant.application_number).where(Applicant.application_id == app.id,
+                                                      Applicant.application_number.is_not(None))
+    if message.applicant_id:
+        query = query.where(Applicant.id == message.applicant_id)
+    number = db.exec(query.order_by(Applicant.position)).first()
+    return number or ""
+
+
+def row(db: Session, account: Account, m: Message, lang: str) -> dict[str, Any]:
+    return dict(
+        id=m.id, category=m.category, detail=m.detail,
+        category_label=category_label(m.category, lang), detail_label=detail_label(m.detail, lang),
+        subject=m.subject_fr if lang == "fr" else m.subject_en,
+        body=m.body_fr if lang == "fr" else m.body_en,
+        created_at=m.created_at.isoformat(), date=m.created_at.date().isoformat(),
+        unread=m.read_at is None, application_number=_application_number(db, account, m),
+    )
+
+
+def inbox(
+    db: Session,
+    actor_id: int,
+    *,
+    lang: str = "fr",
+    category: str = "",
+    detail: str = "",
+    unread_only: bool = False,
+    after: str | None = None,
+    limit: int = PAGE_SIZE,
+) -> InboxPage:
+    """One page of the actor's own inbox, newest first, filtered by Catégorie / Détails."""
+    account = actor_account(db, actor_id)
+    limit = max(1, min(int(limit), 100))
+    query = _inbox_query(account, category, detail, unread_only)
+    cursor = _uncursor(after)
+    if cursor:
+        at, mid = cursor
+        query = query.where(or_(Message.created_at < at, and_(Message.created_at == at, Message.id < mid)))
+    found = list(db.exec(query.order_by(Message.created_at.desc(), Message.id.desc()).limit(limit + 1)))
+    more = len(found) > limit
+    found = found[:limit]
+    total = db.exec(_inbox_query(account, category, detail, unread_only)
+                    .with_only_columns(func.count(Message.id))).one()
+    return InboxPage(
+        rows=[row(db, account, m, lang) for m in found],
+        next_cursor=_cursor(found[-1].created_at, found[-1].id) if more and found else None,
+        total=int(total), unread=unread_count(db, actor_id),
+    )
+
+
+def unread_count(db: Session, actor_id: int) -> int:
+    return int(db.exec(select(func.count(Message.id)).where(Message.account_id == actor_id,
+                                                            Message.read_at.is_(None))).one())
+
+
+def _own(db: Session, account: Account, message_id: Any) -> Message:
+    try:
+        mid = int(message_id)
+    except (TypeError, ValueError):
+        raise NotFound() from None
+    message = db.get(Message, mid)
+    if message is None or message.account_id is None or message.account_id != account.id:
+        raise NotFound()
+    return message
+
+
+def open_message(db: Session, actor_id: int, message_id: Any, *, lang: str = "fr", ip: str = "") -> dict[str, Any]:
+    """One of the actor's own messages (marked read), or NotFound."""
+    account = actor_account(db, actor_id)
+    message = _own(db, account, message_id)
+    if message.read_at is None:
+        message.read_at = utcnow()
+        db.add(message)
+        audit.record(db, "message.read", actor_id=account.id, actor_role=account.role, object_type="message",
+                     object_id=message.id, ip=ip)
+    return row(db, account, message, lang)
+
+
+def mark_unread(db: Session, actor_id: int, message_id: Any) -> None:
+    account = actor_account(db, actor_id)
+    message = _own(db, account, message_id)
+    message.read_at = None
+    db.add(message)
+
+
+def application_messages(db: Session, actor_id: int, application_id: int) -> list[Message]:
+    """The messages about an application the actor may see (newest first), or NotFound."""
+    account = actor_account(db, actor_id)
+    app = db.get(Application, application_id)
+    if app is None or not may_see(account, app):
+        raise NotFound()
+    return list(db.exec(select(Message).where(Message.application_id == app.id, Message.account_id.is_(None))
+                        .order_by(Message.created_at.desc(), Message.id.desc())))

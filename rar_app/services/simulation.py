@@ -1,0 +1,205 @@
+"""Training simulation: submitted applications advance on their own along the rules
+engine's processing-time estimates, at a configurable speed; and the scheduled reset
+of the demo world.
+
+Settings (read from the environment once per process):
+- `RAR_SIMULATION_SPEED`: simulated seconds per real second; 0 (default) is off.
+  `1440` makes a day pass in a minute (a 14-day visitor visa decides in about 14 min).
+- `RAR_SIMULATION_INTERVAL`: seconds between two ticks of the background loop (default 10).
+- `RAR_DEMO_RESET_HOURS`: reset the demo world when it is older than this (0 = never).
+
+How a tick decides: each open applicant has spent `now - status_changed_at` (real time,
+counted from when the simulation started at the earliest) × speed in its current status.
+When that reaches its share of the estimate (STATUS_SHARES × `processing_time_days`),
+`backoffice.advance` makes the natural next move as the actor "simulation" — audited and
+notified like a staff action. An applicant whose documents were requested waits until
+the representative has answered every request. `python -m rar_app.manage simulate`
+runs the loop in the foreground (`--once` for a single tick).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import os
+import threading
+from collections import Counter
+from datetime import datetime, timedelta, timezone
+from functools import lru_cache
+
+from sqlmodel import select
+
+from rar_app.db import session_scope
+from rar_app.models import Applicant, Application, AuditEvent
+from rar_app.services import backoffice
+from rar_app.services.search import estimate_days
+
+log = logging.getLogger(__name__)
+
+# Share of the processing-time estimate spent in each status before the next move.
+STATUS_SHARES = {
+    "submitted": 0.10,
+    "biometrics_requested": 0.15,
+    "in_review": 0.55,
+    "documents_requested": 0.05,  # once every request is answered
+    "approved": 0.15,
+    "refused": 0.10,
+}
+EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+
+@dataclasses.dataclass(frozen=True)
+class SimulationSettings:
+    speed: float
+    interval: float
+    reset_hours: float
+
+
+def _float(name: str, default: float) -> float:
+    raw = os.environ.get(name, "").strip()
+    try:
+        value = float(raw) if raw else default
+    except ValueError:
+        log.warning("%s=%r is not a number; using %s", name, raw, default)
+        return default
+    return max(0.0, value)
+
+
+@lru_cache(maxsize=1)
+def simulation_settings() -> SimulationSettings:
+    return SimulationSettings(
+        speed=_float("RAR_SIMULATION_SPEED", 0.0),
+        interval=max(1.0, _float("RAR_SIMULATION_INTERVAL", 10.0)),
+        reset_hours=_float("RAR_DEMO_RESET_HOURS", 0.0),
+    )
+
+
+def due(applicant: Applicant, submitted_at: datetime | None, now: datetime, speed: float,
+        since: datetime = EPOCH) -> bool:
+    """Has the applicant spent its share of the estimate in its current status?"""
+    share = STATUS_SHARES.get(applicant.status)
+    if share is None or speed <= 0:
+        return False
+    start = max(applicant.status_changed_at or submitted_at or now, since)
+    simulated_days = (now - start).total_seconds() * speed / 86400
+    estimate = estimate_days(applicant.application_type, applicant.date_received, sds=applicant.sds)
+    return simulated_days >= estimate * share
+
+
+def tick(*, now: datetime | None = None, speed: float | None = None, since: datetime = EPOCH,
+         limit: int = 1000) -> Counter:
+    """One pass: advance every applicant that is due (each in its own transaction).
+    Returns how many of each action were taken."""
+    now = now or datetime.now(timezone.utc)
+    speed = simulation_settings().speed if speed is None else speed
+    done: Counter = Counter()
+    if speed <= 0:
+        return done
+    with session_scope() as db:
+        rows = list(db.exec(
+            select(Applicant, Application.submitted_at)
+            .join(Application, Applicant.application_id == Application.id)
+            .where(Application.submitted_at.is_not(None), Applicant.application_number.is_not(None),
+                   Applicant.status.in_(tuple(STATUS_SHARES)))
+            .order_by(Applicant.status_changed_at, Applicant.id).limit(limit)
+        ))
+    for applicant, submitted_at in rows:
+        if not due(applicant, submitted_at, now, speed, since):
+            continue
+        try:
+            with session_scope() as db:
+                action = backoffice.advance(db, backoffice.SIMULATION, applicant.id)
+        except Exception:  # one odd file must not stop the others
+            log.exception("simulation could not advance applicant %s", applicant.id)
+            continue
+        if action:
+            done[action] += 1
+    return done
+
+
+# ---------------------------------------------------------------------------
+# Scheduled demo reset
+
+
+def last_demo_load() -> datetime | None:
+    with session_scope() as db:
+        return db.exec(select(AuditEvent.at).where(AuditEvent.action.in_(("demo.loaded", "demo.reset")))
+                       .order_by(AuditEvent.id.desc()).limit(1)).first()
+
+
+def reset_if_due(reset_hours: float | None = None, now: datetime | None = None) -> bool:
+    from rar_app.services import demo
+
+    hours = simulation_settings().reset_hours if reset_hours is None else reset_hours
+    if hours <= 0:
+        return False
+    loaded = last_demo_load()
+    now = now or datetime.now(timezone.utc)
+    if loaded is not None and now - loaded < timedelta(hours=hours):
+        return False
+    demo.reset_demo_world()
+    log.info("demo world reset (every %s h)", hours)
+    return True
+
+
+# ---------------------------------------------------------------------------
+# The background loop (one per process; started lazily by the pages that need it)
+
+
+class Loop:
+    def __init__(self) -> None:
+        self._thread: threading.Thread | None = None
+        self._stop = threading.Event()
+        self._lock = threading.Lock()
+        self._pid = 0
+        self.started_at: datetime | None = None
+
+    def running(self) -> bool:
+        return self._thread is not None and self._thread.is_alive() and self._pid == os.getpid()
+
+    def start(self) -> bool:
+        """Start when the settings ask for it (speed > 0 or a reset schedule). True if running."""
+        settings = simulation_settings()
+        if settings.speed <= 0 and settings.reset_hours <= 0:
+            return False
+        with self._lock:
+            if self.running():
+                return True
+            self._stop.clear()
+            self._pid = os.getpid()
+            self.started_at = datetime.now(timezone.utc)
+            self._thread = threading.Thread(target=self._run, name="rar-simulation", daemon=True)
+            self._thread.start()
+        return True
+
+    def stop(self, timeout: float = 5.0) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+        self._thread = None
+
+    def _run(self) -> None:
+        settings = simulation_settings()
+        while not self._stop.is_set():
+            try:
+                if settings.reset_hours > 0:
+                    reset_if_due(settings.reset_hours)
+                if settings.speed > 0:
+                    tick(speed=settings.speed, since=self.started_at or EPOCH)
+            except Exception:
+                log.exception("simulation loop")
+            self._stop.wait(settings.interval)
+
+
+_loop = Loop()
+
+
+def ensure_background() -> bool:
+    """Start this process's simulation loop if configured (cheap; call freely)."""
+    return _loop.start()
+
+
+def status() -> dict[str, object]:
+    settings = simulation_settings()
+    return dict(speed=settings.speed, interval=settings.interval, reset_hours=settings.reset_hours,
+                running=_loop.running())
