@@ -154,3 +154,13 @@ def test_help_icon_by_keyboard_and_error_summary_component(portal, page):
     assert page.locator("[role=progressbar]").get_attribute("aria-valuenow") == "40"
     for label in ["Back", "Next", "Return to previous page", "Start again", "Exit questionnaire"]:
         assert page.get_by_role("button", name=label, exact=True).count() == 1
+
+
+def test_security_headers_on_pages_and_api(portal):
+    import urllib.request
+
+    for path in ["/fr/connexion/", "/api/health"]:
+        with urllib.request.urlopen(portal.url(path)) as resp:
+            assert resp.headers["X-Frame-Options"] == "DENY"
+            assert resp.headers["X-Content-Type-Options"] == "nosniff"
+            assert "frame-ancestors 'none'" in resp.headers["Content-Security-Policy"]
