@@ -35,7 +35,7 @@ catalogue texts (`submit.error_<code>`, `payment.error_<code>`).
 Signing asks one of the representative's security questions, the same one for the
 whole session (`AuthSession.signature_position`). A wrong answer counts on the
 session (`AuthSession.signature_failures`); the third ends the session
-(revoked, audited `vsw.signature_locked`): whoever is at the keyboard must sign in
+(revoked, audited `application.signature_locked`): whoever is at the keyboard must sign in
 again with the password and a security question.
 """
 
@@ -143,7 +143,7 @@ def as_id(value: Any) -> int:
 
 def owned_application(db: Session, account_id: int, application_id: Any, *, lock: bool = False) -> Application:
     """The application if it exists and `account_id` represents it; NotFound otherwise."""
-    query = select(Application).where(Application.id == as_id(application_id))
+    query = select(Application).where(Application.id == as_id(application_id), Application.status != "deleted")
     if lock:
         query = query.with_for_update()
     app = db.exec(query).first()
@@ -195,35 +195,16 @@ def _client_name(db: Session, applicant: Applicant) -> tuple[str, str, date | No
     return client.given_names, client.family_name, client.date_of_birth
 
 
-def _wizard_data(app: Application) -> dict[str, Any]:
-    try:
-        data = json.loads(app.wizard_data or "{}")
-    except ValueError:
-        return {}
-    return data if isinstance(data, dict) else {}
+def chosen_documents(app: Application) -> dict[int, list[dict[str, Any]]]:
+    """Per applicant id, the documents to provide: part A's checklist (the rules
+    engine's required items and the additional ones picked in the questionnaire)."""
+    from rar_app.services import applications  # part A; imported late (it imports much)
 
-
-def chosen_documents(app: Application, applicant: Applicant) -> list[dict[str, Any]]:
-    """The documents to provide for one client: the rules' checklist for the client's
-    application type (minor, Student Direct Stream), narrowed to the codes chosen in
-    the wizard when the wizard recorded a choice (`wizard_data["documents"]`, keyed by
-    applicant id or position, a list of codes)."""
     try:
-        items = rules.required_documents(applicant.application_type, minor=applicant.is_minor, sds=applicant.sds,
-                                         on_date=_rules_date())
-    except rules.RulesInputError:
-        try:
-            items = rules.required_documents(applicant.application_type, minor=applicant.is_minor,
-                                             on_date=_rules_date())
-        except rules.RulesInputError:
-            items = []
-    chosen = _wizard_data(app).get("documents")
-    if isinstance(chosen, dict):
-        codes = chosen.get(str(applicant.id), chosen.get(f"p{applicant.position}"))
-        if isinstance(codes, list):
-            wanted = {str(c) for c in codes}
-            items = [i for i in items if i["required"] or i["code"] in wanted]
-    return items
+        entries = applications.document_checklist(app.representative_id, app.id)
+    except applications.NotFound:
+        raise NotFound() from None
+    return {e["applicant_id"]: list(e["documents"]) for e in entries}
 
 
 def fee_request(applicants: list[Applicant]) -> list[dict[str, str]]:
@@ -348,6 +329,7 @@ def _view(db: Session, app: Application) -> ApplicationView:
     applicants = applicants_of(db, app.id)
     docs = list(db.exec(select(Document).where(Document.application_id == app.id, Document.deleted_at.is_(None))
                         .order_by(Document.uploaded_at, Document.id)))
+    chosen = chosen_documents(app) if applicants else {}
     views = []
     for a in applicants:
         given, family, born = _client_name(db, a)
@@ -355,7 +337,7 @@ def _view(db: Session, app: Application) -> ApplicationView:
         checklist = tuple(
             ChecklistItem(i["code"], i["label_fr"], i["label_en"], i["help_fr"], i["help_en"], bool(i["required"]),
                           tuple(d.original_name for d in docs if d.applicant_id == a.id and d.slot_code == i["code"]))
-            for i in chosen_documents(app, a)
+            for i in chosen.get(a.id, [])
         )
         views.append(ApplicantView(a.id, a.position, given, family, born, a.application_type, fr, en, a.fee_option,
                                    a.biometrics_option, a.is_minor, a.sds, a.status, a.application_number,
@@ -432,9 +414,17 @@ def sign(account_id: int, session_id: int, application_id: Any, *, agree: str | 
          family_name: str, answer: str, ip: str = "") -> ApplicationView:
     """Sign the solemn declaration. `agree` is "yes" (J'accepte) or "no" (Je refuse).
 
+    The declaration is checked here (names against the account, the session's
+    security question); the status change itself is part A's
+    `applications.mark_signed` (draft → signed, questionnaire complete). Signing an
+    application already signed checks the declaration again and changes nothing.
+
     Raises SignatureRefused (form errors; a wrong answer is counted and audited
     first), SignatureLocked (third wrong answer: session revoked), NotEditable,
-    FinishError("documents_missing"), NotFound."""
+    FinishError("documents_missing" | "questionnaire_incomplete" | "no_applicants"),
+    NotFound."""
+    from rar_app.services import applications
+
     with session_scope() as db:
         app = owned_application(db, account_id, application_id)
         ensure_editable(app)
@@ -466,14 +456,14 @@ def sign(account_id: int, session_id: int, application_id: Any, *, agree: str | 
         elif not verify_secret(q.answer_hash, normalise_answer(answer)):
             row.signature_failures += 1
             db.add(row)
-            audit.record(db, "vsw.signature_failed", actor_id=account_id, actor_role=account.role, ip=ip,
+            audit.record(db, "application.signature_failed", actor_id=account_id, actor_role=account.role, ip=ip,
                          object_type="application", object_id=app.id, position=q.position,
                          failures=row.signature_failures)
             if row.signature_failures >= MAX_SIGNATURE_FAILURES:
                 row.revoked_at = utcnow()
                 row.signature_failures = 0
-                audit.record(db, "vsw.signature_locked", actor_id=account_id, actor_role=account.role, ip=ip,
-                             object_type="application", object_id=app.id, session_id=row.id)
+                audit.record(db, "application.signature_locked", actor_id=account_id, actor_role=account.role,
+                             ip=ip, object_type="application", object_id=app.id, session_id=row.id)
                 audit.record(db, "auth.sign_out", actor_id=account_id, object_type="account",
                              object_id=account_id, ip=ip, reason="signature_locked")
                 db.commit()
@@ -485,16 +475,20 @@ def sign(account_id: int, session_id: int, application_id: Any, *, agree: str | 
             raise SignatureRefused(errors)
         row.signature_failures = 0
         db.add(row)
-        now = utcnow()
-        app.status = "signed"
-        app.signed_at = now
-        app.updated_at = now
-        db.add(app)
-        audit.record(db, "vsw.signed", actor_id=account_id, actor_role=account.role, ip=ip,
+        already_signed = app.status == "signed"
+        audit.record(db, "application.declaration_accepted", actor_id=account_id, actor_role=account.role, ip=ip,
                      object_type="application", object_id=app.id, position=q.position,
                      applicants=len(current.applicants), total_cents=current.total_cents)
-        db.flush()
-        return _view(db, app)
+    if not already_signed:  # its own transaction, after ours has released the database
+        try:
+            applications.mark_signed(account_id, app.id, ip=ip)
+        except applications.NotEditable:
+            raise NotEditable() from None
+        except applications.Incomplete as exc:
+            raise FinishError("questionnaire_incomplete", goto=exc.goto) from None
+        except applications.NotFound:
+            raise NotFound() from None
+    return view(account_id, app.id)
 
 
 # ---------------------------------------------------------------------------
@@ -553,16 +547,26 @@ def mark_submitted(db: Session, app: Application, *, actor_id: int, ip: str = ""
         a.status = "submitted"
         a.date_received = received
         db.add(a)
-        audit.record(db, "vsw.applicant_submitted", actor_id=actor_id, actor_role="representative", ip=ip,
+        audit.record(db, "applicant.submitted", actor_id=actor_id, actor_role="representative", ip=ip,
                      object_type="applicant", object_id=a.id, application_id=app.id,
                      application_number=a.application_number, application_type=a.application_type)
     app.status = "submitted"
     app.submitted_at = now
     app.updated_at = now
+    if app.reference is None:  # the portal's own reference, as part A's applications.mark_submitted sets it
+        app.reference = _new_reference(db)
     db.add(app)
-    audit.record(db, "vsw.submitted", actor_id=actor_id, actor_role="representative", ip=ip,
-                 object_type="application", object_id=app.id, payment_id=payment_id,
+    audit.record(db, "application.submitted", actor_id=actor_id, actor_role="representative", ip=ip,
+                 object_type="application", object_id=app.id, payment_id=payment_id, reference=app.reference,
                  numbers=[a.application_number for a in applicants])
+
+
+def _new_reference(db: Session) -> str:
+    for _ in range(100):
+        reference = f"RAR{secrets.randbelow(10**9):09d}"
+        if db.exec(select(Application.id).where(Application.reference == reference)).first() is None:
+            return reference
+    raise FinishError("no_reference")  # pragma: no cover
 
 
 @dataclasses.dataclass(frozen=True)

@@ -174,8 +174,8 @@ def test_approved_payment_submits_the_application(rep, gateway):
     assert gateway.captures == [(key, 23500)]
     view = submission.view(rep, app_id)
     assert view.applicants[0].application_number.startswith("S")
-    assert [a for a in actions(app_id) if a.startswith(("payment.", "vsw.submitted"))] == [
-        "payment.attempt", "payment.approved", "vsw.submitted"]
+    assert [a for a in actions(app_id) if a.startswith(("payment.", "application.submitted"))] == [
+        "payment.attempt", "payment.approved", "application.submitted"]
 
 
 def test_declined_then_approved(rep, gateway):
@@ -239,7 +239,7 @@ def test_replayed_key_after_approval_charges_nothing(rep, gateway):
         assert again.replayed and again.payment_id == first.payment_id
         assert again.transaction_number == first.transaction_number
     assert len(gateway.captures) == 1 and len(payments.attempts(rep, app_id)) == 1
-    assert actions(app_id).count("vsw.submitted") == 1
+    assert actions(app_id).count("application.submitted") == 1
 
 
 def test_replayed_key_after_decline_does_not_try_again(rep, gateway):
@@ -304,7 +304,7 @@ def test_concurrent_requests_with_the_same_key_charge_once(rep):
     assert sorted(r.status for r in results) == ["approved"] + ["pending"] * 4
     assert [r.replayed for r in results].count(False) == 1
     assert payments.pay(rep, app_id, card(), key, provider=gateway).status == "approved"
-    assert actions(app_id).count("vsw.submitted") == 1
+    assert actions(app_id).count("application.submitted") == 1
 
 
 def test_two_tabs_paying_at_once_charge_once(rep):
@@ -320,7 +320,7 @@ def test_two_tabs_paying_at_once_charge_once(rep):
     assert set(errors) <= {"PaymentInProgress", "AlreadySubmitted"} and len(errors) == 5
     assert gateway.calls == 1 and len(gateway.captures) == 1
     assert len(payments.attempts(rep, app_id)) == 1
-    assert actions(app_id).count("vsw.submitted") == 1
+    assert actions(app_id).count("application.submitted") == 1
 
 
 def test_payment_in_progress_is_reported(rep):

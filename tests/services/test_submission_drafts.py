@@ -1,5 +1,5 @@
-"""Test drafts for the end of the visitor/study/work wizard, written straight into
-the database with the models (part A's wizard builds them the same way).
+"""Test drafts for the end of the visitor/study/work wizard, answered through part A's
+questionnaire service (`services.applications.save_step`), as the wizard pages do.
 
 `make_draft()` is used by the service tests and, with RAR_DATA_DIR pointed at the
 portal's data folder, by the browser tests (`python -m tests.services.test_submission_drafts`)."""
@@ -16,8 +16,8 @@ from functools import lru_cache
 from sqlmodel import select
 
 from rar_app.db import session_scope
-from rar_app.models import Account, Applicant, Application, AuthSession, Client, Document, SecurityQuestion, utcnow
-from rar_app.services import sessions, submission
+from rar_app.models import Account, AuthSession, Document, SecurityQuestion
+from rar_app.services import applications, sessions, submission
 from rar_app.services.passwords import hash_secret, normalise_answer
 
 ANSWER = "Mistigri"  # every test representative's security answer
@@ -56,39 +56,51 @@ def new_session(account_id: int) -> int:
                        .order_by(AuthSession.id.desc())).first()
 
 
+def _answers(person: dict, position: int) -> dict:
+    minor = bool(person.get("minor", False))
+    born = person.get("born") or (date(2015, 5, position) if minor else date(1980 + position, 5, position))
+    return {"family_name": person.get("family", "Test"), "given_names": person.get("given", f"Client{position}"),
+            "date_of_birth": born.isoformat(), "country": person.get("country", "MA"),
+            "application_type": person.get("type", "visitor_visa"), "minor": "yes" if minor else "no"}
+
+
 def make_draft(account_id: int, people: list[dict], *, file_number: str = "DOSSIER-1", upload: bool = True,
                status: str = "draft") -> Draft:
-    """people: [{"given", "family", "type", "fee", "biometrics", "minor"}]; principal first."""
+    """A complete draft built through part A's questionnaire service (every step saved
+    with "Suivant"), at the document checklist. people: [{"given", "family", "type",
+    "fee", "biometrics", "minor", "country", "documents"}]; principal first. `upload`
+    adds a (fake, metadata-only) file for every required document."""
+    def save(app_id, ref, raw):
+        result = applications.save_step(account_id, app_id, ref, raw)
+        assert result.ok, (ref, result.problems)
+        return result.app_id
+
+    app_id = save(None, "file_number", {"file_number": file_number})
+    save(app_id, "applicants", {"count": str(len(people))})
+    for n, person in enumerate(people, start=1):  # the flow goes client by client
+        save(app_id, f"client.{n}", _answers(person, n))
+        save(app_id, f"documents.{n}", {"documents": list(person.get("documents", []))})
+    fees = {}
+    for n, person in enumerate(people, start=1):
+        bio = person.get("biometrics", "none")
+        fees.update({f"fee-{n}": person.get("fee", "standard"), f"bio_needed-{n}": "no" if bio == "none" else "yes",
+                     f"bio-{n}": "" if bio == "none" else bio})
+    save(app_id, "fees", fees)
+    applications.set_position(account_id, app_id, "documents")
+    checklist = applications.document_checklist(account_id, app_id)
     with session_scope() as db:
-        app = Application(representative_id=account_id, client_file_number=file_number, status=status,
-                          wizard_step="review")
-        db.add(app)
-        db.flush()
-        ids = []
-        for position, person in enumerate(people, start=1):
-            client = Client(representative_id=account_id, given_names=person.get("given", f"Client{position}"),
-                            family_name=person.get("family", "Test"),
-                            date_of_birth=person.get("born", date(1990 + position, 5, position)))
-            db.add(client)
-            db.flush()
-            applicant = Applicant(application_id=app.id, position=position, client_id=client.id,
-                                  application_type=person.get("type", "visitor_visa"),
-                                  fee_option=person.get("fee", "standard"),
-                                  biometrics_option=person.get("biometrics", "none"),
-                                  is_minor=bool(person.get("minor", False)))
-            db.add(applicant)
-            db.flush()
-            ids.append(applicant.id)
-            if upload:
-                for item in submission.chosen_documents(app, applicant):
+        if upload:
+            for entry in checklist:
+                for item in entry["documents"]:
                     if item["required"]:
-                        db.add(Document(owner_id=account_id, application_id=app.id, applicant_id=applicant.id,
+                        db.add(Document(owner_id=account_id, application_id=app_id, applicant_id=entry["applicant_id"],
                                         slot_code=item["code"], original_name=f"{item['code']}.pdf",
                                         content_type="application/pdf", size_bytes=1234,
                                         storage_key="test-" + secrets.token_hex(16)))
-        if status == "signed":
-            app.signed_at = utcnow()
-        return Draft(account_id, 0, app.id, ids)
+        ids = [e["applicant_id"] for e in checklist]
+    if status == "signed":
+        applications.mark_signed(account_id, app_id)
+    return Draft(account_id, 0, app_id, ids)
 
 
 def test_make_draft_builds_a_complete_draft(migrated_db):
