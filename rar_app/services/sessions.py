@@ -138,7 +138,10 @@ def _info(row: AuthSession, account: Account) -> SessionInfo:
     )
 
 
-def lookup(token: str | None, *, touch: bool = True) -> SessionInfo | None:
+TOUCH_INTERVAL = timedelta(seconds=15)
+
+
+def lookup(token: str | None, *, touch: bool = True, force_touch: bool = False) -> SessionInfo | None:
     """The live session for a token, refreshing its idle timer; None if absent,
     revoked, idle too long, past its absolute lifetime, or its account closed."""
     if not token:
@@ -148,8 +151,11 @@ def lookup(token: str | None, *, touch: bool = True) -> SessionInfo | None:
         if found is None:
             return None
         row, account = found
-        if touch:
-            row.last_seen_at = utcnow()
+        now = utcnow()
+        # Refresh the idle timer at most every TOUCH_INTERVAL: a write per websocket
+        # event would cost more than the event itself, for no useful precision.
+        if touch and (force_touch or now - row.last_seen_at >= TOUCH_INTERVAL):
+            row.last_seen_at = now
             db.add(row)
         return _info(row, account)
 
@@ -161,7 +167,7 @@ def peek(token: str | None) -> SessionInfo | None:
 
 def keep_alive(token: str | None) -> SessionInfo | None:
     """"Stay signed in" after the warning: refresh the idle timer (never the absolute end)."""
-    return lookup(token, touch=True)
+    return lookup(token, touch=True, force_touch=True)
 
 
 def full_session(token: str | None, *, touch: bool = True) -> SessionInfo | None:
