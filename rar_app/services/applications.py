@@ -636,8 +636,9 @@ def _resume(app: Application, on_date: date | None = None) -> str:
     ctx = _ctx(app, on_date)
     pos = app.wizard_step or ""
     try:
-        step_id, _i = engine.parse_ref(pos)
-        known = step_id == engine.REVIEW or any(s.id == step_id for s in wiz.steps)
+        step_id, index = engine.parse_ref(pos)
+        known = step_id == engine.REVIEW or any(
+            s.id == step_id and (s.repeat is None) == (index is None) for s in wiz.steps)
     except ValueError:
         known = False
     if pos and not known:
