@@ -8,7 +8,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from rar_app import routes
+from rar_app import api_documents, routes
 from rar_app.i18n import normalise
 from rar_app.services import sessions
 
@@ -92,5 +92,6 @@ def build_api() -> Starlette:
             Route("/api/session/establish", establish, methods=["GET"]),
             Route("/api/session/signout", sign_out, methods=["POST"]),
             Route("/api/health", health, methods=["GET"]),
+            *api_documents.ROUTES,
         ]
     )

@@ -26,6 +26,9 @@ def cmd_init(_args: argparse.Namespace) -> int:
             if demo.database_is_empty(db):
                 demo.load_demo_world(db)
                 print("Demo data loaded.")
+    from rar_app.services import documents
+
+    documents.startup_check()  # logs the orphan report (or that storage is unreachable); never raises
     return 0
 
 
