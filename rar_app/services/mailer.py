@@ -74,7 +74,7 @@ def send_after_commit(db: Session, message_id: int) -> None:
 def _after_commit(session: SASession) -> None:
     ids = session.info.pop(_PENDING_KEY, None)
     if ids:
-        worker().kick()
+        worker().kick(session.get_bind())
 
 
 @event.listens_for(SASession, "after_rollback")
@@ -99,11 +99,11 @@ def build_notice(message: Message, recipient: Account, settings: Settings | None
     mail["Subject"] = t("messages.mail.subject", lang)
     mail["Date"] = formatdate(localtime=False)
     mail["Message-ID"] = make_msgid(domain=settings.mail_from.rsplit("@", 1)[-1] or "rar.invalid")
-    mail["Content-Language"] = lang
     mail["X-RAR-Message"] = str(message.id)
     mail["Auto-Submitted"] = "auto-generated"
     mail.set_content(t("messages.mail.body", lang, name=name, category=category_label(message.category, lang),
                        detail=detail_label(message.detail, lang), url=settings.public_url + path))
+    mail["Content-Language"] = lang  # after set_content, which replaces the Content-* headers
     return mail
 
 
@@ -187,11 +187,11 @@ def _claim(db: Session, message_id: int, now: datetime) -> bool:
 
 
 def deliver_one(message_id: int, *, now: datetime | None = None,
-                transport: Callable[[EmailMessage], None] | None = None) -> str:
+                transport: Callable[[EmailMessage], None] | None = None, engine: Any = None) -> str:
     """Try to send one due notice. Returns "sent", "retrying", "failed" or "skipped"."""
     now = now or utcnow()
     settings = get_settings()
-    with session_scope() as db:
+    with session_scope(engine) as db:
         if not _claim(db, message_id, now):
             return "skipped"
         message = db.get(Message, message_id)
@@ -212,7 +212,7 @@ def deliver_one(message_id: int, *, now: datetime | None = None,
         error, permanent = str(exc), True
     except (smtplib.SMTPException, OSError, ssl.SSLError) as exc:
         error = f"{type(exc).__name__}: {exc}"
-    with session_scope() as db:
+    with session_scope(engine) as db:
         message = db.get(Message, message_id)
         message.email_attempts = attempts
         if not error:
@@ -233,9 +233,9 @@ def deliver_one(message_id: int, *, now: datetime | None = None,
     return outcome
 
 
-def due_ids(now: datetime | None = None, limit: int = 100) -> list[int]:
+def due_ids(now: datetime | None = None, limit: int = 100, engine: Any = None) -> list[int]:
     now = now or utcnow()
-    with session_scope() as db:
+    with session_scope(engine) as db:
         return list(db.exec(
             select(Message.id)
             .where(Message.email_status.in_(("pending", "sending")),
@@ -245,18 +245,18 @@ def due_ids(now: datetime | None = None, limit: int = 100) -> list[int]:
 
 
 def deliver_due(*, now: datetime | None = None, limit: int = 100,
-                transport: Callable[[EmailMessage], None] | None = None) -> DeliveryReport:
+                transport: Callable[[EmailMessage], None] | None = None, engine: Any = None) -> DeliveryReport:
     """Send every notice due now (at most `limit`)."""
     report = DeliveryReport()
-    for message_id in due_ids(now, limit):
-        report.add(deliver_one(message_id, now=now, transport=transport))
+    for message_id in due_ids(now, limit, engine):
+        report.add(deliver_one(message_id, now=now, transport=transport, engine=engine))
     return report
 
 
-def next_due_in(now: datetime | None = None) -> float | None:
+def next_due_in(now: datetime | None = None, engine: Any = None) -> float | None:
     """Seconds until the next retry is due (None when nothing waits)."""
     now = now or utcnow()
-    with session_scope() as db:
+    with session_scope(engine) as db:
         at = db.exec(select(Message.email_next_attempt_at)
                       .where(Message.email_status.in_(("pending", "sending")))
                       .order_by(Message.email_next_attempt_at).limit(1)).first()
@@ -279,6 +279,7 @@ class Worker:
         self._lock = threading.Lock()
         self._pid = 0
         self.poll_seconds = POLL_SECONDS
+        self.engine: Any = None  # the engine of the last commit that queued a notice
 
     def start(self) -> "Worker":
         with self._lock:
@@ -290,7 +291,9 @@ class Worker:
             self._thread.start()
         return self
 
-    def kick(self) -> None:
+    def kick(self, engine: Any = None) -> None:
+        if engine is not None:
+            self.engine = engine
         self.start()
         self._wake.set()
 
@@ -307,8 +310,9 @@ class Worker:
             self._wake.clear()
             wait = self.poll_seconds
             try:
-                deliver_due()
-                ahead = next_due_in()
+                engine = self.engine
+                deliver_due(engine=engine)
+                ahead = next_due_in(engine=engine)
                 if ahead is not None:
                     wait = min(wait, max(0.2, ahead))
             except Exception:  # the database may be away for a moment; try again later
@@ -351,12 +355,12 @@ def read_outbox(limit: int = 50, settings: Settings | None = None) -> list[dict[
     return out
 
 
-def wait_until_idle(timeout: float = 10.0) -> bool:
+def wait_until_idle(timeout: float = 10.0, engine: Any = None) -> bool:
     """Tests: True once no notice is due now (retries scheduled later do not count)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if not due_ids(limit=1):
-            with session_scope() as db:
+        if not due_ids(limit=1, engine=engine):
+            with session_scope(engine) as db:
                 sending = db.exec(select(Message.id).where(Message.email_status == "sending").limit(1)).first()
             if sending is None:
                 return True

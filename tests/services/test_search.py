@@ -10,7 +10,7 @@ from rar_app.db import session_scope
 from rar_app.models import Document
 from rar_app.services import backoffice, search
 from rar_app.services.search import NotFound, SearchCriteria
-from tests.services.test_search_helpers import make_account, make_application
+from tests.services.test_search_helpers import make_account, make_application, stop_mail_worker  # noqa: F401
 
 
 @pytest.fixture

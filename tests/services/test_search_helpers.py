@@ -56,3 +56,17 @@ def make_application(db, rep: Account | None, *, family: str = "Exemple", given:
         applicants.append(a)
     db.flush()
     return app, applicants[0], client, applicants
+
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def stop_mail_worker(portal_env):
+    """Notices posted in a test are sent by this process's delivery thread: stop it
+    before the test's database goes away (import this fixture into the test module)."""
+    yield
+    from rar_app.services import mailer
+
+    mailer.worker().stop()
+    mailer.worker().engine = None

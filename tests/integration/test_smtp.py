@@ -1,0 +1,164 @@
+"""E-mail notices against a real SMTP server on loopback (aiosmtpd): delivery in the
+recipient's language, authentication, retry while the server is down, permanent refusal."""
+
+from __future__ import annotations
+
+import socket
+import time
+from email import message_from_bytes, policy
+
+import pytest
+
+pytestmark = pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
+
+from rar_app.db import session_scope
+from rar_app.models import Message
+from rar_app.services import mailer, messages
+from tests.services.test_search_helpers import make_account, stop_mail_worker  # noqa: F401
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Recorder:
+    def __init__(self, refuse: bool = False):
+        self.envelopes = []
+        self.refuse = refuse
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if self.refuse:
+            return "550 5.1.1 No such user here"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        self.envelopes.append(envelope)
+        return "250 Message accepted for delivery"
+
+
+class SMTPServer:
+    def __init__(self, port: int, handler: Recorder, **kwargs):
+        self.controller = Controller(handler, hostname="127.0.0.1", port=port, **kwargs)
+        self.handler = handler
+
+    def __enter__(self):
+        self.controller.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.controller.stop()
+
+
+@pytest.fixture
+def smtp_env(migrated_db, portal_env):
+    port = free_port()
+    portal_env(RAR_SMTP_HOST="127.0.0.1", RAR_SMTP_PORT=str(port), RAR_MAIL_FROM="portail@rar.example.invalid",
+               RAR_PUBLIC_URL="https://rar.example.invalid")
+    from rar_app import migrate
+    from rar_app.settings import get_settings
+
+    migrate.upgrade(get_settings().database_url)
+    return port
+
+
+def post(language: str = "fr", email: str = "rep@example.invalid") -> int:
+    with session_scope() as db:
+        rep = make_account(db, email=email, language=language)
+        return messages.post(db, account_id=rep.id, category="visitor_visa", detail="updated",
+                             subject_fr="Sujet", subject_en="Subject").id
+
+
+def status(message_id: int) -> Message:
+    with session_scope() as db:
+        return db.get(Message, message_id)
+
+
+def wait_for(predicate, timeout: float = 10.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+@pytest.mark.parametrize("language, subject, link", [
+    ("fr", "Nouveau message dans votre compte du Portail des RAR", "https://rar.example.invalid/fr/messages-du-compte"),
+    ("en", "New message in your APR Portal account", "https://rar.example.invalid/en/account-messages"),
+])
+def test_notice_is_delivered_after_commit_in_the_recipients_language(smtp_env, language, subject, link):
+    with SMTPServer(smtp_env, Recorder()) as server:
+        mid = post(language)
+        assert wait_for(lambda: status(mid).email_status == "sent")
+        (envelope,) = server.handler.envelopes
+    assert envelope.mail_from == "portail@rar.example.invalid" and envelope.rcpt_tos == ["rep@example.invalid"]
+    mail = message_from_bytes(envelope.content, policy=policy.default)
+    assert mail["Subject"] == subject and mail["Content-Language"] == language
+    assert link in mail.get_body().get_content()
+    assert status(mid).email_attempts == 1 and status(mid).email_error == ""
+
+
+def test_retried_while_the_server_is_down_then_sent_once(smtp_env):
+    mid = post()
+    assert wait_for(lambda: status(mid).email_attempts >= 1)
+    m = status(mid)
+    assert m.email_status == "pending" and "refused" in m.email_error.lower()
+    first_retry = m.email_next_attempt_at
+    mailer.worker().stop()
+    with SMTPServer(smtp_env, Recorder()) as server:
+        # Not due yet: nothing leaves before the scheduled retry.
+        assert mailer.deliver_due().sent == 0 and server.handler.envelopes == []
+        report = mailer.deliver_due(now=first_retry)
+        assert report.sent == 1 and len(server.handler.envelopes) == 1
+        assert mailer.deliver_due(now=first_retry).sent == 0
+    m = status(mid)
+    assert m.email_status == "sent" and m.email_attempts == 2 and m.email_next_attempt_at is None
+
+
+def test_the_background_thread_retries_by_itself(smtp_env, monkeypatch):
+    monkeypatch.setattr(mailer, "RETRY_DELAYS", (0.3,) * 7)
+    mid = post()
+    assert wait_for(lambda: status(mid).email_attempts >= 1)
+    with SMTPServer(smtp_env, Recorder()) as server:
+        assert wait_for(lambda: status(mid).email_status == "sent", timeout=15)
+        assert len(server.handler.envelopes) == 1
+
+
+def test_authentication(smtp_env, portal_env):
+    portal_env(RAR_SMTP_USER="rar", RAR_SMTP_PASSWORD="s3cret")
+    seen = []
+
+    def authenticator(server, session, envelope, mechanism, auth_data):
+        ok = isinstance(auth_data, LoginPassword) and (auth_data.login, auth_data.password) == (b"rar", b"s3cret")
+        seen.append(ok)
+        return AuthResult(success=ok)
+
+    with SMTPServer(smtp_env, Recorder(), authenticator=authenticator, auth_required=True,
+                    auth_require_tls=False) as server:
+        mid = post()
+        assert wait_for(lambda: status(mid).email_status == "sent")
+        assert seen == [True] and len(server.handler.envelopes) == 1
+
+
+def test_wrong_password_is_retried_not_lost(smtp_env, portal_env, monkeypatch):
+    monkeypatch.setattr(mailer, "SMTP_TIMEOUT", 2.0)  # aiosmtpd stalls after a failed AUTH
+    portal_env(RAR_SMTP_USER="rar", RAR_SMTP_PASSWORD="wrong")
+    with SMTPServer(smtp_env, Recorder(), authenticator=lambda *a: AuthResult(success=False), auth_required=True,
+                    auth_require_tls=False):
+        mid = post()
+        assert wait_for(lambda: status(mid).email_attempts >= 1)
+    m = status(mid)
+    # A refused login is the portal's settings, not the recipient: keep the notice and try again.
+    assert m.email_status == "pending" and m.email_error
+
+
+def test_recipient_refused_for_good_is_not_retried(smtp_env):
+    with SMTPServer(smtp_env, Recorder(refuse=True)):
+        mid = post()
+        assert wait_for(lambda: status(mid).email_status == "failed")
+    assert "550" in status(mid).email_error and status(mid).email_attempts == 1
