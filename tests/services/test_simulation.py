@@ -1,0 +1,99 @@
+"""Training simulation: applications advance along the processing-time estimates at a
+configurable speed; documents requested wait for the representative."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from sqlmodel import select
+
+from rar_app.db import session_scope
+from rar_app.models import Applicant, DocumentRequest, utcnow
+from rar_app.services import backoffice, simulation
+from tests.services.test_search_helpers import make_account, make_application, stop_mail_worker  # noqa: F401
+
+DAY = 86400
+
+
+@pytest.fixture
+def world(migrated_db):
+    with session_scope() as db:
+        rep = make_account(db)
+        _app, visa, *_ = make_application(db, rep, number="V900000030", days_ago=0)
+        _app, study, *_ = make_application(db, rep, number="S900000031", application_type="study_permit", days_ago=0)
+        draft = make_application(db, rep, submitted=False)[1]
+        now = utcnow()
+        for a in (visa, study):
+            a.status_changed_at = now
+            db.add(a)
+        return dict(visa=visa.id, study=study.id, draft=draft.id, start=now)
+
+
+def state(applicant_id):
+    with session_scope() as db:
+        return db.get(Applicant, applicant_id).status
+
+
+def test_speed_zero_is_off(world):
+    assert not simulation.tick(now=world["start"] + timedelta(days=400), speed=0)
+    assert state(world["visa"]) == "submitted"
+
+
+def test_each_status_waits_its_share_of_the_estimate(world):
+    start = world["start"]
+    # 14-day visitor visa at one simulated day per real second: 10 % is 1.4 days.
+    assert not simulation.tick(now=start + timedelta(seconds=1.3), speed=DAY)
+    done = simulation.tick(now=start + timedelta(seconds=1.5), speed=DAY)
+    assert done == {"request_biometrics": 1}
+    assert state(world["visa"]) == "biometrics_requested" and state(world["study"]) == "submitted"  # 60 days: 6 s
+    assert state(world["draft"]) == "draft"
+
+
+def test_a_fast_clock_takes_every_file_to_closed(world):
+    now = world["start"]
+    seen = set()
+    for _ in range(12):
+        now = utcnow() + timedelta(days=1)
+        seen |= set(simulation.tick(now=now, speed=DAY * 1000))
+        with session_scope() as db:  # the simulation's clock is status_changed_at: move it back
+            for a in db.exec(select(Applicant)):
+                if a.status_changed_at:
+                    a.status_changed_at -= timedelta(days=2)
+                    db.add(a)
+    assert state(world["visa"]) == "closed" and state(world["study"]) == "closed"
+    assert {"request_biometrics", "record_biometrics", "close"} <= seen
+
+
+def test_documents_requested_waits_for_every_answer(world):
+    with session_scope() as db:
+        staff = make_account(db, "staff")
+        actor = backoffice.staff_actor(db, staff.id)
+        backoffice.start_review(db, actor, world["visa"])
+        rid = backoffice.request_documents(db, actor, world["visa"], label_fr="a", label_en="a")
+    far = utcnow() + timedelta(days=30)
+    simulation.tick(now=far, speed=DAY)
+    assert state(world["visa"]) == "documents_requested"
+    with session_scope() as db:
+        db.get(DocumentRequest, rid).status = "received"
+    assert simulation.tick(now=far, speed=DAY)["resume_review"] == 1
+    assert state(world["visa"]) == "in_review"
+
+
+def test_since_keeps_old_files_from_jumping_when_the_loop_starts(world):
+    far = utcnow() + timedelta(days=3)
+    assert not simulation.tick(now=far, speed=DAY, since=far - timedelta(seconds=1))
+    assert simulation.tick(now=far, speed=DAY)
+
+
+def test_settings_from_the_environment(monkeypatch):
+    simulation.simulation_settings.cache_clear()
+    monkeypatch.setenv("RAR_SIMULATION_SPEED", "1440")
+    monkeypatch.setenv("RAR_SIMULATION_INTERVAL", "0.1")
+    monkeypatch.setenv("RAR_DEMO_RESET_HOURS", "nonsense")
+    try:
+        s = simulation.simulation_settings()
+        assert (s.speed, s.interval, s.reset_hours) == (1440.0, 1.0, 0.0)
+    finally:
+        simulation.simulation_settings.cache_clear()
