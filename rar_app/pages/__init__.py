@@ -4,3 +4,4 @@ every page (see registry.page); add a new page module to the list below."""
 from rar_app.pages import home, info, sign_in  # noqa: F401
 from rar_app.pages import vsw_wizard  # noqa: F401
 from rar_app.pages import documents_demo  # noqa: F401
+from rar_app.pages import vsw_finish_pay, vsw_finish_sign  # noqa: F401

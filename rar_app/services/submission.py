@@ -309,6 +309,7 @@ class ApplicationView:
     id: int
     status: str
     client_file_number: str
+    reference: str | None
     signed_at: datetime | None
     submitted_at: datetime | None
     applicants: tuple[ApplicantView, ...]
@@ -343,7 +344,7 @@ def _view(db: Session, app: Application) -> ApplicationView:
                                    a.biometrics_option, a.is_minor, a.sds, a.status, a.application_number,
                                    a.date_received, checklist))
     lines, total, warnings = fee_lines(applicants) if applicants else ([], 0, [])
-    return ApplicationView(app.id, app.status, app.client_file_number, app.signed_at, app.submitted_at,
+    return ApplicationView(app.id, app.status, app.client_file_number, app.reference, app.signed_at, app.submitted_at,
                            tuple(views), tuple(lines), total, tuple(warnings))
 
 
