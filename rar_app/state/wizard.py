@@ -146,6 +146,7 @@ class VswState(rx.State):
     review_complete: bool = False
     review_goto: str = ""
     confirm_restart: bool = False
+    _loaded_key: str = ""  # the address whose step is loaded (a change of #fragment is not a new step)
 
     # -- loading ------------------------------------------------------------
 
@@ -184,6 +185,12 @@ class VswState(rx.State):
         if info is None:
             return sign_in_redirect(self)
         lang = page_lang(self)
+        key = (self.router.url.path or "") + "?" + "&".join(
+            f"{k}={v}" for k, v in sorted(self.router.url.query_parameters.items()))
+        if key == self._loaded_key and self.loaded and not self.notice:
+            # Same step again (an error summary's #link, a reload): keep what was typed.
+            return None
+        self._loaded_key = key
         self._reset_step()
         step_id, index = self._page_step()
         self.app_id = self._query_id()
@@ -364,6 +371,7 @@ class VswState(rx.State):
             return rx.set_focus("error-summary")
         self.errors = []
         self.app_id = result.app_id or 0
+        self._loaded_key = ""  # leaving this step: the next visit loads it from the server again
         if action == "exit" or result.goto is None:
             return rx.redirect(routes.url("home", lang) + "#drafts")
         return rx.redirect(step_url(lang, self.app_id, result.goto,
@@ -406,11 +414,13 @@ class VswState(rx.State):
     @rx.event
     def leave(self):
         """Quitter le questionnaire on the review: every answer is already saved."""
+        self._loaded_key = ""
         return rx.redirect(routes.url("home", page_lang(self)) + "#drafts")
 
     @rx.event
     def back_to_review(self):
         """Retour à la page précédente (from a pencil): the review, nothing changed."""
+        self._loaded_key = ""
         return rx.redirect(step_url(page_lang(self), self.app_id, engine.REVIEW))
 
     # -- review -----------------------------------------------------------------
@@ -437,6 +447,7 @@ class VswState(rx.State):
             self.notice = t("wizard.not_found", lang)
             return None
         self.confirm_restart = False
+        self._loaded_key = ""
         return rx.redirect(step_url(lang, self.app_id, "file_number"))
 
     @rx.event
@@ -455,6 +466,7 @@ class VswState(rx.State):
         except (applications.NotFound, applications.NotEditable):
             self.notice = t("wizard.not_found", lang)
             return None
+        self._loaded_key = ""
         return rx.redirect(routes.url("vsw_documents", lang) + "?" + urlencode({"id": self.app_id}))
 
 
