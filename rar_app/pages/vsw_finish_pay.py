@@ -129,6 +129,7 @@ class FinishPayState(rx.State):
             return None, None, sign_in_redirect(self)
         self.app_id = query_id(self) or self.app_id
         try:
+            payments.settle_if_stale(info.account_id, self.app_id)
             view = submission.view(info.account_id, self.app_id)
         except submission.NotFound:
             self.notice = t("submit.not_found", lang)

@@ -536,16 +536,25 @@ def pay(account_id: int, application_id: Any, method: PaymentMethod, idempotency
         replay = _replay(db, account_id, app_id, idempotency_key)
         if replay is not None:
             return replay
-        app = owned_application(db, account_id, app_id)
-        stale = app.status == "paying" and (p := _pending_of(db, app.id)) is not None and \
-            p.created_at < utcnow() - STALE_AFTER
-    if stale:
-        reconcile(app_id, provider=provider)
+    settle_if_stale(account_id, app_id, provider=provider)
     started = _start(account_id, app_id, method, idempotency_key, ip, getattr(provider, "name", "custom"))
     if isinstance(started, PaymentOutcome):
         return started
     result = _charge(provider, started, method)
     return _finish(started.id, result, account_id=account_id, ip=ip)
+
+
+def settle_if_stale(account_id: int, application_id: Any, *, provider: PaymentProvider | None = None) -> None:
+    """If the application has waited on a pending payment longer than STALE_AFTER
+    (a crash between the charge and its record), settle it now (`reconcile`)."""
+    with session_scope() as db:
+        app = owned_application(db, account_id, application_id)
+        if app.status != "paying":
+            return
+        pending = _pending_of(db, app.id)
+        if pending is None or pending.created_at >= utcnow() - STALE_AFTER:
+            return
+    reconcile(app.id, provider=provider)
 
 
 def reconcile(application_id: int, *, provider: PaymentProvider | None = None) -> PaymentOutcome | None:
