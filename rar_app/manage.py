@@ -1,4 +1,4 @@
-"""Maintenance commands: `python -m rar_app.manage migrate|init|reset-demo|check-config`."""
+"""Maintenance commands: `python -m rar_app.manage migrate|init|reset-demo|deliver-mail|simulate|check-config`."""
 
 from __future__ import annotations
 
@@ -25,11 +25,58 @@ def cmd_init(_args: argparse.Namespace) -> int:
         with session_scope() as db:
             if demo.database_is_empty(db):
                 demo.load_demo_world(db)
-                print("Demo data loaded.")
+                print("Demo data loaded (back office: demo.staff; client: demo.client; same password).")
     from rar_app.services import documents
 
     documents.startup_check()  # logs the orphan report (or that storage is unreachable); never raises
     return 0
+
+
+def cmd_reset_demo(_args: argparse.Namespace) -> int:
+    """Empty the database and the document store, and load the demo world again."""
+    from rar_app.services import demo
+
+    settings = get_settings()
+    if not settings.demo_mode:
+        print("reset-demo refuses to run without demo mode (RAR_DEMO=true).", file=sys.stderr)
+        return 1
+    migrate.upgrade(settings.database_url)
+    demo.reset_demo_world()
+    print("Demo world restored. Sign-ins (password " + demo.DEMO_PASSWORD + "):")
+    for role, username, _password in demo.demo_sign_ins():
+        print(f"  {role:15} {username}")
+    return 0
+
+
+def cmd_deliver_mail(args: argparse.Namespace) -> int:
+    """Send the e-mail notices that are due (for cron, or after an SMTP outage)."""
+    from rar_app.services import mailer
+
+    report = mailer.deliver_due(limit=args.limit)
+    print(f"sent {report.sent}, retrying {report.retrying}, failed {report.failed}, skipped {report.skipped}")
+    return 0
+
+
+def cmd_simulate(args: argparse.Namespace) -> int:
+    """Advance applications along the processing-time estimates (training)."""
+    import time
+    from datetime import datetime, timezone
+
+    from rar_app.services import simulation
+
+    speed = args.speed if args.speed is not None else simulation.simulation_settings().speed
+    if speed <= 0:
+        print("Speed is 0: set RAR_SIMULATION_SPEED or pass --speed (e.g. 1440 = one day per minute).",
+              file=sys.stderr)
+        return 1
+    since = simulation.EPOCH if args.once else datetime.now(timezone.utc)
+    while True:
+        done = simulation.tick(speed=speed, since=since)
+        if done:
+            print(", ".join(f"{action}: {n}" for action, n in sorted(done.items())), flush=True)
+        if args.once:
+            return 0
+        time.sleep(args.interval)
 
 
 def cmd_check_config(_args: argparse.Namespace) -> int:
@@ -42,6 +89,16 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("migrate", help="migrate the database to the newest schema").set_defaults(func=cmd_migrate)
     sub.add_parser("init", help="migrate, and load demo data into an empty database").set_defaults(func=cmd_init)
+    sub.add_parser("reset-demo", help="empty the database and load the demo world again").set_defaults(
+        func=cmd_reset_demo)
+    mail = sub.add_parser("deliver-mail", help="send the e-mail notices that are due")
+    mail.add_argument("--limit", type=int, default=500)
+    mail.set_defaults(func=cmd_deliver_mail)
+    sim = sub.add_parser("simulate", help="advance applications on their own (training)")
+    sim.add_argument("--speed", type=float, default=None, help="simulated seconds per real second")
+    sim.add_argument("--interval", type=float, default=5.0, help="seconds between ticks")
+    sim.add_argument("--once", action="store_true", help="one tick, counting time from each file's last change")
+    sim.set_defaults(func=cmd_simulate)
     sub.add_parser("check-config", help="read the settings; exit 1 with a clear message when wrong").set_defaults(func=cmd_check_config)
     args = parser.parse_args(argv)
     try:

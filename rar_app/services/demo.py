@@ -40,13 +40,18 @@ from rar_app.models import (
     utcnow,
 )
 from rar_app.services import audit
-from rar_app.services.passwords import hash_secret, normalise_answer
 
 log = logging.getLogger(__name__)
 
+from rar_app.services import accounts as _accounts
+
+# The demo accounts come from the accounts service (`ensure_demo_accounts`: demo.rep,
+# demo.admin, demo.staff); this world adds demo.rep2 and demo.client with the same
+# password and security answers.
 DEMO_USERNAME = "demo.rep"
-DEMO_PASSWORD = "Demo2026rar"
-DEMO_SECURITY_ANSWER = "demo"  # the answer to each of the demo representative's questions
+DEMO_PASSWORD = _accounts.DEMO_PASSWORD
+DEMO_SECURITY_ANSWERS: dict[str, str] = dict(_accounts.DEMO_SECURITY_ANSWERS)  # question key → answer
+DEMO_SECURITY_ANSWER = next(iter(DEMO_SECURITY_ANSWERS.values()))  # the first question's answer
 
 DEMO_OTHER_REP = "demo.rep2"
 DEMO_STAFF = "demo.staff"
@@ -61,13 +66,6 @@ PAPER_SEVERAL = dict(kind="paper", family_name="Vanille", given_names="Rose", da
 # demo.client's own file (held by demo.rep until she sends an IMM 5476).
 CLIENT_TAKEOVER = dict(kind="visitor_visa", application_number="V900000121", family_name="Sureau",
                        given_names="Zoé", date_of_birth="1990-05-17", uci="00-0000-0121")
-
-QUESTIONS = [
-    "Nom de votre premier animal de compagnie? / Name of your first pet?",
-    "Ville de naissance de votre mère? / Your mother's city of birth?",
-    "Titre de votre livre préféré? / Title of your favourite book?",
-]
-
 
 def database_is_empty(db: Session) -> bool:
     return db.exec(select(Account.id).limit(1)).first() is None
@@ -152,50 +150,20 @@ class _Documents:
 # Accounts
 
 
-class _Hashes:
-    """argon2 is slow on purpose: hash the demo password and answer once per load."""
-
-    def __init__(self) -> None:
-        self.password = hash_secret(DEMO_PASSWORD)
-        self.answer = hash_secret(normalise_answer(DEMO_SECURITY_ANSWER))
-
-
-def _questions(db: Session, account: Account, hashes: _Hashes) -> None:
-    for position, question in enumerate(QUESTIONS, start=1):
-        db.add(SecurityQuestion(account_id=account.id, position=position, question=question,
-                                answer_hash=hashes.answer))
-
-
-def _account(db: Session, hashes: _Hashes, username: str, role: str, **details: Any) -> Account:
-    account = Account(role=role, status="active", username=username, password_hash=hashes.password,
+def _account(db: Session, like: Account, username: str, role: str, **details: Any) -> Account:
+    """An extra demo account with the same password and security questions as `like`
+    (the hashes are copied: argon2 is slow on purpose, and the secrets are the same)."""
+    account = Account(role=role, status="active", username=username, password_hash=like.password_hash,
                       approved_at=utcnow(), **details)
     db.add(account)
     db.flush()
-    _questions(db, account, hashes)
+    for question in db.exec(select(SecurityQuestion).where(SecurityQuestion.account_id == like.id)
+                            .order_by(SecurityQuestion.position)):
+        db.add(SecurityQuestion(account_id=account.id, position=question.position, question=question.question,
+                                answer_hash=question.answer_hash))
+    audit.record(db, "account.demo_created", object_type="account", object_id=account.id, username=username,
+                 role=role)
     return account
-
-
-def _demo_representative(db: Session, hashes: _Hashes) -> Account:
-    rep = Account(
-        role="representative",
-        status="active",
-        username=DEMO_USERNAME,
-        password_hash=hashes.password,
-        family_name="Tremblay-Démo",
-        given_names="Camille",
-        email="camille.demo@example.invalid",
-        phone="+1 613 555 0100",
-        business_name="Cabinet Démo Immigration inc.",
-        business_address="100, rue Fictive, Ottawa (Ontario) K1A 0A0",
-        language="fr",
-        regulatory_body="CICC",
-        membership_number="R000000",
-        approved_at=utcnow(),
-    )
-    db.add(rep)
-    db.flush()
-    _questions(db, rep, hashes)
-    return rep
 
 
 # ---------------------------------------------------------------------------
@@ -399,15 +367,14 @@ def load_demo_world(db: Session, *, today: date | None = None) -> Account:
     today = today or date.today()
     world = _World(db, today)
     try:
-        hashes = _Hashes()
-        rep = _demo_representative(db, hashes)
-        rep2 = _account(db, hashes, DEMO_OTHER_REP, "representative", family_name="Exemple-Autre", given_names="Alex",
+        ids = _accounts.ensure_demo_accounts(db)  # demo.rep, demo.admin, demo.staff
+        rep = db.get(Account, ids[DEMO_USERNAME])
+        staff = db.get(Account, ids[DEMO_STAFF])
+        rep2 = _account(db, rep, DEMO_OTHER_REP, "representative", family_name="Exemple-Autre", given_names="Alex",
                         email="alex.autre@example.invalid", phone="+1 604 555 0101", language="en",
                         business_name="Other Demo Immigration Ltd.", regulatory_body="CICC",
                         business_address="200 Fictional Street, Vancouver BC V5K 0A0", membership_number="R000001")
-        staff = _account(db, hashes, DEMO_STAFF, "staff", family_name="Agent-Fictif", given_names="Dominique",
-                         email="agent.fictif@example.invalid", language="fr")
-        client_account = _account(db, hashes, DEMO_CLIENT, "client", family_name="Sureau", given_names="Zoé",
+        client_account = _account(db, rep, DEMO_CLIENT, "client", family_name="Sureau", given_names="Zoé",
                                   email="zoe.sureau@example.invalid", language="fr")
 
         serial_uci = 100
@@ -486,10 +453,6 @@ def load_demo_world(db: Session, *, today: date | None = None) -> Account:
         db.exec(update(Message).where(Message.account_id.is_not(None), Message.created_at < world.at(4, 0),
                                       Message.read_at.is_(None)).values(read_at=world.at(4, 0)))
 
-        from rar_app.services import accounts
-
-        if hasattr(accounts, "ensure_demo_accounts"):
-            accounts.ensure_demo_accounts(db)  # the administrator (the others exist already: skipped)
         audit.record(db, "demo.loaded", object_type="account", object_id=rep.id, staff=staff.id,
                      client=client_account.id)
     except BaseException:
@@ -501,7 +464,8 @@ def load_demo_world(db: Session, *, today: date | None = None) -> Account:
 def demo_sign_ins() -> list[tuple[str, str, str]]:
     """(role, username, password) for the printed demo sign-ins."""
     return [("representative", DEMO_USERNAME, DEMO_PASSWORD), ("representative", DEMO_OTHER_REP, DEMO_PASSWORD),
-            ("staff", DEMO_STAFF, DEMO_PASSWORD), ("client", DEMO_CLIENT, DEMO_PASSWORD)]
+            ("staff", DEMO_STAFF, DEMO_PASSWORD), ("client", DEMO_CLIENT, DEMO_PASSWORD),
+            ("admin", "demo.admin", DEMO_PASSWORD)]
 
 
 def reset_demo_world(engine: Any = None) -> Account:

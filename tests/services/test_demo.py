@@ -36,7 +36,7 @@ def test_accounts_and_sign_ins(loaded):
     assert accounts["demo.staff"].role == "staff" and accounts["demo.client"].role == "client"
     assert verify_secret(accounts["demo.rep"].password_hash, demo.DEMO_PASSWORD)
     assert all(a.email.endswith(".invalid") for a in accounts.values())
-    assert [u for _r, u, _p in demo.demo_sign_ins()] == ["demo.rep", "demo.rep2", "demo.staff", "demo.client"]
+    assert [u for _r, u, _p in demo.demo_sign_ins()] == ["demo.rep", "demo.rep2", "demo.staff", "demo.client", "demo.admin"]
 
 
 def test_twenty_clients_in_every_state(loaded):
@@ -91,33 +91,27 @@ def test_each_representative_sees_only_their_own(loaded):
     assert mine and theirs and not mine & theirs
 
 
-def test_paper_applications_are_ready_to_link(loaded):
-    spec = dict(demo.PAPER_TO_LINK)
-    spec["date_of_birth"] = date.fromisoformat(spec["date_of_birth"])
+def test_linking_the_paper_files_the_takeover_then_reset_restores_the_world(loaded):
+    from tests.fixtures.documents.samples import pdf
+
+    spec = dict(demo.PAPER_TO_LINK, date_of_birth=date.fromisoformat(demo.PAPER_TO_LINK["date_of_birth"]))
     with session_scope() as db:
         assert linking.link_application(db, loaded["rep"], linking.LinkForm(**spec)).outcome == "linked"
     several = dict(demo.PAPER_SEVERAL, date_of_birth=date.fromisoformat(demo.PAPER_SEVERAL["date_of_birth"]))
     with session_scope() as db:
         assert linking.link_application(db, loaded["rep"], linking.LinkForm(**several)).outcome == "several_linked"
-
-
-def test_the_client_can_take_her_file_back(loaded):
-    from tests.fixtures.documents.samples import pdf
-
-    spec = dict(demo.CLIENT_TAKEOVER, date_of_birth=date.fromisoformat(demo.CLIENT_TAKEOVER["date_of_birth"]))
-    result = linking.take_over(loaded["ids"]["demo.client"], linking.LinkForm(**spec), "imm5476.pdf", io.BytesIO(pdf()))
+    takeover = dict(demo.CLIENT_TAKEOVER, date_of_birth=date.fromisoformat(demo.CLIENT_TAKEOVER["date_of_birth"]))
+    result = linking.take_over(loaded["ids"]["demo.client"], linking.LinkForm(**takeover), "imm5476.pdf",
+                               io.BytesIO(pdf()))
     assert result.outcome == "taken_over"
-
-
-def test_reset_restores_the_world(loaded):
-    spec = dict(demo.PAPER_TO_LINK, date_of_birth=date.fromisoformat(demo.PAPER_TO_LINK["date_of_birth"]))
     with session_scope() as db:
-        linking.link_application(db, loaded["rep"], linking.LinkForm(**spec))
         before_keys = set(db.exec(select(Document.storage_key)))
+
     demo.reset_demo_world()
     with session_scope() as db:
         rep = db.exec(select(Account).where(Account.username == "demo.rep")).one()
         assert search.search(db, rep.id, search.SearchCriteria(application_number="V900000190")).total == 0
+        assert search.search(db, rep.id, search.SearchCriteria(application_number="V900000121")).total == 1
         after_keys = set(db.exec(select(Document.storage_key)))
         assert db.exec(select(Account).where(Account.username == "demo.staff")).one()
     store = get_store()
