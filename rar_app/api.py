@@ -11,6 +11,7 @@ from starlette.routing import Route
 from rar_app import api_documents, routes
 from rar_app.i18n import normalise
 from rar_app.services import sessions
+from rar_app.services.oidc import oidc_routes
 
 
 def _safe_next(path: str | None, default: str) -> str:
@@ -93,5 +94,6 @@ def build_api() -> Starlette:
             Route("/api/session/signout", sign_out, methods=["POST"]),
             Route("/api/health", health, methods=["GET"]),
             *api_documents.ROUTES,
+            *oidc_routes(),  # Sign-In Partner: /api/oidc/start, /api/oidc/callback
         ]
     )

@@ -6,6 +6,7 @@ from __future__ import annotations
 import reflex as rx
 
 from rar_app import routes
+from rar_app.components.session_timeout import session_timeout
 from rar_app.i18n import other, t
 from rar_app.state.session import SessionState
 
@@ -92,6 +93,7 @@ def page_template(
             ),
             class_name="site-header",
         ),
+        session_timeout(lang),
         rx.el.main(
             rx.el.h1(title, id="page-title", tab_index=-1),
             *([rx.el.p(lead, class_name="lead")] if lead else []),

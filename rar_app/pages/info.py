@@ -18,7 +18,7 @@ from rar_app.components.widgets import (
 )
 from rar_app.i18n import t
 from rar_app.pages.registry import page
-from rar_app.state.session import SessionState, page_lang
+from rar_app.state.session import page_lang
 
 MODIFIED = "2026-11-27"
 
@@ -165,17 +165,5 @@ def components_page(lang: str) -> rx.Component:
             nav_button("start_again", lang),
             nav_button("exit_questionnaire", lang),
         ),
-        modified=MODIFIED,
-    )
-
-
-@page("profile", fr="/fr/profil-du-compte", en="/en/account-profile", title_key="common.account_profile")
-def profile_placeholder_page(lang: str) -> rx.Component:
-    return page_template(
-        lang,
-        "profile",
-        t("common.account_profile", lang),
-        rx.el.p(rx.el.span(SessionState.display_name), class_name="lead"),
-        rx.el.p(t("common.coming_soon", lang)),
         modified=MODIFIED,
     )

@@ -1,28 +1,41 @@
-"""Sign-in with the portal's own credential (GCKey-like). The Sign-In Partner
-(OpenID Connect) and the security question come with the accounts feature."""
+"""Sign-in: the portal's own credential (GCKey-like) or the Sign-In Partner
+(OpenID Connect, /api/oidc/start). Either one gives a session in stage
+"challenge"; the security question page (account_challenge.py) completes it.
+
+Every refusal shows the accounts service's message in the page's language;
+none of them tells whether a username exists."""
 
 from __future__ import annotations
-
-import json
 
 import reflex as rx
 
 from rar_app import routes
 from rar_app.components.layout import page_template
 from rar_app.components.widgets import error_summary, text_field
-from rar_app.pages.registry import page
-from rar_app.db import session_scope
 from rar_app.i18n import t
-from rar_app.services import accounts, sessions
+from rar_app.pages.account_common import establish_url, go_to, notice
+from rar_app.pages.registry import page
+from rar_app.services import accounts
 from rar_app.state.session import client_ip, page_lang
 
-MODIFIED = "2026-11-27"
+MODIFIED = "2026-11-29"
+
+__all__ = ["establish_url", "SignInState"]
 
 
-def establish_url(ticket: str, next_path: str) -> str:
-    from urllib.parse import urlencode
-
-    return "/api/session/establish?" + urlencode({"ticket": ticket, "next": next_path})
+def notice_for(query: dict[str, str], lang: str) -> str:
+    """The message a redirect to the sign-in page asks for (?expired=1, ?locked=1,
+    ?reset=1, ?oidc_error=<code>)."""
+    if query.get("oidc_error"):
+        code = query["oidc_error"]
+        return accounts.message(code if code in accounts.MESSAGES else "provider_error", lang)
+    if query.get("locked") == "1":
+        return accounts.message("challenge_locked", lang)
+    if query.get("reset") == "1":
+        return t("auth.password_reset_done", lang)
+    if query.get("expired") == "1":
+        return t("auth.session_expired", lang)
+    return ""
 
 
 class SignInState(rx.State):
@@ -31,18 +44,27 @@ class SignInState(rx.State):
     username_error: str = ""
     password_error: str = ""
     errors: list[dict[str, str]] = []
+    notice: str = ""
+
+    @rx.event
+    def load(self):
+        self.password = ""
+        self.username_error = self.password_error = ""
+        self.errors = []
+        self.notice = notice_for(dict(self.router.url.query_parameters), page_lang(self))
 
     @rx.event
     def set_username(self, value: str):
-        self.username = value
+        self.username = value[:100]
 
     @rx.event
     def set_password(self, value: str):
-        self.password = value
+        self.password = value[:200]
 
     @rx.event
-    def submit(self):
+    def submit(self, _form: dict | None = None):
         lang = page_lang(self)
+        self.notice = ""
         self.username_error = "" if self.username.strip() else t("auth.error_username_required", lang)
         self.password_error = "" if self.password else t("auth.error_password_required", lang)
         self.errors = [
@@ -53,47 +75,68 @@ class SignInState(rx.State):
         if self.errors:
             return rx.set_focus("error-summary")
         try:
-            with session_scope() as db:
-                account = accounts.authenticate(db, self.username, self.password, ip=client_ip(self))
-                token = sessions.create(db, account, ip=client_ip(self), user_agent=self.router.headers.user_agent)
-                ticket = sessions.issue_ticket(db, token)
-        except accounts.AuthenticationFailed:
+            result = accounts.sign_in(self.username, self.password, ip=client_ip(self),
+                                      user_agent=self.router.headers.user_agent or "")
+        except accounts.AccountError as exc:  # wrong pair, throttled, closed, pending, refused, no questions
             self.password = ""
-            self.errors = [{"field": "username", "message": t("auth.error_bad_credentials", lang)}]
+            self.errors = [{"field": "username", "message": exc.message(lang)}]
             return rx.set_focus("error-summary")
         self.password = ""
         self.errors = []
-        # The portal stays in the language the person is using; their account's
-        # preference decides e-mails and the language after a profile change.
-        url = establish_url(ticket, routes.url("home", lang))
-        # A full navigation: the HTTP response sets the HttpOnly cookie, and the
-        # new page opens a websocket that carries it.
-        return rx.call_script(f"window.location.assign({json.dumps(url)})")
+        return go_to(establish_url(result.ticket, routes.url("challenge", lang)))
 
 
-@page("sign_in", fr="/fr/connexion", en="/en/sign-in", title_key="auth.sign_in_title", protected=False)
+@page("sign_in", fr="/fr/connexion", en="/en/sign-in", title_key="auth.sign_in_title", protected=False,
+      on_load=SignInState.load)
 def sign_in_page(lang: str) -> rx.Component:
     return page_template(
         lang,
         "sign_in",
         t("auth.sign_in_title", lang),
+        notice(SignInState.notice),
         error_summary(lang, SignInState.errors),
         rx.el.p(t("auth.sign_in_intro", lang)),
-        rx.el.form(
-            text_field(lang, "username", t("auth.username", lang), SignInState.username, SignInState.set_username,
-                       SignInState.username_error, help_text=t("auth.username_help", lang), autocomplete="username"),
-            text_field(lang, "password", t("auth.password", lang), SignInState.password, SignInState.set_password,
-                       SignInState.password_error, input_type="password", autocomplete="current-password"),
-            rx.el.div(
-                rx.el.button(t("auth.sign_in", lang), type="submit", class_name="btn btn-primary", id="sign-in-submit"),
-                class_name="nav-bar",
+        rx.el.section(
+            rx.el.h2(t("auth.gckey_heading", lang)),
+            rx.el.form(
+                text_field(lang, "username", t("auth.username", lang), SignInState.username,
+                           SignInState.set_username, SignInState.username_error,
+                           help_text=t("auth.username_help", lang), autocomplete="username"),
+                text_field(lang, "password", t("auth.password", lang), SignInState.password,
+                           SignInState.set_password, SignInState.password_error, input_type="password",
+                           autocomplete="current-password"),
+                rx.el.div(
+                    rx.el.button(t("auth.sign_in", lang), type="submit", class_name="btn btn-primary",
+                                 id="sign-in-submit"),
+                    class_name="nav-bar",
+                ),
+                on_submit=SignInState.submit,
+                prevent_default=True,
+                no_validate=True,
+                id="sign-in-form",
             ),
-            on_submit=SignInState.submit,
-            prevent_default=True,
-            no_validate=True,
-            id="sign-in-form",
+            rx.el.ul(
+                rx.el.li(rx.el.a(t("auth.forgot_password", lang), href=routes.url("forgot_password", lang),
+                                 id="forgot-password-link")),
+                rx.el.li(rx.el.a(t("auth.forgot_username", lang), href=routes.url("lost_username", lang),
+                                 id="lost-username-link")),
+                class_name="action-list",
+            ),
+            class_name="home-section",
         ),
-        rx.el.p(rx.el.span(t("auth.forgot_password", lang)), " ", rx.el.em(t("common.coming_soon", lang))),
+        rx.el.section(
+            rx.el.h2(t("auth.partner_heading", lang)),
+            rx.el.p(t("auth.partner_intro", lang)),
+            rx.el.a(t("auth.sign_in_partner", lang), href=f"/api/oidc/start?lang={lang}",
+                    class_name="btn btn-secondary", id="partner-sign-in"),
+            class_name="home-section",
+        ),
+        rx.el.section(
+            rx.el.h2(t("auth.enrol_heading", lang)),
+            rx.el.p(t("auth.enrol_intro", lang)),
+            rx.el.a(t("auth.enrol_link", lang), href=routes.url("enrol", lang), id="enrol-link"),
+            class_name="home-section",
+        ),
         rx.el.p(t("auth.demo_hint", lang), class_name="hint"),
         modified=MODIFIED,
     )

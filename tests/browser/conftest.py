@@ -90,14 +90,43 @@ def visit(page, portal: PortalServer, path: str, lang: str, *, axe: bool = True)
     return page
 
 
+def demo_answer(question_key: str) -> str:
+    """The demo accounts' answer to a security question, by the key the challenge page shows."""
+    from rar_app.services import accounts, demo
+
+    answers = dict(accounts.DEMO_SECURITY_ANSWERS)
+    return answers.get(question_key) or getattr(demo, "DEMO_SECURITY_ANSWER", "")
+
+
+CHALLENGE_PATHS = ("/fr/question-de-securite", "/en/security-question")
+
+
+def answer_challenge(page, lang: str, answer: str | None = None) -> None:
+    """On the security question page: answer it (by default with the demo answer)."""
+    page.wait_for_url("**" + CHALLENGE_PATHS[0 if lang == "fr" else 1] + "**")
+    wait_ready(page, lang)
+    question = page.locator("#challenge-question")
+    question.wait_for()
+    page.wait_for_function("!!document.querySelector('#challenge-question')?.dataset.questionKey")
+    if answer is None:
+        answer = demo_answer(question.get_attribute("data-question-key") or "")
+    page.fill("#answer", answer)
+    page.click("#challenge-submit")
+
+
 def sign_in(page, portal: PortalServer, lang: str = "fr", username: str = "demo.rep", password: str = DEMO_PASSWORD):
+    """Username and password, then the security question (the demo answers), then the
+    account's landing page (the account home for representatives)."""
     path = "/fr/connexion" if lang == "fr" else "/en/sign-in"
     visit(page, portal, path, lang, axe=False)
     page.fill("#username", username)
     page.fill("#password", password)
     page.click("#sign-in-submit")
-    page.wait_for_url("**/accueil-du-compte**" if lang == "fr" else "**/account-home**")
+    answer_challenge(page, lang)
+    page.wait_for_url(lambda url: not any(p in url for p in CHALLENGE_PATHS) and "/api/" not in url
+                      and "/connexion" not in url and "/sign-in" not in url)
     wait_ready(page, lang)
+    page.locator("#session-timeout-tick").wait_for(state="attached")
     return page
 
 
