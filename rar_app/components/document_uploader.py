@@ -140,29 +140,76 @@ def _drop_zone(zone_id: Any, on_drop: Any, on_rejected: Any, *children: rx.Compo
     return _hide_input(zone, **input_attrs)
 
 
+# The drop zones are memo components: each keeps its own react-dropzone hooks, so
+# they can sit inside rx.foreach (hooks of an inline rx.upload would be hoisted to
+# the page, outside the loop).
+
+
+@rx.memo
+def doc_upload_zone(zone_id: rx.Var[str], slot_code: rx.Var[str], button_id: rx.Var[str],
+                    button_text: rx.Var[str], hidden_text: rx.Var[str], described_by: rx.Var[str],
+                    hint: rx.Var[str]) -> rx.Component:
+    """A slot's "Choose a file" button (also a drop target)."""
+    return _drop_zone(
+        zone_id,
+        [DocumentsState.begin_upload(slot_code),
+         DocumentsState.upload(
+             rx.upload_files(upload_id=zone_id,
+                             on_upload_progress=lambda p: DocumentsState.upload_progress(slot_code, p)),
+             slot_code)],
+        DocumentsState.rejected(slot_code),
+        rx.el.button(button_text, rx.el.span(hidden_text, class_name="visually-hidden"), type="button",
+                     class_name="btn btn-primary", id=button_id, aria_describedby=described_by),
+        rx.el.span(hint, class_name="hint"),
+        accept=ACCEPT,
+        style={"display": "flex", "flex_wrap": "wrap", "align_items": "center", "gap": ".5rem .75rem"},
+    )
+
+
+@rx.memo
+def doc_photo_zone(zone_id: rx.Var[str], slot_code: rx.Var[str], button_id: rx.Var[str],
+                   button_text: rx.Var[str], hidden_text: rx.Var[str], described_by: rx.Var[str]) -> rx.Component:
+    """A slot's "Take a photo" button: the phone's camera (capture=environment)."""
+    return _drop_zone(
+        zone_id,
+        [DocumentsState.begin_upload(slot_code),
+         DocumentsState.upload(
+             rx.upload_files(upload_id=zone_id,
+                             on_upload_progress=lambda p: DocumentsState.upload_progress(slot_code, p)),
+             slot_code)],
+        DocumentsState.rejected(slot_code),
+        rx.el.button(button_text, rx.el.span(hidden_text, class_name="visually-hidden"), type="button",
+                     class_name="btn btn-secondary", id=button_id, aria_describedby=described_by),
+        accept=PHOTO_ACCEPT,
+        capture="environment",
+    )
+
+
+@rx.memo
+def doc_replace_zone(zone_id: rx.Var[str], slot_code: rx.Var[str], document_id: rx.Var[int],
+                     button_id: rx.Var[str], button_text: rx.Var[str], hidden_text: rx.Var[str]) -> rx.Component:
+    """A file's "Replace" button."""
+    return _drop_zone(
+        zone_id,
+        [DocumentsState.begin_upload(slot_code),
+         DocumentsState.replace(
+             rx.upload_files(upload_id=zone_id,
+                             on_upload_progress=lambda p: DocumentsState.upload_progress(slot_code, p)),
+             document_id)],
+        DocumentsState.rejected(slot_code),
+        rx.el.button(button_text, rx.el.span(hidden_text, class_name="visually-hidden"), type="button",
+                     class_name="btn btn-secondary", id=button_id),
+        accept=ACCEPT,
+    )
+
+
 def _file_row(lang: str, slot: SlotRow, row: FileRow) -> rx.Component:
     doc_id = row.document_id.to_string()
     hidden_name = rx.el.span(" ", row.file_name, class_name="visually-hidden")
-    actions = [
-        rx.el.button(
-            t("documents.download", lang), hidden_name,
-            type="button", class_name="btn btn-secondary", id="doc-download-" + doc_id,
-            on_click=DocumentsState.download(row.document_id),
-        ),
-    ]
     editable = [
-        _drop_zone(
-            "doc-replace-" + doc_id,
-            [DocumentsState.begin_upload(slot.slot_code),
-             DocumentsState.replace(
-                 rx.upload_files(upload_id="doc-replace-" + doc_id,
-                                 on_upload_progress=lambda p: DocumentsState.upload_progress(slot.slot_code, p)),
-                 row.document_id)],
-            DocumentsState.rejected(slot.slot_code),
-            rx.el.button(t("documents.replace", lang), hidden_name, type="button", class_name="btn btn-secondary",
-                         id="doc-replace-button-" + doc_id),
-            accept=ACCEPT,
-        ),
+        doc_replace_zone(zone_id="doc-replace-" + doc_id, slot_code=slot.slot_code, document_id=row.document_id,
+                         button_id="doc-replace-button-" + doc_id, button_text=t("documents.replace", lang),
+                         hidden_text=" " + row.file_name),
         rx.el.button(
             t("documents.remove", lang), hidden_name,
             type="button", class_name="btn btn-danger", id="doc-remove-" + doc_id,
@@ -176,7 +223,15 @@ def _file_row(lang: str, slot: SlotRow, row: FileRow) -> rx.Component:
                        style={"font_weight": "400"}),
             style=_STYLES["file_name"],
         ),
-        rx.el.div(*actions, rx.cond(DocumentsState.editable, rx.fragment(*editable)), style=_STYLES["actions"]),
+        rx.el.div(
+            rx.el.button(
+                t("documents.download", lang), hidden_name,
+                type="button", class_name="btn btn-secondary", id="doc-download-" + doc_id,
+                on_click=DocumentsState.download(row.document_id),
+            ),
+            rx.cond(DocumentsState.editable, rx.fragment(*editable)),
+            style=_STYLES["actions"],
+        ),
         style=_STYLES["file"],
         id="doc-file-" + doc_id,
         class_name="doc-file",
@@ -186,35 +241,15 @@ def _file_row(lang: str, slot: SlotRow, row: FileRow) -> rx.Component:
 def _add_area(lang: str, slot: SlotRow) -> rx.Component:
     code = slot.slot_code
     described = rx.cond(slot.error != "", "doc-rules doc-" + code + "-error", "doc-rules")
-    progress = lambda p: DocumentsState.upload_progress(code, p)  # noqa: E731
-    main = _drop_zone(
-        "doc-upload-" + code,
-        [DocumentsState.begin_upload(code),
-         DocumentsState.upload(rx.upload_files(upload_id="doc-upload-" + code, on_upload_progress=progress), code)],
-        DocumentsState.rejected(code),
-        rx.el.button(
-            rx.cond(slot.files.length() > 0, t("documents.add_file", lang), t("documents.choose_file", lang)),
-            rx.el.span(" — ", slot.label, class_name="visually-hidden"),
-            type="button", class_name="btn btn-primary", id="doc-choose-" + code, aria_describedby=described,
-        ),
-        rx.el.span(" ", t("documents.drop_hint", lang), class_name="hint"),
-        accept=ACCEPT,
-        style={"display": "flex", "flex_wrap": "wrap", "align_items": "center", "gap": ".5rem .75rem"},
+    hidden = " — " + slot.label
+    main = doc_upload_zone(
+        zone_id="doc-upload-" + code, slot_code=code, button_id="doc-choose-" + code,
+        button_text=rx.cond(slot.files.length() > 0, t("documents.add_file", lang), t("documents.choose_file", lang)),
+        hidden_text=hidden, described_by=described, hint=t("documents.drop_hint", lang),
     )
     photo = rx.el.div(
-        _drop_zone(
-            "doc-photo-" + code,
-            [DocumentsState.begin_upload(code),
-             DocumentsState.upload(rx.upload_files(upload_id="doc-photo-" + code, on_upload_progress=progress), code)],
-            DocumentsState.rejected(code),
-            rx.el.button(
-                t("documents.take_photo", lang), rx.el.span(" — ", slot.label, class_name="visually-hidden"),
-                type="button", class_name="btn btn-secondary", id="doc-photo-button-" + code,
-                aria_describedby=described,
-            ),
-            accept=PHOTO_ACCEPT,
-            capture="environment",
-        ),
+        doc_photo_zone(zone_id="doc-photo-" + code, slot_code=code, button_id="doc-photo-button-" + code,
+                       button_text=t("documents.take_photo", lang), hidden_text=hidden, described_by=described),
         style=_STYLES["photo"],
         class_name="doc-photo",
     )
