@@ -127,6 +127,12 @@ def fee_lines(view: submission.ApplicationView, lang: str) -> tuple[list[Line], 
 # -- components ---------------------------------------------------------------------------
 
 
+def scroll_region(name: Any) -> dict[str, Any]:
+    """Props of a table's wrapper that may scroll sideways on a phone: a named region
+    reachable with the keyboard (so it can be scrolled without a pointer)."""
+    return {"class_name": "table-wrap", "tab_index": 0, "role": "region", "aria_label": name}
+
+
 def frame(lang: str, page_id: str, title_key: str, state: Any, *children: rx.Component) -> rx.Component:
     """The page template with the questionnaire's caption and the client's file number;
     a "not found" notice replaces the content when the state says so."""
@@ -182,7 +188,7 @@ def checklist_table(lang: str, client: Any, *, heading_level: str = "h3") -> rx.
                 ))),
                 class_name="doc-checklist",
             ),
-            class_name="table-wrap",
+            **scroll_region(client.heading),
         ),
         rx.cond(client.no_documents, rx.el.p(t("submit.no_documents", lang), class_name="hint")),
         aria_labelledby="client-" + client.position.to_string() + "-docs-title",
@@ -207,7 +213,7 @@ def clients_table(lang: str, clients: Any, *, with_numbers: bool = False) -> rx.
             class_name="clients-table",
             id="clients-table",
         ),
-        class_name="table-wrap",
+        **scroll_region(t("submit.clients_title", lang)),
     )
 
 

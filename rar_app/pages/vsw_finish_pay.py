@@ -43,6 +43,7 @@ from rar_app.pages.vsw_finish import (
     frame,
     paths,
     query_id,
+    scroll_region,
 )
 from rar_app.services import payments, submission
 from rar_app.settings import get_settings
@@ -672,7 +673,7 @@ def _receipt_client(lang: str, c: Any) -> rx.Component:
                 rx.el.tfoot(rx.el.tr(rx.el.th(t("payment.subtotal", lang), scope="row"),
                                      rx.el.td(c.subtotal, class_name="amount"))),
             ),
-            class_name="table-wrap",
+            **scroll_region(c.heading),
         ),
         class_name="receipt-client",
     )
