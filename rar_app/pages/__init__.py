@@ -6,3 +6,9 @@ from rar_app.pages import vsw_wizard  # noqa: F401
 from rar_app.pages import documents_demo  # noqa: F401
 from rar_app.pages import vsw_finish_pay, vsw_finish_sign  # noqa: F401
 from rar_app.pages import account_admin, account_challenge, account_enrol, account_password, account_profile, account_recovery, account_requests  # noqa: F401
+from rar_app.pages import search  # noqa: F401
+from rar_app.pages import status  # noqa: F401
+from rar_app.pages import messages  # noqa: F401
+from rar_app.pages import link  # noqa: F401
+from rar_app.pages import client_portal  # noqa: F401
+from rar_app.pages import backoffice  # noqa: F401

@@ -1,0 +1,195 @@
+"""The client's side (role "client"): their applications, and removing the
+representative with a completed IMM 5476 (services/linking.take_over). Once taken
+over, the representative no longer sees the application; the client follows it on
+the same status page as representatives."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import reflex as rx
+
+from rar_app.components.layout import page_template
+from rar_app.components.widgets import error_summary, text_field
+from rar_app.db import session_scope
+from rar_app.i18n import t
+from rar_app.pages.link import TEXT_FIELDS, kind_options, link_errors, make_form
+from rar_app.pages.registry import page
+from rar_app.pages.status_common import MODIFIED, category_label, notice_box, status_label, status_url, table
+from rar_app.services import documents, linking, mailer
+from rar_app.services.messages import CLIENT_HOME_PATH
+from rar_app.state.session import client_ip, page_lang, require_session, sign_in_redirect
+from rar_app.storage import StorageUnavailable
+
+ROLES = ("client",)
+UPLOAD_ID = "imm5476-upload"
+
+
+def _applications(account_id: int) -> list[dict[str, Any]]:
+    with session_scope() as db:
+        return linking.client_applications(db, account_id)
+
+
+class ClientHomeState(rx.State):
+    applications: list[dict[str, str]] = []
+    kind: str = ""
+    application_number: str = ""
+    family_name: str = ""
+    given_names: str = ""
+    date_of_birth: str = ""
+    uci: str = ""
+    field_errors: dict[str, str] = {}
+    errors: list[dict[str, str]] = []
+    message: str = ""
+    message_kind: str = ""
+    busy: bool = False
+
+    async def _reload(self, account_id: int) -> None:
+        lang = page_lang(self)
+        rows = await asyncio.to_thread(_applications, account_id)
+        self.applications = [{"number": r["application_number"], "category": category_label(r["category"], lang),
+                              "status": status_label(r["status"], lang), "received": r["date_received"],
+                              "href": status_url(r["application_number"], lang)} for r in rows]
+
+    @rx.event
+    async def load(self):
+        info = require_session(self, ROLES)
+        if info is None:
+            return sign_in_redirect(self)
+        mailer.ensure_worker()
+        self.errors, self.field_errors, self.message = [], {}, ""
+        await self._reload(info.account_id)
+        return None
+
+    @rx.event
+    def set_kind(self, value: str):
+        self.kind = value if value in linking.ONLINE_KINDS else ""
+
+    @rx.event
+    def set_field(self, field: str, value: str):
+        if field in TEXT_FIELDS:
+            setattr(self, field, str(value)[:100])
+
+    @rx.event
+    async def submit(self, files: list[rx.UploadFile]):
+        info = require_session(self, ROLES)
+        if info is None:
+            return sign_in_redirect(self)
+        lang = page_lang(self)
+        self.message = ""
+        form = make_form(self.kind, {f: getattr(self, f) for f in TEXT_FIELDS})
+        errors = link_errors(form, lang)
+        if not files:
+            errors.append({"field": "imm5476-choose", "message": t("link.client_error_file", lang)})
+        self.errors = errors
+        self.field_errors = {e["field"]: e["message"] for e in errors}
+        if errors:
+            return rx.set_focus("error-summary")
+        upload = files[0]
+        self.busy = True
+        try:
+            result = await asyncio.to_thread(linking.take_over, info.account_id, form, upload.name or "imm5476",
+                                             upload, ip=client_ip(self))
+        except documents.DocumentRefused as refusal:
+            self.busy = False
+            self.errors = [{"field": "imm5476-choose", "message": refusal.message(lang)}]
+            return rx.set_focus("error-summary")
+        except StorageUnavailable as exc:
+            self.busy = False
+            self.errors = [{"field": "imm5476-choose", "message": exc.message(lang)}]
+            return rx.set_focus("error-summary")
+        self.busy = False
+        if result.outcome == "taken_over":
+            self.message_kind = "success"
+            self.message = t("link.client_taken_over", lang, number=result.application_number)
+            for f in TEXT_FIELDS:
+                setattr(self, f, "")
+            self.kind = ""
+            await self._reload(info.account_id)
+        elif result.outcome == "already_yours":
+            self.message_kind, self.message = "", t("link.client_already_yours", lang)
+        elif result.outcome == "throttled":
+            self.message_kind, self.message = "error", t("link.throttled", lang)
+        else:
+            self.message_kind, self.message = "error", t("link.client_none", lang)
+        return [rx.clear_selected_files(UPLOAD_ID), rx.set_focus("notice")]
+
+
+def _error(field: str):
+    return ClientHomeState.field_errors.get(field, "")
+
+
+def takeover_form(lang: str) -> rx.Component:
+    def field(name: str, *, input_type: str = "text", hint: bool = False) -> rx.Component:
+        return text_field(lang, name, t(f"link.{name}", lang), getattr(ClientHomeState, name),
+                          lambda v: ClientHomeState.set_field(name, v), _error(name), input_type=input_type,
+                          hint=t(f"link.{name}_hint", lang) if hint else None)
+
+    return rx.el.div(
+        rx.el.div(
+            rx.el.label(t("link.client_kind", lang), rx.el.span(" ", t("common.required", lang), class_name="required"),
+                        html_for="kind"),
+            rx.cond(_error("kind") != "", rx.el.p(_error("kind"), class_name="field-error", id="kind-error")),
+            rx.el.select(*kind_options(lang, paper=False), id="kind", value=ClientHomeState.kind,
+                         on_change=ClientHomeState.set_kind, class_name="input"),
+            class_name=rx.cond(_error("kind") != "", "field field-has-error", "field"),
+        ),
+        field("application_number", hint=True),
+        field("family_name"),
+        field("given_names"),
+        field("date_of_birth", input_type="date", hint=True),
+        field("uci", hint=True),
+        rx.el.div(
+            rx.el.p(rx.el.strong(t("link.client_file", lang))),
+            rx.cond(_error("imm5476-choose") != "",
+                    rx.el.p(_error("imm5476-choose"), class_name="field-error", id="imm5476-error")),
+            rx.upload.root(
+                rx.el.button(t("link.client_choose_file", lang), type="button", class_name="btn btn-secondary",
+                             id="imm5476-choose"),
+                id=UPLOAD_ID,
+                accept={"application/pdf": [".pdf"], "image/*": [".jpg", ".jpeg", ".png", ".tif", ".tiff"]},
+                multiple=False,
+                max_files=1,
+            ),
+            rx.el.p(rx.cond(rx.selected_files(UPLOAD_ID).length() > 0, rx.selected_files(UPLOAD_ID)[0],
+                            t("link.client_no_file", lang)), id="imm5476-file", class_name="hint"),
+            class_name="field",
+        ),
+        rx.el.div(
+            rx.el.button(t("link.client_submit", lang), type="button", class_name="btn btn-primary",
+                         id="takeover-submit", disabled=ClientHomeState.busy,
+                         on_click=ClientHomeState.submit(rx.upload_files(upload_id=UPLOAD_ID))),
+            class_name="nav-bar",
+        ),
+        id="takeover-form",
+    )
+
+
+@page("client_home", fr=CLIENT_HOME_PATH["fr"], en=CLIENT_HOME_PATH["en"], title_key="link.client_title",
+      roles=ROLES, on_load=ClientHomeState.load)
+def client_home_page(lang: str) -> rx.Component:
+    body = rx.el.tbody(rx.foreach(ClientHomeState.applications, lambda a: rx.el.tr(
+        rx.el.td(a["number"]), rx.el.td(a["category"]), rx.el.td(a["received"]), rx.el.td(a["status"]),
+        rx.el.td(rx.el.a(t("search.check_status", lang), href=a["href"])),
+    )))
+    return page_template(
+        lang, "client_home", t("link.client_title", lang),
+        rx.el.p(t("link.client_intro", lang)),
+        error_summary(lang, ClientHomeState.errors),
+        notice_box(ClientHomeState.message, ClientHomeState.message_kind),
+        rx.el.section(
+            rx.el.h2(t("link.client_applications", lang)),
+            rx.cond(ClientHomeState.applications.length() > 0,
+                    table([t("search.col_number", lang), t("search.col_category", lang), t("search.col_received", lang),
+                           t("link.client_title_status", lang), t("search.col_action", lang)], body,
+                          caption=t("link.client_applications", lang), table_id="client-applications"),
+                    rx.el.p(t("link.client_no_applications", lang), id="client-none")),
+        ),
+        rx.el.section(
+            rx.el.h2(t("link.client_remove_heading", lang)),
+            rx.el.p(t("link.client_remove_intro", lang)),
+            takeover_form(lang),
+        ),
+        modified=MODIFIED,
+    )
