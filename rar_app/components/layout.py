@@ -28,7 +28,9 @@ def _language_toggle(lang: str, page_id: str) -> rx.Component:
 _SIGN_OUT_SCRIPT = (
     "const f=document.createElement('form');f.method='post';f.action='/api/session/signout';"
     "const i=document.createElement('input');i.type='hidden';i.name='lang';i.value='LANG';"
-    "f.appendChild(i);document.body.appendChild(f);f.submit();"
+    "f.appendChild(i);document.body.appendChild(f);"
+    # A new Reflex state token for whoever uses this tab next (the account pages' rows stay behind).
+    "window.sessionStorage.removeItem('token');f.submit();"
 )
 
 

@@ -14,6 +14,7 @@ Rendered by the page template for signed-in pages only."""
 
 from __future__ import annotations
 
+import json
 import math
 
 import reflex as rx
@@ -49,8 +50,11 @@ class SessionTimeoutState(rx.State):
     def _expired(self):
         self.warning = False
         self.message = ""
-        return [rx.call_script("clearTimeout(window.__rarIdleTimer)"),
-                rx.redirect(routes.url("sign_in", page_lang(self)) + "?expired=1", replace=True)]
+        target = routes.url("sign_in", page_lang(self)) + "?expired=1"
+        # A full navigation with a new Reflex state token: nothing of the ended
+        # session's pages stays in this tab's state for whoever comes next.
+        return rx.call_script("clearTimeout(window.__rarIdleTimer);window.sessionStorage.removeItem('token');"
+                              f"window.location.replace({json.dumps(target)})")
 
     def _schedule(self, info: sessions.SessionInfo):
         """Show or hide the warning, and set the one timer for what comes next."""

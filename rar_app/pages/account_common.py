@@ -39,10 +39,15 @@ def establish_url(ticket: str, next_path: str) -> str:
     return "/api/session/establish?" + urlencode({"ticket": ticket, "next": next_path})
 
 
-def go_to(url: str):
+def go_to(url: str, *, fresh_state: bool = True):
     """A full navigation (the HTTP response of /api/session/establish sets the
-    HttpOnly cookie, and the new page opens a websocket that carries it)."""
-    return rx.call_script(f"window.location.assign({json.dumps(url)})")
+    HttpOnly cookie, and the new page opens a websocket that carries it).
+
+    `fresh_state`: forget this tab's Reflex state token first, so the next page
+    starts from an empty state: nothing a previous person did in this tab (the
+    pages' loaded rows) is ever sent to the one signing in now."""
+    forget = "window.sessionStorage.removeItem('token');" if fresh_state else ""
+    return rx.call_script(f"{forget}window.location.assign({json.dumps(url)})")
 
 
 def landing_for(role: str, lang: str) -> str:
