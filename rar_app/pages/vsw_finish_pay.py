@@ -223,6 +223,8 @@ class FinishPayState(rx.State):
 
     @rx.event
     def set_method(self, value: str):
+        if require_session(self) is None:
+            return sign_in_redirect(self)
         self.method = "interac" if value == "interac" else "card"
         self.interac_stage = "choose"
         self.errors = []
@@ -347,6 +349,8 @@ class FinishPayState(rx.State):
 
     @rx.event
     def interac_cancel(self):
+        if require_session(self) is None:
+            return sign_in_redirect(self)
         self.interac_stage = "choose"
         self.errors = []
 
@@ -419,6 +423,8 @@ class FinishPayState(rx.State):
 
     @rx.event
     def print_receipt(self):
+        if require_session(self) is None:
+            return sign_in_redirect(self)
         return rx.call_script("window.print()")
 
     # -- step 14: congratulations ---------------------------------------------------------

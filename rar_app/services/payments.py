@@ -432,13 +432,17 @@ def _pending_of(db: Session, application_id: int) -> Payment | None:
                    .order_by(Payment.id.desc())).first()
 
 
-def _replay(db: Session, account_id: int, app_id: int, key: str) -> PaymentOutcome | None:
+def _replay(db: Session, account_id: int, app_id: int, key: str, ip: str = "") -> PaymentOutcome | None:
+    """The recorded outcome of a key already used (audited `payment.replayed`: a double
+    click, a second submit of the same form or a replayed request; nothing is charged)."""
     existing = _by_key(db, key)
     if existing is None:
         return None
     if existing.application_id != app_id:
         raise NotFound()
     app = owned_application(db, account_id, app_id)
+    audit.record(db, "payment.replayed", actor_id=account_id, actor_role="representative", ip=ip,
+                 object_type="application", object_id=app_id, payment_id=existing.id, status=existing.status)
     return _outcome(existing, app, replayed=True)
 
 
@@ -472,7 +476,7 @@ def _start(account_id: int, app_id: int, method: PaymentMethod, key: str, ip: st
     except IntegrityError:
         pass  # the same key was inserted by a parallel request: fall through to its outcome
     with session_scope() as db:
-        replay = _replay(db, account_id, app_id, key)
+        replay = _replay(db, account_id, app_id, key, ip)
         if replay is not None:
             return replay
         app = owned_application(db, account_id, app_id)
@@ -533,7 +537,7 @@ def pay(account_id: int, application_id: Any, method: PaymentMethod, idempotency
         raise InvalidKey()
     provider = provider or get_provider()
     with session_scope() as db:
-        replay = _replay(db, account_id, app_id, idempotency_key)
+        replay = _replay(db, account_id, app_id, idempotency_key, ip)
         if replay is not None:
             return replay
     settle_if_stale(account_id, app_id, provider=provider)

@@ -240,6 +240,7 @@ def test_replayed_key_after_approval_charges_nothing(rep, gateway):
         assert again.transaction_number == first.transaction_number
     assert len(gateway.captures) == 1 and len(payments.attempts(rep, app_id)) == 1
     assert actions(app_id).count("application.submitted") == 1
+    assert actions(app_id).count("payment.replayed") == 3
 
 
 def test_replayed_key_after_decline_does_not_try_again(rep, gateway):
