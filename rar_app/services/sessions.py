@@ -143,21 +143,53 @@ TOUCH_INTERVAL = timedelta(seconds=15)
 
 def lookup(token: str | None, *, touch: bool = True, force_touch: bool = False) -> SessionInfo | None:
     """The live session for a token, refreshing its idle timer; None if absent,
-    revoked, idle too long, past its absolute lifetime, or its account closed."""
+    revoked, idle too long, past its absolute lifetime, or its account closed.
+
+    Runs on every websocket event, so it is one joined Core query (no ORM unit of
+    work) and writes only when the idle timer needs refreshing."""
     if not token:
         return None
-    with session_scope() as db:
-        found = _load(db, token)
-        if found is None:
+    from sqlalchemy import select as core_select, update as core_update
+
+    from rar_app.db import get_engine
+
+    s_t, a_t = AuthSession.__table__, Account.__table__
+    query = (
+        core_select(
+            s_t.c.id, s_t.c.account_id, s_t.c.stage, s_t.c.last_seen_at, s_t.c.expires_at,
+            a_t.c.role, a_t.c.language, a_t.c.given_names, a_t.c.family_name,
+        )
+        .join(a_t, a_t.c.id == s_t.c.account_id)
+        .where(s_t.c.token_hash == token_hash(token), s_t.c.revoked_at.is_(None), a_t.c.status == "active")
+    )
+    settings = get_settings()
+    now = utcnow()
+    with get_engine().connect() as conn:
+        row = conn.execute(query).first()
+        if row is None:
             return None
-        row, account = found
-        now = utcnow()
+        if now >= row.expires_at or now - row.last_seen_at >= timedelta(minutes=settings.session_idle_minutes):
+            return None
+        last_seen = row.last_seen_at
         # Refresh the idle timer at most every TOUCH_INTERVAL: a write per websocket
         # event would cost more than the event itself, for no useful precision.
-        if touch and (force_touch or now - row.last_seen_at >= TOUCH_INTERVAL):
-            row.last_seen_at = now
-            db.add(row)
-        return _info(row, account)
+        if touch and (force_touch or now - last_seen >= TOUCH_INTERVAL):
+            conn.execute(core_update(s_t).where(s_t.c.id == row.id).values(last_seen_at=now))
+            conn.commit()
+            last_seen = now
+    idle_end = last_seen + timedelta(minutes=settings.session_idle_minutes)
+    end = min(idle_end, row.expires_at)
+    return SessionInfo(
+        session_id=row.id,
+        account_id=row.account_id,
+        role=row.role,
+        stage=row.stage,
+        language=row.language,
+        display_name=f"{row.given_names} {row.family_name}".strip(),
+        expires_idle_at=idle_end,
+        expires_at=row.expires_at,
+        warn_at=end - timedelta(minutes=settings.session_idle_warning_minutes),
+    )
 
 
 def peek(token: str | None) -> SessionInfo | None:
