@@ -627,12 +627,32 @@ def _changed_fields(obj: Any) -> set[str]:
     return {a.key for a in state.attrs if a.history.has_changes()}
 
 
+_LOADED = "rar_application_status_at_load"
+
+
+def _remember_status(target: Application, context: Any, *_attrs: Any) -> None:
+    """The status an application had when this transaction read it: a flush in the
+    middle of the transaction (autoflush before a query) must not make the guard
+    believe it was submitted before."""
+    session = getattr(context, "session", None)
+    if session is not None and target.id is not None:
+        session.info.setdefault(_LOADED, {})[target.id] = target.status
+
+
+def _forget_statuses(session: OrmSession, *_args: Any) -> None:
+    session.info.pop(_LOADED, None)
+
+
+def _status_at_start(session: OrmSession, app: Application) -> str:
+    return session.info.get(_LOADED, {}).get(app.id, _committed(app, "status"))
+
+
 def _submitted_before(session: OrmSession, application_id: int | None) -> bool:
     if application_id is None:
         return False
     app = session.identity_map.get(identity_key(Application, application_id))
     if app is not None:
-        return _committed(app, "status") == "submitted"
+        return _status_at_start(session, app) == "submitted"
     with session.no_autoflush:
         status = session.execute(select(Application.status).where(Application.id == application_id)).scalar()
     return status == "submitted"
@@ -641,7 +661,7 @@ def _submitted_before(session: OrmSession, application_id: int | None) -> bool:
 def _guard(session: OrmSession, _context: Any, _instances: Any) -> None:
     for obj in list(session.dirty) + list(session.deleted) + list(session.new):
         if isinstance(obj, Application) and obj not in session.new:
-            if _committed(obj, "status") != "submitted":
+            if _status_at_start(session, obj) != "submitted":
                 continue
             if obj in session.deleted or _changed_fields(obj) - _APPLICATION_PROCESSING_FIELDS:
                 raise ReadOnlyApplication()
@@ -656,6 +676,10 @@ def _guard(session: OrmSession, _context: Any, _instances: Any) -> None:
 def install_read_only_guard() -> None:
     if not event.contains(OrmSession, "before_flush", _guard):
         event.listen(OrmSession, "before_flush", _guard)
+        event.listen(Application, "load", _remember_status)
+        event.listen(Application, "refresh", _remember_status)
+        for name in ("after_commit", "after_soft_rollback"):
+            event.listen(OrmSession, name, _forget_statuses)
 
 
 install_read_only_guard()

@@ -329,3 +329,18 @@ def test_money_formats():
 
 def test_ottawa_today_is_a_date():
     assert isinstance(submission.ottawa_today(), date)
+
+
+def test_the_submitting_transaction_may_flush_midway(rep):
+    """Status changed and flushed (autoflush before a query), then the applicants: allowed,
+    because the application was not submitted when the transaction read it."""
+    draft = _exempt_family(rep, 2)
+    _sign(rep, new_session(rep), draft.application_id)
+    with session_scope() as db:
+        app = db.get(Application, draft.application_id)
+        app.status = "submitted"
+        db.flush()
+        db.get(Applicant, draft.applicant_ids[0]).application_number = "V123123123"
+    with pytest.raises(ReadOnlyApplication):  # the next transaction sees it submitted
+        with session_scope() as db:
+            db.get(Applicant, draft.applicant_ids[1]).application_number = "V321321321"
