@@ -159,6 +159,23 @@ def checkbox_group(
     )
 
 
+def wizard_error_summary(lang: str, errors: rx.Var, summary_id: str = "error-summary") -> rx.Component:
+    """widgets.error_summary for pages whose address has a query: each error carries
+    its own `href` (path, query and #field), so following it stays on the same step."""
+    return rx.cond(
+        errors.length() > 0,  # type: ignore[attr-defined]
+        rx.el.div(
+            rx.el.h2(t("components.error_summary_title", lang), class_name="error-summary-title", id=f"{summary_id}-title"),
+            rx.el.ul(rx.foreach(errors, lambda e: rx.el.li(rx.el.a(e["message"], href=e["href"].to(str))))),
+            class_name="error-summary",
+            id=summary_id,
+            role="alert",
+            tab_index=-1,
+            aria_labelledby=f"{summary_id}-title",
+        ),
+    )
+
+
 def step_header(caption: str, counter: rx.Var, subheading: rx.Var) -> rx.Component:
     """Under the page's h1: the questionnaire's name and "Étape n de N", then the client concerned."""
     return rx.fragment(

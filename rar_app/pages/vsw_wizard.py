@@ -14,8 +14,15 @@ import reflex as rx
 from rar_app import routes
 from rar_app.components.fee_selector import fee_selector, fee_summary_panel
 from rar_app.components.layout import page_template
-from rar_app.components.widgets import error_summary, nav_bar, nav_button, text_field
-from rar_app.components.wizard_form import checkbox_group, confirm_panel, radio_group, select_field, step_header
+from rar_app.components.widgets import nav_bar, nav_button, text_field
+from rar_app.components.wizard_form import (
+    checkbox_group,
+    confirm_panel,
+    radio_group,
+    select_field,
+    step_header,
+    wizard_error_summary,
+)
 from rar_app.i18n import t
 from rar_app.pages.registry import page
 from rar_app.services import applications
@@ -105,7 +112,7 @@ def _frame(lang: str, page_id: str, title_key: str, *body: rx.Component) -> rx.C
 
 def _form(lang: str, *children: rx.Component, first: bool = False) -> rx.Component:
     return rx.fragment(
-        error_summary(lang, VswState.errors),
+        wizard_error_summary(lang, VswState.errors),
         rx.el.form(
             *children,
             _nav(lang, first=first),

@@ -381,11 +381,14 @@ class VswState(rx.State):
         step_id = engine.parse_ref(self.ref)[0]
         field_errors = {k: "" for k in self.field_errors}
         summary = []
+        # The links keep the step's query (?id=…&client=…): a bare "#field" would be
+        # resolved against the path alone and lose the draft.
+        here = (self.router.url.path or "") + "?" + urlencode(dict(self.router.url.query_parameters))
         for p in problems:
             message = p.message(lang, t)
             field_errors[p.field] = message
             # Inputs carry the field's id (radio and checkbox groups: their first option).
-            summary.append({"field": p.field, "message": message})
+            summary.append({"field": p.field, "message": message, "href": f"{here}#{p.field}"})
         self.field_errors = field_errors
         self.errors = summary
         if step_id == "fees":
