@@ -162,12 +162,19 @@ def test_upload_replace_remove_and_refusals(portal, page, tmp_path, lang):
     page.wait_for_function("document.querySelector('#documents-status').innerText.includes('passeport de Marie.pdf')")
     page.wait_for_function("document.activeElement && document.activeElement.id === 'doc-choose-passport'")
     assert_accessible(page, "after an upload")
+    # Never through Reflex's public upload folder.
+    assert page.request.get(portal.url("/_upload/passeport de Marie.pdf")).status == 404
 
-    # A PNG in another slot, by keyboard: Enter on the focused button opens the file chooser.
+    # A PNG in another slot, by keyboard: Enter on the focused button opens the file chooser
+    # (the zone's file input is clicked, with the key press's user activation). Chromium's
+    # chooser interception is not reliable after earlier uploads, so the file is then set directly.
+    page.evaluate("""() => document.querySelector('#doc-upload-digital_photo input').addEventListener(
+        'click', () => { window.__chooserOpened = navigator.userActivation.isActive; })""")
     page.focus("#doc-choose-digital_photo")
-    with page.expect_file_chooser() as chooser:
-        page.keyboard.press("Enter")
-    chooser.value.set_files(write(tmp_path, "photo.png", samples.png()))
+    assert page.evaluate("document.activeElement.id") == "doc-choose-digital_photo"
+    page.keyboard.press("Enter")
+    page.wait_for_function("window.__chooserOpened === true")
+    choose(page, "digital_photo", write(tmp_path, "photo.png", samples.png()))
     wait_files(page, "digital_photo", 1)
     wait_status(page, "digital_photo", text["uploaded"])
 
@@ -196,6 +203,10 @@ def test_upload_replace_remove_and_refusals(portal, page, tmp_path, lang):
         ("proof_of_financial_support", "releve.pdf", samples.exe(), text["exe"]),
         ("purpose_of_travel", "lettre.pdf", samples.pdf(pad_to=4 * 1024 * 1024 + 1), text["too_large"]),
     ]
+    # The progress bar shows while a file is sent (watched from the page, since it is brief).
+    page.evaluate("""() => { window.__progressSeen = false; new MutationObserver(() => {
+        if (document.querySelector('#doc-slot-purpose_of_travel [role=progressbar]')) window.__progressSeen = true;
+    }).observe(document.body, {subtree: true, childList: true}); }""")
     for code, name, data, message in refusals:
         choose(page, code, write(tmp_path, name, data))
         page.wait_for_function(
@@ -206,6 +217,8 @@ def test_upload_replace_remove_and_refusals(portal, page, tmp_path, lang):
         assert page.locator(f"#doc-slot-{code} .doc-file").count() == 0, "nothing is kept"
         page.wait_for_function("document.activeElement && document.activeElement.id === 'documents-error-summary'")
         assert page.locator(f"#doc-choose-{code}").get_attribute("aria-describedby").endswith(f"doc-{code}-error")
+    assert page.evaluate("window.__progressSeen"), "a progress bar showed during the 4 MB upload"
+    assert page.locator("[role=progressbar]").count() == 0, "and went away at the end"
     summary = page.locator("#documents-error-summary")
     assert text["summary"] in summary.inner_text()
     for _code, _name, _data, message in refusals:
