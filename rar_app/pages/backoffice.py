@@ -135,7 +135,8 @@ def _links(lang: str) -> rx.Component:
       on_load=BackofficeState.load)
 def backoffice_page(lang: str) -> rx.Component:
     body = rx.el.tbody(rx.foreach(BackofficeState.rows, lambda r: rx.el.tr(
-        rx.el.td(r["number"], rx.cond(r["paper"] != "", rx.el.span(" ", t("search.paper", lang), class_name="badge"))),
+        rx.el.td(r["number"], rx.cond(r["paper"] != "", rx.fragment(" ", rx.el.span(t("search.paper", lang),
+                                                                               class_name="badge")))),
         rx.el.td(r["name"]), rx.el.td(r["category"]), rx.el.td(r["received"]), rx.el.td(r["status"]),
         rx.el.td(rx.el.a(t("backoffice.open", lang), href=r["href"], aria_label=r["label"])),
     )))

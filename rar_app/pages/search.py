@@ -185,8 +185,8 @@ def results(lang: str) -> rx.Component:
         rx.foreach(
             SearchState.rows,
             lambda r: rx.el.tr(
-                rx.el.td(r["number"], rx.cond(r["paper"] != "", rx.el.span(" ", r["paper"], class_name="badge"))),
-                rx.el.td(r["name"], rx.cond(r["role"] != "", rx.el.span(" ", r["role"], class_name="badge"))),
+                rx.el.td(r["number"], rx.cond(r["paper"] != "", rx.fragment(" ", rx.el.span(r["paper"], class_name="badge")))),
+                rx.el.td(r["name"], rx.cond(r["role"] != "", rx.fragment(" ", rx.el.span(r["role"], class_name="badge")))),
                 rx.el.td(r["birth"]),
                 rx.el.td(r["category"]),
                 rx.el.td(r["received"]),

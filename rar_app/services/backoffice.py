@@ -42,7 +42,7 @@ from rar_app.models import (
     utcnow,
 )
 from rar_app.services import audit, messages
-from rar_app.services.search import NotFound, actor_account, may_see, normalise_number
+from rar_app.services.search import NotFound, actor_account, may_see, normalise_number, write_processing
 
 STAFF = ("staff",)
 SIMULATION_ROLE = "simulation"
@@ -168,8 +168,8 @@ def _transition(db: Session, actor: Actor, applicant: Applicant, app: Applicatio
     applicant.status = after
     if step is not None:
         applicant.processing_step = step
-    applicant.status_changed_at = utcnow()
     db.add(applicant)
+    write_processing(db, applicant, status_changed_at=utcnow())
     _audit(db, actor, f"backoffice.{action}", app, applicant, status_before=previous, status_after=after,
            **details)
 
@@ -193,7 +193,8 @@ def record_biometrics(db: Session, actor: Actor, applicant_id: Any, on: date | N
     if on > date.today():
         raise TransitionError("date_in_future", "biometrics_date")
     _transition(db, actor, applicant, app, "record_biometrics", on=on.isoformat())
-    applicant.biometrics_status, applicant.biometrics_at = "completed", on
+    applicant.biometrics_status = "completed"
+    write_processing(db, applicant, biometrics_at=on)
     notify(db, app, applicant, "biometrics_recorded", "updated", {"date": on.isoformat()})
 
 
@@ -440,7 +441,9 @@ def enter_paper_application(db: Session, actor: Actor, form: PaperApplication, *
                     given_names=" ".join(form.given_names.split())[:100], date_of_birth=form.date_of_birth,
                     uci=form.uci.strip()[:20] or None, country_of_residence=(form.country_of_residence or None))
     db.add(client)
-    app = Application(representative_id=None, kind="visitor_study_work", status="submitted", is_paper=True,
+    # Built as a draft, then marked submitted: once submitted, submission.py's guard
+    # lets nothing but processing fields change, and these rows are the content.
+    app = Application(representative_id=None, kind="visitor_study_work", status="draft", is_paper=True,
                       submitted_at=received_at, created_at=received_at, updated_at=utcnow())
     db.add(app)
     db.flush()
@@ -452,6 +455,9 @@ def enter_paper_application(db: Session, actor: Actor, form: PaperApplication, *
                           status="submitted", processing_step="submitted", date_received=received,
                           status_changed_at=utcnow())
     db.add(applicant)
+    db.flush()
+    app.status = "submitted"
+    db.add(app)
     db.flush()
     _audit(db, actor, "backoffice.paper_entered", app, applicant, application_type=form.application_type)
     return applicant

@@ -40,6 +40,7 @@ from rar_app.models import (
     utcnow,
 )
 from rar_app.services import audit
+from rar_app.services.search import write_processing
 
 log = logging.getLogger(__name__)
 
@@ -237,8 +238,7 @@ class _World:
         m, e = self.marks()
         result = getattr(self.bo, action)(self.db, self.bo.SIMULATION, applicant.id, **kwargs)
         self.backdate(m, e, when)
-        applicant.status_changed_at = when
-        self.db.add(applicant)
+        write_processing(self.db, applicant, status_changed_at=when)
         return result
 
     def client(self, rep: Account | None, family: str, given: str, dob: str, uci: str | None,
@@ -254,8 +254,9 @@ class _World:
                     ) -> tuple[Application, list[Applicant]]:
         db = self.db
         created = self.at(days + 3, 9)
+        # Always built as a draft, then marked submitted once complete (submission.py's guard).
         app = Application(representative_id=rep.id if rep else None, kind="visitor_study_work",
-                          status="draft" if story == "draft" else "submitted", client_file_number=file_number,
+                          status="draft", client_file_number=file_number,
                           is_paper=paper, created_at=created, updated_at=created)
         if story != "draft":
             app.signed_at = self.at(days, 9) if not paper else None
@@ -281,6 +282,9 @@ class _World:
             applicants.append(applicant)
         db.flush()
         if story != "draft":
+            app.status = "submitted"
+            db.add(app)
+            db.flush()
             m, e = self.marks()
             audit.record(db, "application.submitted" if not paper else "backoffice.paper_entered",
                          actor_id=rep.id if rep and not paper else None,

@@ -44,7 +44,7 @@ from sqlmodel import Session, select
 from rar_app.db import session_scope
 from rar_app.models import Account, Applicant, Application, AuditEvent, Client, Document, name_key, uci_key, utcnow
 from rar_app.services import audit, messages
-from rar_app.services.search import NotFound, actor_account, normalise_number
+from rar_app.services.search import NotFound, actor_account, normalise_number, write_processing
 
 log = logging.getLogger(__name__)
 
@@ -186,9 +186,7 @@ def match(db: Session, form: LinkForm, *, linkable: Any = _linkable, holder_id: 
 
 def _link(db: Session, account: Account, applicant: Applicant, app: Application, form: LinkForm,
           ip: str, matches: int) -> None:
-    app.representative_id = account.id
-    app.updated_at = utcnow()
-    db.add(app)
+    write_processing(db, app, representative_id=account.id, updated_at=utcnow())
     for member in db.exec(select(Applicant).where(Applicant.application_id == app.id)):
         client = db.get(Client, member.client_id) if member.client_id else None
         if client is not None and client.representative_id is None:
@@ -289,10 +287,7 @@ def take_over(actor_id: int, form: LinkForm, filename: str | None,
             audit.record(db, "document.upload", actor_id=account.id, actor_role=account.role, object_type="document",
                          object_id=doc.id, ip=ip, application_id=app.id, applicant_id=applicant.id,
                          slot=IMM5476_SLOT, name=name, size=size, type=kind.content_type)
-            app.representative_id = None
-            app.client_account_id = account.id
-            app.updated_at = utcnow()
-            db.add(app)
+            write_processing(db, app, representative_id=None, client_account_id=account.id, updated_at=utcnow())
             audit.record(db, "application.representative_removed", actor_id=account.id, actor_role=account.role,
                          object_type="application", object_id=app.id, ip=ip, reason="imm5476_from_client",
                          former_representative_id=former, document_id=doc.id,

@@ -7,7 +7,7 @@ from sqlmodel import select
 
 from rar_app.db import session_scope
 from rar_app.models import Application, Message
-from rar_app.services import messages
+from rar_app.services import messages, search
 from rar_app.services.search import NotFound
 from tests.services.test_search_helpers import make_account, make_application, stop_mail_worker  # noqa: F401
 
@@ -85,7 +85,7 @@ def test_paging(world):
 
 def test_the_link_to_an_application_disappears_when_it_is_no_longer_theirs(world):
     with session_scope() as db:
-        db.get(Application, world["app"]).representative_id = None
+        search.write_processing(db, db.get(Application, world["app"]), representative_id=None)
     with session_scope() as db:
         row = messages.open_message(db, world["rep"], world["ids"]["visa"])
     assert row["application_number"] == ""

@@ -7,6 +7,7 @@ import itertools
 from datetime import date, datetime, time, timedelta, timezone
 
 from rar_app.models import Account, Applicant, Application, Client
+from rar_app.services import submission  # noqa: F401  (installs the read-only guard, as the portal does)
 
 _serial = itertools.count(1)
 
@@ -33,7 +34,7 @@ def make_application(db, rep: Account | None, *, family: str = "Exemple", given:
     client = Client(representative_id=rep.id if rep else None, family_name=family, given_names=given,
                     date_of_birth=dob, uci=uci)
     db.add(client)
-    app = Application(representative_id=rep.id if rep else None, status="submitted" if submitted else "draft",
+    app = Application(representative_id=rep.id if rep else None, status="draft",
                       client_file_number=file_number, is_paper=paper, submitted_at=at if submitted else None)
     db.add(app)
     db.flush()
@@ -55,6 +56,10 @@ def make_application(db, rep: Account | None, *, family: str = "Exemple", given:
         db.add(a)
         applicants.append(a)
     db.flush()
+    if submitted:  # complete first, then submitted: the guard keeps submitted content read-only
+        app.status = "submitted"
+        db.add(app)
+        db.flush()
     return app, applicants[0], client, applicants
 
 

@@ -11,7 +11,7 @@ from sqlmodel import select
 
 from rar_app.db import session_scope
 from rar_app.models import Applicant, DocumentRequest, utcnow
-from rar_app.services import backoffice, simulation
+from rar_app.services import backoffice, search, simulation
 from tests.services.test_search_helpers import make_account, make_application, stop_mail_worker  # noqa: F401
 
 DAY = 86400
@@ -26,8 +26,7 @@ def world(migrated_db):
         draft = make_application(db, rep, submitted=False)[1]
         now = utcnow()
         for a in (visa, study):
-            a.status_changed_at = now
-            db.add(a)
+            search.write_processing(db, a, status_changed_at=now)
         return dict(visa=visa.id, study=study.id, draft=draft.id, start=now)
 
 
@@ -60,8 +59,7 @@ def test_a_fast_clock_takes_every_file_to_closed(world):
         with session_scope() as db:  # the simulation's clock is status_changed_at: move it back
             for a in db.exec(select(Applicant)):
                 if a.status_changed_at:
-                    a.status_changed_at -= timedelta(days=2)
-                    db.add(a)
+                    search.write_processing(db, a, status_changed_at=a.status_changed_at - timedelta(days=2))
     assert state(world["visa"]) == "closed" and state(world["study"]) == "closed"
     assert {"request_biometrics", "record_biometrics", "close"} <= seen
 
