@@ -222,7 +222,9 @@ class DocumentsState(rx.State):
 
     @rx.event
     def upload_progress(self, slot_code: str, progress: dict[str, Any]):
-        """rx.upload_files(on_upload_progress=...): {loaded, total, progress 0..1}."""
+        """rx.upload_files(on_upload_progress=...): {loaded, total, progress 0..1}. Touches only
+        the progress bar of the upload `begin_upload` started (after its session check), so it
+        does not look the session up again at every progress event."""
         if self._uploading != slot_code:
             return  # a late progress event after the upload ended
         try:
@@ -352,8 +354,11 @@ class DocumentsState(rx.State):
             self._last[shown[0].slot_code] = ("refused", exc.message(lang), "")
             return await self._after_error(actor, lang)
         url = DOWNLOAD_PATH + "?" + urlencode({"t": token})
-        # A full navigation: the response is an attachment, so the page stays where it is.
-        return rx.call_script(f"window.location.assign({json.dumps(url)})")
+        # A link with `download`: the browser saves the attachment without leaving the page
+        # (window.location would fire beforeunload, on which Reflex drops its websocket).
+        return rx.call_script(
+            "(() => { const a = document.createElement('a'); a.href = " + json.dumps(url) + "; a.download = '';"
+            " a.rel = 'noopener'; document.body.appendChild(a); a.click(); a.remove(); })()")
 
     @rx.event
     async def refresh(self):
