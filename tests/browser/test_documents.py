@@ -264,11 +264,17 @@ def test_phone_width_camera_button_and_no_horizontal_scroll(portal, phone_contex
     assert_no_horizontal_scroll(page)
 
 
-def test_desktop_has_no_camera_button(portal, page):
+def test_desktop_has_no_camera_button_and_the_browser_refusal_says_why(portal, page, tmp_path):
     user = create_representative(portal, "desk")
     sign_in(page, portal, lang="en", username=user, password=PASSWORD)
     open_demo(page, portal, "en", axe=False)
     assert not page.locator("#doc-photo-button-passport").is_visible()
+    # A Word file is turned down by the browser's chooser filter already: the same kind of message.
+    choose(page, "passport", write(tmp_path, "letter.docx", samples.docx()))
+    page.wait_for_function("document.querySelector('#doc-passport-error')?.innerText.includes('Word')")
+    assert "This type of file is not accepted." in page.locator("#documents-error-summary").inner_text()
+    wait_status(page, "passport", TEXT["en"]["refused"])
+    assert_accessible(page, "browser-side refusal")
 
 
 def test_download_only_in_the_owners_session(portal, browser, tmp_path):
@@ -277,6 +283,8 @@ def test_download_only_in_the_owners_session(portal, browser, tmp_path):
     owner_ctx, other_ctx, anon_ctx = browser.new_context(), browser.new_context(), browser.new_context()
     try:
         page = owner_ctx.new_page()
+        console: list[str] = []
+        page.on("console", lambda message: console.append(message.text))
         sign_in(page, portal, lang="en", username=owner_user, password=PASSWORD)
         open_demo(page, portal, "en", axe=False)
         data = samples.pdf(pages=3, marker="download")
@@ -284,6 +292,7 @@ def test_download_only_in_the_owners_session(portal, browser, tmp_path):
         wait_files(page, "passport", 1)
         [doc_id] = file_ids(page, "passport")
 
+        before = len(console)
         with page.expect_download() as caught:
             page.click(f"#doc-download-{doc_id}")
         download = caught.value
@@ -292,6 +301,8 @@ def test_download_only_in_the_owners_session(portal, browser, tmp_path):
         link = download.url
         assert urlparse(link).path == "/api/documents/download"
         assert page.url.rstrip("/").endswith(DEMO_PATH["en"]), "the page stays where it is"
+        page.wait_for_timeout(300)
+        assert not [m for m in console[before:] if "Disconnect" in m], "the download keeps the websocket"
 
         # The same link again, in the owner's session: still good (within its few minutes).
         again = owner_ctx.request.get(link)
