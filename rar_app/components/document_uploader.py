@@ -41,20 +41,28 @@ lists them all: ``document_id, file_name, size_label, content_label``),
 error summary (``[{field, message}]``), `DocumentsState.status_message` the
 polite live region.
 
-Handlers (each re-checks the session and passes the acting representative to
-the document service, which checks ownership again; ids not shown by this
-uploader are ignored):
+Handlers (each re-checks the session — except ``upload_progress``, which only
+moves the bar of an upload ``begin_upload`` checked — and passes the acting
+representative to the document service, which checks ownership again; slot
+codes and document ids not shown by this uploader are ignored):
 
-- ``begin_upload(slot_code)`` then ``upload(files, slot_code)``: wired to each
-  slot's drop zone (`rx.upload_files` with ``on_upload_progress=
-  upload_progress(slot_code, progress)``); the file streams into
-  `documents.upload`, never into Reflex's public upload folder;
-- ``replace(files, document_id)``: the "Replace" button's own drop zone;
-- ``remove(document_id)``; ``download(document_id)`` — issues a short-lived
-  token bound to the session, then navigates to ``/api/documents/download?t=…``
+- ``begin_upload(slot_code)`` then ``upload(files: list[rx.UploadFile], slot_code)``:
+  wired to each slot's drop zone (`rx.upload_files` with ``on_upload_progress=
+  upload_progress(slot_code, progress)``). Reflex's upload endpoint spools the
+  request to a private temporary file; the handler streams it into
+  `documents.upload` (which enforces the size limit and checks the content) —
+  never into Reflex's public upload folder (``/_upload``);
+- ``replace(files, document_id)``: the "Replace" button's own drop zone
+  (`documents.replace`: same slot, the old file becomes "replaced");
+- ``remove(document_id)``;
+- ``download(document_id)``: issues a 5-minute token bound to the session, then
+  follows a ``download`` link to ``/api/documents/download?t=…``
   (`rar_app/api_documents.py`), which checks the session again and streams;
-- ``rejected(slot_code, rejections)``: the browser turned a file down;
-- ``refresh()``.
+- ``rejected(slot_code, rejections)``: the browser's chooser filter turned a file down;
+- ``refresh()``: load the slots again.
+
+The drop zones are `rx.memo` components (their react-dropzone hooks must live
+inside the loop over slots and files); the page needs nothing else.
 
 Accessibility: every control is a native button (Tab, Enter, Space); its name
 includes the document or the file; refusals appear beside the slot
