@@ -958,17 +958,21 @@ def mark_submitted(account_id: int, app_id: Any, *, ip: str = "", reference: str
         if app.status != "signed":
             raise NotEditable(app.status)
         now = utcnow()
-        app.status = "submitted"
-        app.submitted_at = now
-        app.updated_at = now
-        app.reference = reference or _unique(db, Application, "reference", "RAR")
+        # Applicants first: once the application's status 'submitted' is flushed, the
+        # read-only guard (services.submission) refuses changes to its applicants.
         letters = {x["code"]: x["line_of_business"] for x in rules.APPLICATION_TYPES}
-        for row in db.exec(select(Applicant).where(Applicant.application_id == app.id)):
+        for row in list(db.exec(select(Applicant).where(Applicant.application_id == app.id))):
             row.application_number = row.application_number or _unique(db, Applicant, "application_number",
                                                                        letters.get(row.application_type, "V"))
             row.status = "submitted"
             row.date_received = now.date()
             db.add(row)
+        reference = reference or _unique(db, Application, "reference", "RAR")
+        db.flush()
+        app.status = "submitted"
+        app.submitted_at = now
+        app.updated_at = now
+        app.reference = reference
         db.add(app)
         audit.record(db, "application.submitted", actor_id=account_id, actor_role="representative",
                      object_type="application", object_id=app.id, ip=ip, reference=app.reference)
