@@ -90,7 +90,8 @@ def start_blank() -> tuple[subprocess.Popen, str]:
     raise RuntimeError("blank app did not start")
 
 
-def drive(base_url: str, path: str, lang: str | None, click_selector: str, pages: int, events: int) -> list[float]:
+def drive(base_url: str, path: str, lang: str | None, click_selector: str, pages: int, events: int,
+          marker: str = '.check"', prepare=None) -> list[float]:
     """Run PAGES tabs in threads (one Playwright per thread) and collect event latencies (ms)."""
     from playwright.sync_api import sync_playwright
 
@@ -108,7 +109,7 @@ def drive(base_url: str, path: str, lang: str | None, click_selector: str, pages
             local: list[float] = []
 
             def sent(e):
-                if '["event"' in e["response"]["payloadData"] and '.check"' in e["response"]["payloadData"]:
+                if '["event"' in e["response"]["payloadData"] and marker in e["response"]["payloadData"]:
                     pending.append(e["timestamp"])
 
             def received(e):
@@ -121,12 +122,15 @@ def drive(base_url: str, path: str, lang: str | None, click_selector: str, pages
 
             cdp.on("Network.webSocketFrameSent", sent)
             cdp.on("Network.webSocketFrameReceived", received)
+            if prepare:
+                prepare(page)
             page.goto(base_url + path)
             if lang:
                 wait_ready(page, lang)
             else:
                 page.wait_for_selector("#main")
-            page.fill("#file-number", "BENCH-1")
+            if marker == '.check"':
+                page.fill("#file-number", "BENCH-1")
             page.wait_for_timeout(500)
             for _ in range(events):
                 done.clear()
@@ -158,6 +162,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--pages", type=int, default=4)
     parser.add_argument("--events", type=int, default=60)
+    parser.add_argument("--scenario", choices=["wizard", "gallery"], default="wizard",
+                        help="wizard: 'Next' on the questionnaire's first step with the field empty — a signed-in "
+                             "event that checks the session and validates on the server; gallery: a session-less event")
     args = parser.parse_args()
 
     blank_proc, blank_url = start_blank()
@@ -170,11 +177,19 @@ def main() -> None:
     portal = PortalServer("bench-events").start()
     try:
         t0 = time.monotonic()
-        ours = drive(portal.base_url, "/en/components", "en", "#gallery-check", args.pages, args.events)
+        if args.scenario == "gallery":
+            ours = drive(portal.base_url, "/en/components", "en", "#gallery-check", args.pages, args.events)
+        else:
+            import rar_app.pages  # noqa: F401  (registers the routes)
+            from rar_app import routes
+            from tests.browser.conftest import sign_in
+
+            ours = drive(portal.base_url, routes.url("vsw_start", "en"), "en", "#nav-next", args.pages, args.events,
+                         marker='.next_step"', prepare=lambda page: sign_in(page, portal, lang="en"))
         ours_wall = time.monotonic() - t0
     finally:
         portal.stop()
-    print(f"load: {args.pages} tabs in parallel × {args.events} events each")
+    print(f"load: {args.pages} tabs in parallel × {args.events} events each; portal scenario: {args.scenario}")
     b = summary("blank", blank, blank_wall)
     o = summary("portal", ours, ours_wall)
     print(f"ratio portal/blank (p50): {o / b:.2f}  (target ≤ 1.20)")
