@@ -397,7 +397,7 @@ def test_enrolment_errors_then_success_then_sign_in(portal, page, lang):
     assert page.input_value("#password") == "" and page.input_value("#password_confirmation") == ""
     assert_accessible(page, "enrolment with errors")
     # A summary link takes the user to the field.
-    page.locator("#error-summary a[href='#email']").click()
+    page.locator("#error-summary a", has_text=text["email"]).click()
     assert page.evaluate("location.hash") == "#email"
 
     fill_enrolment(page, username, language=lang)

@@ -88,7 +88,7 @@ def test_profile_details_email_and_security_questions(portal, page, browser, lan
     username = create_account(portal, f"prof{lang}", language=lang)
     sign_in_as(page, portal, lang, username)
     page.click("#account-menu summary")
-    page.get_by_role("link", name=PROFILE_TEXT[lang]["title"]).click()
+    page.locator("#account-menu").get_by_role("link", name=PROFILE_TEXT[lang]["title"]).click()
     page.wait_for_url("**" + PATHS["profile"][lang] + "**")
     wait_ready(page, lang)
     page.locator("#profile-username").wait_for()
@@ -191,7 +191,7 @@ def test_name_change_with_proof_then_admin_approval(portal, page, browser, tmp_p
     wait_ready(page, lang)
     page.locator("#name-change-form").wait_for()
     assert page.locator("#request-type").inner_text() == text["technical"]
-    assert page.input_value("#family_name") == "Essai", "starts from the current name"
+    page.wait_for_function("document.querySelector('#family_name').value === 'Essai'")  # the current name
     assert_accessible(page, "name change")
 
     page.fill("#family_name", "Essai-Bouchard")
@@ -260,6 +260,8 @@ def test_closure_request_admin_approval_then_sign_in_refused(portal, page, brows
     # The open session is over, and the account cannot sign in again.
     page.goto(portal.url(PATHS["profile"][lang]))
     page.wait_for_url("**" + PATHS["sign_in"][lang] + "**")
+    wait_ready(page, lang)
+    wait_text(page, "#notice", TEXT[lang]["expired"])
     submit_credentials(page, portal, lang, username)
     wait_text(page, "#error-summary", TEXT[lang]["closed"])
 
