@@ -23,7 +23,10 @@ Life of an application (Application.status):
   guard (installed when this module is imported, as the portal always does)
   refuses any change to its content or its applicants' content and raises
   `ReadOnlyApplication`. Processing fields (Applicant.status, processing_step,
-  biometrics_status, decision, issued_*) stay writable for the back office.
+  biometrics_*, decision, issued_*, status_changed_at) and who holds the file
+  (Application.representative_id, client_account_id) stay writable. "Submitted"
+  means: when the transaction first read it (an application created, or submitted,
+  in the same transaction can still be completed in it).
 
 Access: every public function takes the acting account id and answers `NotFound`
 for an application that does not exist or is someone else's (same error, so
@@ -607,10 +610,13 @@ def submit_free(account_id: int, application_id: Any, *, ip: str = "") -> Submis
 # ---------------------------------------------------------------------------
 # Read-only after submission: the database guard
 
-# Fields that may still change once an application is submitted (processing by IRCC).
+# Fields that may still change once an application is submitted: processing by IRCC,
+# and who holds the file (linking, a client taking it over).
 _APPLICANT_PROCESSING_FIELDS = frozenset(
-    {"status", "processing_step", "biometrics_status", "decision", "issued_document", "issued_at"})
-_APPLICATION_PROCESSING_FIELDS = frozenset({"status", "updated_at", "reference"})
+    {"status", "processing_step", "biometrics_status", "biometrics_at", "decision", "issued_document", "issued_at",
+     "status_changed_at"})
+_APPLICATION_PROCESSING_FIELDS = frozenset(
+    {"status", "updated_at", "reference", "representative_id", "client_account_id"})
 
 
 def _committed(obj: Any, attr: str) -> Any:
@@ -637,6 +643,12 @@ def _remember_status(target: Application, context: Any, *_attrs: Any) -> None:
     session = getattr(context, "session", None)
     if session is not None and target.id is not None:
         session.info.setdefault(_LOADED, {})[target.id] = target.status
+
+
+def _remember_new(session: OrmSession, instance: Any) -> None:
+    """An application created in this transaction is being built: not guarded until committed."""
+    if isinstance(instance, Application) and instance.id is not None:
+        session.info.setdefault(_LOADED, {})[instance.id] = "new"
 
 
 def _forget_statuses(session: OrmSession, *_args: Any) -> None:
@@ -678,6 +690,7 @@ def install_read_only_guard() -> None:
         event.listen(OrmSession, "before_flush", _guard)
         event.listen(Application, "load", _remember_status)
         event.listen(Application, "refresh", _remember_status)
+        event.listen(OrmSession, "pending_to_persistent", _remember_new)
         for name in ("after_commit", "after_soft_rollback"):
             event.listen(OrmSession, name, _forget_statuses)
 

@@ -344,3 +344,17 @@ def test_the_submitting_transaction_may_flush_midway(rep):
     with pytest.raises(ReadOnlyApplication):  # the next transaction sees it submitted
         with session_scope() as db:
             db.get(Applicant, draft.applicant_ids[1]).application_number = "V321321321"
+
+
+def test_an_application_created_submitted_can_be_completed_in_its_transaction(rep):
+    with session_scope() as db:
+        app = Application(representative_id=rep, status="submitted", is_paper=True)
+        db.add(app)
+        db.flush()
+        db.add(Applicant(application_id=app.id, position=1, application_number="W555555555", status="submitted"))
+        app_id = app.id
+    with pytest.raises(ReadOnlyApplication):
+        with session_scope() as db:
+            db.add(Applicant(application_id=app_id, position=2))
+    with session_scope() as db:  # linking: who holds the file may change
+        db.get(Application, app_id).representative_id = None
