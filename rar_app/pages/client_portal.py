@@ -116,6 +116,24 @@ class ClientHomeState(rx.State):
         return [rx.clear_selected_files(UPLOAD_ID), rx.set_focus("notice")]
 
 
+def _hidden_input(zone: rx.Component) -> rx.Component:
+    """The drop zone's own <input type=file> is out of the tab order (react-dropzone): the
+    button is the control, so hide the input from assistive technologies too."""
+    from reflex_components_core.el.elements.forms import Input
+
+    def walk(component) -> bool:
+        for child in getattr(component, "children", []) or []:
+            if isinstance(child, Input):
+                child.custom_attrs = {**child.custom_attrs, "aria-hidden": "true"}
+                return True
+            if walk(child):
+                return True
+        return False
+
+    walk(zone)
+    return zone
+
+
 def _error(field: str):
     return ClientHomeState.field_errors.get(field, "")
 
@@ -144,14 +162,15 @@ def takeover_form(lang: str) -> rx.Component:
             rx.el.p(rx.el.strong(t("link.client_file", lang))),
             rx.cond(_error("imm5476-choose") != "",
                     rx.el.p(_error("imm5476-choose"), class_name="field-error", id="imm5476-error")),
-            rx.upload.root(
+            _hidden_input(rx.upload.root(
                 rx.el.button(t("link.client_choose_file", lang), type="button", class_name="btn btn-secondary",
-                             id="imm5476-choose"),
+                             id="imm5476-choose", aria_describedby="imm5476-file"),
                 id=UPLOAD_ID,
                 accept={"application/pdf": [".pdf"], "image/*": [".jpg", ".jpeg", ".png", ".tif", ".tiff"]},
                 multiple=False,
                 max_files=1,
-            ),
+                no_keyboard=True,
+            )),
             rx.el.p(rx.cond(rx.selected_files(UPLOAD_ID).length() > 0, rx.selected_files(UPLOAD_ID)[0],
                             t("link.client_no_file", lang)), id="imm5476-file", class_name="hint"),
             class_name="field",

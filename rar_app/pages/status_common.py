@@ -72,12 +72,16 @@ def status_url(number: str, lang: str) -> str:
 
 
 def keep_query_in_toggle():
-    """The language toggle links to the other language's address without the query:
-    add this page's query (?n=…, ?id=…) so the same application opens."""
+    """The language toggle is a client-side link to the other language's address,
+    without the query: give it this page's query (?n=…, ?id=…) so the same application
+    opens, and follow it with a full navigation (the router would drop the query)."""
     return rx.call_script(
-        "(function(){var a=document.getElementById('lang-toggle');"
-        "if(a&&location.search&&a.getAttribute('href').indexOf('?')<0){a.setAttribute('href',"
-        "a.getAttribute('href')+location.search);}})()"
+        "(function(){var a=document.getElementById('lang-toggle');if(!a||!location.search)return;"
+        "a.setAttribute('href',a.getAttribute('href').split('?')[0]+location.search);"
+        "if(window.__rarToggleQuery)return;window.__rarToggleQuery=true;"
+        "document.addEventListener('click',function(e){var t=e.target&&e.target.closest?"
+        "e.target.closest('#lang-toggle'):null;if(!t||t.getAttribute('href').indexOf('?')<0)return;"
+        "e.preventDefault();e.stopPropagation();window.location.assign(t.getAttribute('href'));},true);})()"
     )
 
 
