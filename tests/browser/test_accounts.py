@@ -548,3 +548,28 @@ def test_change_password(portal, page, browser, lang):
     submit_credentials(page, portal, lang, username, PASSWORD)
     wait_text(page, "#error-summary", TEXT[lang]["bad_credentials"])
     sign_in_as(page, portal, lang, username, NEW_PASSWORD)
+
+
+# --------------------------------------------------------------------------- phones
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_account_pages_fit_a_phone(portal, phone_context, lang):
+    from tests.browser.harness import assert_no_horizontal_scroll
+
+    page = phone_context.new_page()
+    for name in ("sign_in", "enrol", "forgot_password", "lost_username"):
+        visit(page, portal, PATHS[name][lang], lang)
+        assert_no_horizontal_scroll(page)
+    username = create_account(portal, f"phone{lang}")
+    submit_credentials(page, portal, lang, username)
+    page.wait_for_url("**" + PATHS["challenge"][lang] + "**")
+    page.locator("#challenge-question").wait_for()
+    assert_no_horizontal_scroll(page)
+    key = page.locator("#challenge-question").get_attribute("data-question-key")
+    answer_challenge(page, lang, ANSWERS[key])
+    page.wait_for_url("**" + PATHS["home"][lang] + "**")
+    for name in ("profile", "email", "questions", "change_password", "name_change", "closure"):
+        visit(page, portal, PATHS[name][lang], lang)
+        page.locator("#main form, #profile-username").first.wait_for()
+        assert_no_horizontal_scroll(page)
