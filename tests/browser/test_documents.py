@@ -67,9 +67,11 @@ def portal_db(portal):
 
 
 def create_representative(portal, label: str) -> str:
-    """A fresh, active representative (with security questions, answer "demo") in the portal's database."""
+    """A fresh, active representative in the portal's database, with the demo accounts'
+    security questions and answers (so the harness's `sign_in` can answer them)."""
     from rar_app.db import session_scope
     from rar_app.models import Account, SecurityQuestion, utcnow
+    from rar_app.services.accounts import DEMO_SECURITY_ANSWERS
     from rar_app.services.passwords import hash_secret, normalise_answer
 
     username = f"doc.{label}.{uuid.uuid4().hex[:8]}"
@@ -79,9 +81,9 @@ def create_representative(portal, label: str) -> str:
                           email=f"{username}@example.invalid", language="fr", approved_at=utcnow())
         db.add(account)
         db.flush()
-        for position in (1, 2, 3):
-            db.add(SecurityQuestion(account_id=account.id, position=position, question=f"Question {position}?",
-                                    answer_hash=hash_secret(normalise_answer("demo"))))
+        for position, (key, answer) in enumerate(DEMO_SECURITY_ANSWERS, start=1):
+            db.add(SecurityQuestion(account_id=account.id, position=position, question=key,
+                                    answer_hash=hash_secret(normalise_answer(answer))))
     return username
 
 
