@@ -12,6 +12,7 @@ import dataclasses
 import hashlib
 import secrets
 from datetime import datetime, timedelta
+from functools import lru_cache
 from http.cookies import SimpleCookie
 
 from sqlmodel import Session, select
@@ -141,17 +142,10 @@ def _info(row: AuthSession, account: Account) -> SessionInfo:
 TOUCH_INTERVAL = timedelta(seconds=15)
 
 
-def lookup(token: str | None, *, touch: bool = True, force_touch: bool = False) -> SessionInfo | None:
-    """The live session for a token, refreshing its idle timer; None if absent,
-    revoked, idle too long, past its absolute lifetime, or its account closed.
-
-    Runs on every websocket event, so it is one joined Core query (no ORM unit of
-    work) and writes only when the idle timer needs refreshing."""
-    if not token:
-        return None
-    from sqlalchemy import select as core_select, update as core_update
-
-    from rar_app.db import get_engine
+@lru_cache(maxsize=1)
+def _lookup_statements():
+    """Built once: the per-event look-up should not rebuild its SQL expression."""
+    from sqlalchemy import bindparam, select as core_select, update as core_update
 
     s_t, a_t = AuthSession.__table__, Account.__table__
     query = (
@@ -160,12 +154,27 @@ def lookup(token: str | None, *, touch: bool = True, force_touch: bool = False) 
             a_t.c.role, a_t.c.language, a_t.c.given_names, a_t.c.family_name,
         )
         .join(a_t, a_t.c.id == s_t.c.account_id)
-        .where(s_t.c.token_hash == token_hash(token), s_t.c.revoked_at.is_(None), a_t.c.status == "active")
+        .where(s_t.c.token_hash == bindparam("token_hash"), s_t.c.revoked_at.is_(None), a_t.c.status == "active")
     )
+    touch_stmt = core_update(s_t).where(s_t.c.id == bindparam("session_id")).values(last_seen_at=bindparam("now"))
+    return query, touch_stmt
+
+
+def lookup(token: str | None, *, touch: bool = True, force_touch: bool = False) -> SessionInfo | None:
+    """The live session for a token, refreshing its idle timer; None if absent,
+    revoked, idle too long, past its absolute lifetime, or its account closed.
+
+    Runs on every websocket event, so it is one joined Core query (no ORM unit of
+    work) and writes only when the idle timer needs refreshing."""
+    if not token:
+        return None
+    from rar_app.db import get_engine
+
+    query, touch_stmt = _lookup_statements()
     settings = get_settings()
     now = utcnow()
     with get_engine().connect() as conn:
-        row = conn.execute(query).first()
+        row = conn.execute(query, {"token_hash": token_hash(token)}).first()
         if row is None:
             return None
         if now >= row.expires_at or now - row.last_seen_at >= timedelta(minutes=settings.session_idle_minutes):
@@ -174,7 +183,7 @@ def lookup(token: str | None, *, touch: bool = True, force_touch: bool = False) 
         # Refresh the idle timer at most every TOUCH_INTERVAL: a write per websocket
         # event would cost more than the event itself, for no useful precision.
         if touch and (force_touch or now - last_seen >= TOUCH_INTERVAL):
-            conn.execute(core_update(s_t).where(s_t.c.id == row.id).values(last_seen_at=now))
+            conn.execute(touch_stmt, {"session_id": row.id, "now": now})
             conn.commit()
             last_seen = now
     idle_end = last_seen + timedelta(minutes=settings.session_idle_minutes)
