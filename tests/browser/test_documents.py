@@ -17,7 +17,7 @@ import pytest
 from sqlmodel import select
 
 from tests.browser.conftest import sign_in, visit
-from tests.browser.harness import assert_accessible, assert_no_horizontal_scroll
+from tests.browser.harness import REPO, assert_accessible, assert_no_horizontal_scroll
 from tests.fixtures.documents import samples
 
 PASSWORD = "Docs2026rar-test"
@@ -166,6 +166,8 @@ def test_upload_replace_remove_and_refusals(portal, page, tmp_path, lang):
     assert_accessible(page, "after an upload")
     # Never through Reflex's public upload folder.
     assert page.request.get(portal.url("/_upload/passeport de Marie.pdf")).status == 404
+    public = REPO / "uploaded_files"
+    assert not public.exists() or not any(public.iterdir()), "nothing in Reflex's public upload folder"
 
     # A PNG in another slot, by keyboard: Enter on the focused button opens the file chooser
     # (the zone's file input is clicked, with the key press's user activation). Chromium's
