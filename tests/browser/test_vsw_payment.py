@@ -199,8 +199,10 @@ def test_study_permit_in_english_declined_then_approved_card(portal, page, tmp_p
     for line in expected["lines"]:
         assert fmt_money(Decimal(line["amount"]), "en") in receipt
     assert page.locator("#receipt-total").inner_text() == total
+    page.wait_for_function("[...document.styleSheets].some(s => (s.href || '').endsWith('/print.css'))")
     page.emulate_media(media="print")
     assert not page.locator("#print-receipt").is_visible() and not page.locator("header").is_visible()
+    assert not page.locator(".step-caption").is_visible(), "print.css applies"
     assert page.locator("#receipt").is_visible()
     page.emulate_media(media="screen")
     rows, status, actions = payments_of(portal, app_id)
