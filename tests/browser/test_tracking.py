@@ -201,7 +201,8 @@ def test_search_then_full_status_with_dependants(portal, page, phone_context, la
     dependant = page.locator("#others a").first
     dependant.click()
     page.wait_for_url(lambda u: "?n=" in u and not u.endswith(number))
-    page.wait_for_selector("#status")
+    page.wait_for_function("document.querySelector('#status-number')?.innerText === "
+                           "new URLSearchParams(location.search).get('n')")
     assert page.inner_text("#status-number") != number
     assert page.locator("#others a").count() == 2
     # "Voir la demande"
