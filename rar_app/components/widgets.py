@@ -67,7 +67,7 @@ def error_summary(lang: str, errors: rx.Var, summary_id: str = "error-summary") 
     return rx.cond(
         errors.length() > 0,  # type: ignore[attr-defined]
         rx.el.div(
-            rx.el.h2(t("components.error_summary_title", lang), class_name="error-summary-title"),
+            rx.el.h2(t("components.error_summary_title", lang), class_name="error-summary-title", id=f"{summary_id}-title"),
             rx.el.ul(
                 rx.foreach(
                     errors,
