@@ -7,8 +7,9 @@ database on 127.0.0.1:5432, user postgres, trust auth — created and dropped), 
 it with Alembic, loads `--rows` submitted applications of one representative (one
 applicant and one client each; another representative holds 10 % more, so the access
 rule has something to filter out), then times `services.search.search` — the call the
-search page makes — for each kind of criterion, first page (with the total) and a deep
-page reached by keyset cursor. Prints median and 95th percentile in milliseconds.
+search page makes — for each kind of criterion, first page (with the total, counted up
+to search.COUNT_CAP: "1,000+") and a deep page reached by keyset cursor. Prints median
+and 95th percentile in milliseconds.
 No assertion: figures only.
 """
 
@@ -139,7 +140,7 @@ def bench(engine, label: str, rows: int, runs: int) -> None:
     ]
     for name, criteria, after, with_total in cases:
         med, p95, page = timed(lambda: run(criteria, after, with_total), runs)
-        total = "" if page.total is None else f"{page.total:,}"
+        total = "" if page.total is None else f"{page.total:,}" + ("+" if page.total_capped else "")
         print(f"  {name:52} {med:10.2f} {p95:9.2f} {len(page.rows):6d} {total:>8}")
 
 

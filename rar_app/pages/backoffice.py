@@ -74,7 +74,8 @@ class BackofficeState(rx.State):
                       "href": url_with("backoffice_application", lang, id=r.application_id),
                       "label": t("backoffice.open_for", lang, name=f"{r.given_names} {r.family_name}")}
                      for r in result.rows]
-        self.summary = t("search.results_count", lang, count=result.total or 0)
+        self.summary = t("search.results_count_capped" if result.total_capped else "search.results_count", lang,
+                         count=result.total or 0)
         self._next = result.next_cursor or ""
         self.has_next = bool(result.next_cursor)
 

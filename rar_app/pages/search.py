@@ -101,8 +101,9 @@ class SearchState(rx.State):
         self._next = result.next_cursor or ""
         self.has_next = bool(result.next_cursor)
         self.searched = True
-        self.summary = (t("search.results_count", lang, count=self.total) + " · "
-                        + t("search.page_of", lang, page=self.page_number))
+        count = t("search.results_count_capped" if result.total_capped else "search.results_count", lang,
+                  count=f"{self.total:,}".replace(",", "\u00a0" if lang == "fr" else ","))
+        self.summary = count + " · " + t("search.page_of", lang, page=self.page_number)
         return None
 
     @staticmethod

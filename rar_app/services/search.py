@@ -10,10 +10,11 @@ joins `Application` to what that account may see —
 
 Unknown, foreign and draft ids all answer `NotFound`, so ids and numbers reveal nothing.
 
-Search is paged with a keyset cursor on (submitted_at, application id, applicant
-position) — newest first — so page 500 costs what page 1 costs; the index
-`ix_application_rep_submitted` serves a representative's listing in order, and
-the number, UCI, family-name and file-number criteria each have their own index.
+Search is paged with a keyset cursor on (submitted_at, application id) — newest
+first, a page never splitting an application's applicants — so page 500 costs what
+page 1 costs; the index `ix_application_rep_submitted` serves a representative's
+listing in order, and the number, UCI, family-name and file-number criteria each have
+their own index. Totals are counted up to COUNT_CAP ("more than 1,000").
 No Reflex here; callers pass a database session (`rar_app.db.session_scope()`).
 """
 
@@ -24,7 +25,7 @@ import dataclasses
 from datetime import date, datetime
 from typing import Any, Iterable
 
-from sqlalchemy import and_, func, or_
+from sqlalchemy import and_, func, literal, or_, tuple_
 from sqlmodel import Session, select
 
 from rar_app import rules
@@ -43,6 +44,7 @@ from rar_app.models import (
 
 PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
+COUNT_CAP = 1000  # totals are counted up to here ("more than 1,000"): the count stays cheap at any size
 STAFF_ROLES = frozenset({"staff"})
 
 # Processing statuses of an applicant (Applicant.status), in the order they usually come.
@@ -133,7 +135,8 @@ class SearchRow:
 class SearchPage:
     rows: list[SearchRow]
     next_cursor: str | None  # pass as `after` for the next page; None on the last page
-    total: int | None  # how many rows match (None when not asked)
+    total: int | None  # how many rows match, up to COUNT_CAP (None when not asked)
+    total_capped: bool = False  # True: more than COUNT_CAP match
 
 
 def _encode_cursor(submitted_at: datetime, app_id: int, position: int) -> str:
@@ -212,18 +215,28 @@ def search(
     ))
     cursor = _decode_cursor(after)
     if cursor:
-        at, app_id, position = cursor
-        query = query.where(or_(
-            Application.submitted_at < at,
-            and_(Application.submitted_at == at, or_(
-                Application.id < app_id,
-                and_(Application.id == app_id, Applicant.position > position),
-            )),
-        ))
-    query = query.order_by(Application.submitted_at.desc(), Application.id.desc(), Applicant.position).limit(limit + 1)
-    found = list(db.exec(query))
+        # Row-value comparison: both databases walk ix_application_rep_submitted from the cursor.
+        # Pages end on an application's last applicant, so the cursor is (submitted_at, application id).
+        at, app_id, _position = cursor
+        query = query.where(tuple_(Application.submitted_at, Application.id)
+                            < tuple_(literal(at, Application.submitted_at.type), literal(app_id)))
+    ordered = query.order_by(Application.submitted_at.desc(), Application.id.desc(), Applicant.position)
+    found = list(db.exec(ordered.limit(limit + 1)))
     more = len(found) > limit
     found = found[:limit]
+    if more and found:
+        # Never split an application's applicants across two pages: finish the last one here.
+        last = found[-1]
+        rest = list(db.exec(query.where(Application.id == last.application_id, Applicant.position > last.position)
+                            .order_by(Applicant.position)))
+        found += rest
+        beyond = _encode_cursor(last.submitted_at, last.application_id, 0)
+        more = db.exec(query.where(tuple_(Application.submitted_at, Application.id)
+                                   < tuple_(literal(last.submitted_at, Application.submitted_at.type),
+                                            literal(last.application_id))).limit(1)).first() is not None
+        next_cursor = beyond if more else None
+    else:
+        next_cursor = None
     rows = [
         SearchRow(
             applicant_id=r.id, application_id=r.application_id, application_number=r.application_number or "",
@@ -235,12 +248,14 @@ def search(
         )
         for r in found
     ]
-    next_cursor = _encode_cursor(found[-1].submitted_at, found[-1].application_id, found[-1].position) if more else None
-    total = None
+    total, capped = None, False
     if with_total:
-        total = db.exec(_base(account, criteria, (func.count(Applicant.id),))).one()
-        total = int(total[0] if isinstance(total, tuple) else total)
-    return SearchPage(rows, next_cursor, total)
+        # Count at most COUNT_CAP + 1 rows: "more than 1,000" costs what 1,000 costs.
+        inner = _base(account, criteria, (Applicant.id,)).limit(COUNT_CAP + 1).subquery()
+        total = int(db.exec(select(func.count()).select_from(inner)).one())
+        capped = total > COUNT_CAP
+        total = min(total, COUNT_CAP)
+    return SearchPage(rows, next_cursor, total, capped)
 
 
 def categories(db: Session, actor_id: int) -> list[str]:

@@ -159,3 +159,22 @@ def test_progress_pure_cases():
     assert states["decision"] == "done" and states["passport_request"] == "not_applicable" and p.days_left == 0
     p = search.progress("open_work_permit", "closed", "passport_request", today, today=today)
     assert p.percent == 100 and p.finished
+
+
+def test_a_page_never_splits_an_application_and_totals_are_capped(migrated_db, monkeypatch):
+    with session_scope() as db:
+        rep = make_account(db)
+        make_application(db, rep, family="Solo", days_ago=1)
+        make_application(db, rep, family="Fam", days_ago=2, extra=[("Fam", "B", date(2010, 1, 1)),
+                                                                   ("Fam", "C", date(2012, 1, 1))])
+        make_application(db, rep, family="Last", days_ago=3)
+        rep_id = rep.id
+    with session_scope() as db:
+        first = search.search(db, rep_id, limit=2)
+        assert [r.family_name for r in first.rows] == ["Solo", "Fam", "Fam", "Fam"]
+        second = search.search(db, rep_id, limit=2, after=first.next_cursor)
+        assert [r.family_name for r in second.rows] == ["Last"] and second.next_cursor is None
+        monkeypatch.setattr(search, "COUNT_CAP", 3)
+        page = search.search(db, rep_id)
+        assert (page.total, page.total_capped) == (3, True)
+        assert search.search(db, rep_id, SearchCriteria(family_name="Solo")).total_capped is False
