@@ -26,6 +26,9 @@ def cmd_init(_args: argparse.Namespace) -> int:
             if demo.database_is_empty(db):
                 demo.load_demo_world(db)
                 print("Demo data loaded (back office: demo.staff; client: demo.client; same password).")
+                paper = demo.PAPER_TO_LINK
+                print(f"Paper application ready to link: {paper['application_number']}, {paper['family_name']} "
+                      f"{paper['given_names']}, born {paper['date_of_birth']}, UCI {paper['uci']}.")
     from rar_app.services import documents
 
     documents.startup_check()  # logs the orphan report (or that storage is unreachable); never raises

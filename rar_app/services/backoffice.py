@@ -297,12 +297,16 @@ ACTIONS = {
 }
 
 
-def advance(db: Session, actor: Actor, applicant_id: Any, *, refuse_share: float = 0.15) -> str | None:
+def advance(db: Session, actor: Actor, applicant_id: Any, *, refuse_share: float = 0.15,
+            expected_status: str | None = None) -> str | None:
     """The natural next step (the simulation's move, or "Passer à l'étape suivante").
     Returns the action taken, or None when the applicant waits on someone else
-    (documents requested and not all received) or is closed."""
+    (documents requested and not all received), is closed, or is no longer in
+    `expected_status` (another worker's simulation moved it first)."""
     applicant, app = _applicant(db, applicant_id)
     status = applicant.status
+    if expected_status is not None and status != expected_status:
+        return None
     if status == "submitted":
         if applicant.biometrics_option != "none" and applicant.biometrics_status not in ("completed", "not_required"):
             request_biometrics(db, actor, applicant.id)

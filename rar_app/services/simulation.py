@@ -108,7 +108,8 @@ def tick(*, now: datetime | None = None, speed: float | None = None, since: date
             continue
         try:
             with session_scope() as db:
-                action = backoffice.advance(db, backoffice.SIMULATION, applicant.id)
+                action = backoffice.advance(db, backoffice.SIMULATION, applicant.id,
+                                            expected_status=applicant.status)
         except Exception:  # one odd file must not stop the others
             log.exception("simulation could not advance applicant %s", applicant.id)
             continue

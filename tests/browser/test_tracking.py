@@ -289,7 +289,7 @@ def test_upload_in_answer_to_a_document_request(portal, page, tmp_path, lang, fa
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
-def test_account_messages_queue_unread_and_links(portal, page, lang):
+def test_account_messages_queue_unread_and_links(portal, page, phone_context, lang):
     txt = TEXT[lang]
     sign_in(page, portal, lang=lang)
     visit(page, portal, PATHS["inbox"][lang], lang)
@@ -322,6 +322,12 @@ def test_account_messages_queue_unread_and_links(portal, page, lang):
     visit(page, portal, PATHS["inbox"][lang], lang, axe=False)
     page.wait_for_selector("#queue tbody tr")
     assert int(page.inner_text("#unread-count").split()[-1]) == unread_before - 1
+
+    phone = phone_context.new_page()
+    sign_in(phone, portal, lang=lang)
+    for path in (PATHS["inbox"][lang], PATHS["link"][lang]):
+        visit(phone, portal, path, lang)
+        assert_no_horizontal_scroll(phone)
 
 
 # --------------------------------------------------------------------------- linking

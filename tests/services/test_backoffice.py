@@ -189,3 +189,9 @@ def test_advance_walks_to_closed_and_waits_on_documents(world):
     with session_scope() as db:
         events = list(db.exec(select(AuditEvent).where(AuditEvent.actor_role == "simulation")))
     assert len(events) == 4 and all(e.actor_id is None for e in events)
+
+
+def test_advance_skips_a_file_another_worker_already_moved(world):
+    with session_scope() as db:
+        assert backoffice.advance(db, backoffice.SIMULATION, world["applicant"], expected_status="in_review") is None
+    assert status(world["applicant"])[0] == "submitted"
