@@ -127,7 +127,8 @@ def sign_in_page(lang: str) -> rx.Component:
         rx.el.section(
             rx.el.h2(t("auth.partner_heading", lang)),
             rx.el.p(t("auth.partner_intro", lang)),
-            rx.el.a(t("auth.sign_in_partner", lang), href=f"/api/oidc/start?lang={lang}",
+            # An HTTP endpoint, not a page: a document navigation, not client-side routing.
+            rx.el.a(t("auth.sign_in_partner", lang), href=f"/api/oidc/start?lang={lang}", reload_document=True,
                     class_name="btn btn-secondary", id="partner-sign-in"),
             class_name="home-section",
         ),
