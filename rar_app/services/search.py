@@ -519,16 +519,9 @@ def application_summary(db: Session, actor_id: int, application_number: str) -> 
 
 def write_processing(db: Session, obj: Any, **values: Any) -> None:
     """Write processing or ownership fields of a submitted application or applicant
-    (status_changed_at, biometrics_at, representative_id, client_account_id) with a
-    plain UPDATE, and mirror them on the loaded object without marking it dirty.
-
-    Why: submission.py's read-only guard (a before_flush hook) lets the ORM change only
-    the processing fields it lists once an application is submitted; these fields are
-    processing and ownership, not the application's content, but are not on its list."""
-    from sqlalchemy import update
-    from sqlalchemy.orm.attributes import set_committed_value
-
-    model = type(obj)
-    db.exec(update(model).where(model.id == obj.id).values(**values))
+    (status_changed_at, biometrics_at, representative_id, client_account_id): the only
+    kinds of change submission.py's read-only guard lets through once an application is
+    submitted. One place for them, so that stays easy to check."""
     for key, value in values.items():
-        set_committed_value(obj, key, value)
+        setattr(obj, key, value)
+    db.add(obj)
