@@ -162,3 +162,77 @@ def test_recipient_refused_for_good_is_not_retried(smtp_env):
         mid = post()
         assert wait_for(lambda: status(mid).email_status == "failed")
     assert "550" in status(mid).email_error and status(mid).email_attempts == 1
+
+
+# --------------------------------------------------------------------------- TLS (STARTTLS and implicit)
+
+
+@pytest.fixture
+def tls_files(tmp_path, monkeypatch):
+    """A throwaway certificate for 127.0.0.1, trusted by this process only (SSL_CERT_FILE)."""
+    import datetime as dt
+    import ipaddress
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = dt.datetime.now(dt.timezone.utc)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(x509.random_serial_number()).not_valid_before(now - dt.timedelta(minutes=5))
+            .not_valid_after(now + dt.timedelta(hours=1))
+            .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+                           critical=False)
+            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+            .sign(key, hashes.SHA256()))
+    cert_path, key_path = tmp_path / "cert.pem", tmp_path / "key.pem"
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))
+    monkeypatch.setenv("SSL_CERT_FILE", str(cert_path))
+    return cert_path, key_path
+
+
+def _server_context(cert_path, key_path):
+    import ssl
+
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert_path, key_path)
+    return context
+
+
+def test_starttls_with_authentication(smtp_env, portal_env, tls_files):
+    portal_env(RAR_SMTP_TLS="starttls", RAR_SMTP_USER="rar", RAR_SMTP_PASSWORD="s3cret")
+    seen = []
+
+    def authenticator(server, session, envelope, mechanism, auth_data):
+        seen.append((session.ssl is not None, auth_data.login))
+        return AuthResult(success=auth_data.password == b"s3cret")
+
+    with SMTPServer(smtp_env, Recorder(), tls_context=_server_context(*tls_files), require_starttls=True,
+                    authenticator=authenticator, auth_required=True) as server:
+        mid = post()
+        assert wait_for(lambda: status(mid).email_status == "sent"), status(mid).email_error
+        assert seen == [(True, b"rar")] and len(server.handler.envelopes) == 1
+
+
+def test_implicit_tls(smtp_env, portal_env, tls_files):
+    portal_env(RAR_SMTP_TLS="ssl")
+    with SMTPServer(smtp_env, Recorder(), ssl_context=_server_context(*tls_files)) as server:
+        mid = post()
+        assert wait_for(lambda: status(mid).email_status == "sent"), status(mid).email_error
+        assert len(server.handler.envelopes) == 1
+
+
+def test_an_untrusted_certificate_is_refused_and_retried(smtp_env, portal_env, tls_files, monkeypatch):
+    monkeypatch.delenv("SSL_CERT_FILE")
+    portal_env(RAR_SMTP_TLS="starttls")
+    with SMTPServer(smtp_env, Recorder(), tls_context=_server_context(*tls_files), require_starttls=True) as server:
+        mid = post()
+        assert wait_for(lambda: status(mid).email_attempts >= 1)
+        assert server.handler.envelopes == []
+    m = status(mid)
+    assert m.email_status == "pending" and "certificate" in m.email_error.lower()
