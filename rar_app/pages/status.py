@@ -232,12 +232,17 @@ def progress(lang: str) -> rx.Component:
         rx.el.ol(
             rx.foreach(StatusState.steps, lambda s: rx.el.li(
                 rx.el.span(s["label"]), " — ",
-                rx.el.strong(s["state_label"], class_name="step-state"),
+                rx.el.strong(rx.cond(s["state"] == "done", rx.el.span("✓ ", aria_hidden="true")), s["state_label"],
+                             class_name="step-state",
+                             style={"color": rx.match(s["state"], ("done", "#1a6b2a"), ("action_required", "#a14a00"),
+                                                      "inherit")}),
                 class_name="step step-" + s["state"],
                 data_step=s["code"],
+                style={"margin": ".25rem 0"},
             )),
             id="steps",
             aria_label=t("status.steps_note", lang),
+            style={"padding_left": "1.75rem", "list_style": "decimal"},
         ),
     )
 
