@@ -44,7 +44,7 @@ from sqlmodel import Session, select
 from rar_app.db import session_scope
 from rar_app.models import Account, Applicant, Application, AuditEvent, Client, Document, name_key, uci_key, utcnow
 from rar_app.services import audit, messages
-from rar_app.services.search import NotFound, actor_account, normalise_number, write_processing
+from rar_app.services.search import actor_account, normalise_number, write_processing
 
 log = logging.getLogger(__name__)
 

@@ -25,7 +25,7 @@ import dataclasses
 from datetime import date, datetime
 from typing import Any, Iterable
 
-from sqlalchemy import and_, func, literal, or_, tuple_
+from sqlalchemy import func, literal, or_, tuple_
 from sqlmodel import Session, select
 
 from rar_app import rules
@@ -39,7 +39,6 @@ from rar_app.models import (
     Message,
     name_key,
     uci_key,
-    utcnow,
 )
 
 PAGE_SIZE = 20
