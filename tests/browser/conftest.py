@@ -49,8 +49,10 @@ def portal(server_pool) -> PortalServer:
     return server_pool.get("embedded")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    """One Chromium per test module: Playwright's sync API runs an event loop in this
+    thread while it is open, which must not outlive the browser tests."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
@@ -103,7 +105,7 @@ CHALLENGE_PATHS = ("/fr/question-de-securite", "/en/security-question")
 
 def answer_challenge(page, lang: str, answer: str | None = None) -> None:
     """On the security question page: answer it (by default with the demo answer)."""
-    page.wait_for_url("**" + CHALLENGE_PATHS[0 if lang == "fr" else 1] + "**")
+    page.wait_for_url("**" + CHALLENGE_PATHS[0 if lang == "fr" else 1] + "**", timeout=60_000)
     wait_ready(page, lang)
     question = page.locator("#challenge-question")
     question.wait_for()
