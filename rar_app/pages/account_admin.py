@@ -1,9 +1,15 @@
 """Administration: the open account requests (enrolments, merges, name
 changes, closures), each with "Approuver" / "Refuser". Administrators only
-(role "admin"): the page guard, every handler and the requests service check it."""
+(role "admin"): the page guard, every handler and the requests service check it.
+
+A name change's proof document is downloaded through the websocket
+(`rx.download` of the bytes), authorised on every click by the requests service
+(administrators only) and recorded in the audit log: the document is attached to
+no application, so the client-document download route does not serve it."""
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 
 import reflex as rx
@@ -15,7 +21,9 @@ from rar_app.i18n import t
 from rar_app.pages.account_common import focus_later, status_message
 from rar_app.pages.account_profile import KIND_KEYS
 from rar_app.pages.registry import page
-from rar_app.services import accounts, requests
+from rar_app.models import Document
+from rar_app.services import accounts, audit, requests
+from rar_app.storage import ObjectNotFound, StorageUnavailable, get_store
 from rar_app.state.session import client_ip, page_lang, require_session, sign_in_redirect
 
 MODIFIED = "2026-11-29"
@@ -39,6 +47,7 @@ class RequestRow:
     candidates: list[Candidate] = dataclasses.field(default_factory=list)
     approve_label: str = ""
     refuse_label: str = ""
+    proof_label: str = ""  # non-empty when the request has a proof document
 
 
 def _name(summary: requests.AccountSummary) -> str:
@@ -77,7 +86,23 @@ def _row(view: requests.RequestView, lang: str) -> RequestRow:
                     for c in view.merge_candidates],
         approve_label=t("admin.approve_label", lang, id=view.request_id, kind=kind_label),
         refuse_label=t("admin.refuse_label", lang, id=view.request_id, kind=kind_label),
+        proof_label=t("admin.proof_label", lang, id=view.request_id) if view.document_id else "",
     )
+
+
+def _read_proof(admin_id: int, request_id: int, ip: str) -> tuple[bytes, str, str]:
+    """The proof document of a request, for an administrator: (bytes, file name, type).
+    Raises accounts.Forbidden / NotFound, ObjectNotFound, StorageUnavailable."""
+    with session_scope() as db:
+        view = requests.get_request(db, admin_id, request_id)  # administrators only
+        doc = db.get(Document, view.document_id) if view.document_id else None
+        if doc is None or doc.deleted_at is not None:
+            raise accounts.NotFound()
+        key, name, content_type = doc.storage_key, doc.original_name or "document", doc.content_type
+        audit.record(db, "document.download", actor_id=admin_id, actor_role="admin", ip=ip, object_type="document",
+                     object_id=doc.id, request_id=request_id, purpose="name_change_proof")
+    with get_store().open_stream(key) as stream:
+        return stream.read_all(), name, content_type
 
 
 class AdminState(rx.State):
@@ -136,6 +161,24 @@ class AdminState(rx.State):
         return focus_later("form-status")
 
     @rx.event
+    async def download_proof(self, request_id: int):
+        info = require_session(self, ADMIN)
+        if info is None:
+            return sign_in_redirect(self)
+        lang = page_lang(self)
+        try:
+            data, name, content_type = await asyncio.to_thread(_read_proof, info.account_id, int(request_id),
+                                                               client_ip(self))
+        except (TypeError, ValueError, accounts.AccountError, ObjectNotFound):
+            self.errors = [{"field": "requests", "message": accounts.message("not_found", lang)}]
+            return focus_later("error-summary")
+        except StorageUnavailable:
+            self.errors = [{"field": "requests", "message": t("common.error_generic", lang)}]
+            return focus_later("error-summary")
+        self.errors = []
+        return rx.download(data=data, filename=name, mime_type=content_type or "application/octet-stream")
+
+    @rx.event
     def approve(self, request_id: int):
         return self._decide(request_id, True)
 
@@ -153,6 +196,12 @@ def _request(lang: str, r: RequestRow) -> rx.Component:
         rx.el.td(r.who),
         rx.el.td(
             rx.el.ul(rx.foreach(r.details, lambda d: rx.el.li(d))),
+            rx.cond(
+                r.proof_label != "",
+                rx.el.button(t("admin.download_proof", lang), type="button", class_name="btn btn-secondary",
+                             aria_label=r.proof_label, id="proof-" + rid,
+                             on_click=AdminState.download_proof(r.request_id)),
+            ),
             rx.cond(
                 r.candidates.length() > 0,
                 rx.el.div(

@@ -63,7 +63,7 @@ def open_profile(page, portal, lang: str, *, axe: bool = True) -> None:
 
 
 def admin_decides(browser, portal, lang: str, kind: str, username: str, *, approve: bool = True,
-                  candidate: str | None = None) -> None:
+                  candidate: str | None = None, proof: tuple[str, bytes] | None = None) -> None:
     """An administrator, in a browser of their own, approves (or refuses) the open request."""
     ctx = browser.new_context()
     admin = ctx.new_page()
@@ -73,6 +73,13 @@ def admin_decides(browser, portal, lang: str, kind: str, username: str, *, appro
         row.wait_for()
         assert_accessible(admin, "administration with requests")
         request_id = row.get_attribute("id").split("-")[1]
+        if proof is not None:  # the proof document, downloaded through the portal
+            with admin.expect_download() as download_info:
+                admin.click(f"#proof-{request_id}")
+            download = download_info.value
+            assert download.suggested_filename == proof[0]
+            with open(download.path(), "rb") as fh:
+                assert fh.read() == proof[1]
         if candidate is not None:
             admin.select_option(f"#candidate-{request_id}", candidate)
         admin.click(f"#{'approve' if approve else 'refuse'}-{request_id}")
@@ -204,7 +211,8 @@ def test_name_change_with_proof_then_admin_approval(portal, page, browser, tmp_p
     # A program renamed .pdf is refused by its content.
     page.set_input_files(f"#proof-upload input[type=file]", _write(tmp_path, "preuve.pdf", samples.exe()))
     wait_text(page, "#error-summary", "PDF, JPEG, PNG, TIFF")
-    page.set_input_files(f"#proof-upload input[type=file]", _write(tmp_path, "certificat.pdf", samples.pdf()))
+    pdf = samples.pdf()
+    page.set_input_files(f"#proof-upload input[type=file]", _write(tmp_path, "certificat.pdf", pdf))
     wait_text(page, "#proof-file", "certificat.pdf")
     wait_text(page, "#form-status", text["proof_received"])
     assert page.locator("#error-summary").count() == 0
@@ -227,7 +235,7 @@ def test_name_change_with_proof_then_admin_approval(portal, page, browser, tmp_p
 
     open_profile(page, portal, lang, axe=False)
     assert text["kind_name"] in page.locator("#profile-requests").inner_text()
-    admin_decides(browser, portal, lang, "name_change", username)
+    admin_decides(browser, portal, lang, "name_change", username, proof=("certificat.pdf", pdf))
     open_profile(page, portal, lang, axe=False)
     assert page.locator("#profile-name").inner_text() == f"{f'nom{lang}'.title()} Essai-Bouchard"
     assert page.locator("#profile-no-requests").count() == 1

@@ -36,6 +36,7 @@ HANDLERS = {
     "admin_approve": STATE + "account_admin____admin_state.approve",
     "admin_refuse": STATE + "account_admin____admin_state.refuse",
     "admin_load": STATE + "account_admin____admin_state.load",
+    "admin_proof": STATE + "account_admin____admin_state.download_proof",
     "profile_load": STATE + "account_profile____profile_state.load",
     "email_set": STATE + "account_profile____email_state.set_value",
     "email_submit": STATE + "account_profile____email_state.submit",
@@ -72,6 +73,14 @@ class SocketTap:
 
     def received_since(self, mark: int) -> str:
         return "\n".join(self.received[mark:])
+
+    def wait_for(self, page, text: str, mark: int, timeout_s: float = 20) -> None:
+        """Until a frame received since `mark` contains `text`."""
+        for _ in range(int(timeout_s * 10)):
+            if text in self.received_since(mark):
+                return
+            page.wait_for_timeout(100)
+        raise AssertionError(f"no frame with {text!r}")
 
     def forge(self, handler: str, payload: dict) -> None:
         """Send an event as the page would, for any handler and arguments."""
@@ -122,11 +131,17 @@ def test_representative_cannot_decide_or_list_requests_by_forging_admin_events(p
     page.locator("#profile-username").wait_for()
     tap.forge(HANDLERS["admin_refuse"], {"request_id": request_id})
     page.wait_for_url(re.compile(r"/fr/connexion/?\?expired=1"))
+    wait_ready(page, "fr")
+    visit(page, portal, PATHS["profile"]["fr"], "fr", axe=False)
+    page.locator("#profile-username").wait_for()
+    tap.forge(HANDLERS["admin_proof"], {"request_id": request_id})
+    page.wait_for_url(re.compile(r"/fr/connexion/?\?expired=1"))
 
     assert request_status(portal, request_id) == "open"
     assert account_row(portal, victim).status == "active"
     frames = tap.received_since(mark)
     assert victim not in frames and f"{victim}@example.ca" not in frames
+    assert "_download" not in frames
 
 
 def test_account_handlers_act_only_on_the_session_account(portal, page):
@@ -183,7 +198,11 @@ def test_a_tab_that_changes_hands_keeps_nothing_of_the_previous_person(portal, p
 def test_administrator_unknown_or_malformed_request_ids_are_not_found(portal, page):
     tap = SocketTap(page)
     sign_in_admin(page, portal, "en")
-    tap.forge(HANDLERS["admin_approve"], {"request_id": 987654})
-    wait_text(page, "#error-summary", accounts.message("not_found", "en"))
-    tap.forge(HANDLERS["admin_refuse"], {"request_id": "not-a-number"})
-    wait_text(page, "#error-summary", accounts.message("not_found", "en"))
+    not_found = accounts.message("not_found", "en")
+    for handler, request_id in (("admin_approve", 987654), ("admin_refuse", "not-a-number"),
+                                ("admin_proof", 987654)):
+        mark = tap.mark()
+        tap.forge(HANDLERS[handler], {"request_id": request_id})
+        tap.wait_for(page, not_found, mark)
+        assert "_download" not in tap.received_since(mark)
+    wait_text(page, "#error-summary", not_found)
