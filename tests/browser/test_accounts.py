@@ -16,6 +16,7 @@ import re
 import uuid
 
 import pytest
+from playwright.sync_api import expect
 
 from rar_app.services import accounts
 from tests.browser.conftest import CHALLENGE_PATHS, answer_challenge, sign_in, visit
@@ -211,7 +212,7 @@ def test_sign_in_asks_the_security_question_wrong_answer_then_right(portal, page
     page.wait_for_url("**" + PATHS["challenge"][lang] + "**")
     wait_ready(page, lang)
     page.locator("#challenge-question").wait_for()
-    assert page.locator("h1").inner_text() == TEXT[lang]["challenge"]
+    expect(page.locator("h1")).to_have_text(TEXT[lang]["challenge"])
     assert_accessible(page, "security question")
     # The session cookie exists already, but names a session that is not complete:
     # protected pages still send the browser back to sign-in.
@@ -241,7 +242,7 @@ def test_sign_in_asks_the_security_question_wrong_answer_then_right(portal, page
     page.click("#challenge-submit")
     page.wait_for_url("**" + PATHS["home"][lang] + "**")
     wait_ready(page, lang)
-    assert page.locator("h1").inner_text() == TEXT[lang]["home"]
+    expect(page.locator("h1")).to_have_text(TEXT[lang]["home"])
     # Back to the question page once signed in: straight to the account home.
     page.goto(portal.url(PATHS["challenge"][lang]))
     page.wait_for_url("**" + PATHS["home"][lang] + "**")
@@ -295,7 +296,7 @@ def test_refused_sign_ins_show_the_services_message(portal, page, lang):
 
 def test_demo_administrator_signs_in_to_the_requests_page(portal, page):
     sign_in_admin(page, portal, "fr")
-    assert page.locator("h1").inner_text() == "Administration : demandes des comptes"
+    expect(page.locator("h1")).to_have_text("Administration : demandes des comptes")
     assert_accessible(page, "administration")
     # A representative is not let in.
     ctx = page.context.browser.new_context()
@@ -363,7 +364,7 @@ def submit_enrolment(page) -> None:
 def test_enrolment_errors_then_success_then_sign_in(portal, page, lang):
     text = ENROL_TEXT[lang]
     visit(page, portal, PATHS["enrol"][lang], lang)
-    assert page.locator("h1").inner_text() == ("Inscription" if lang == "fr" else "Enrolment")
+    expect(page.locator("h1")).to_have_text(("Inscription" if lang == "fr" else "Enrolment"))
     assert ("Vous êtes-vous déjà inscrit avec succès?" if lang == "fr"
             else "Have you already enrolled successfully?") in page.locator("#section-previous legend").inner_text()
     # Every rule of the password is shown before the field.
@@ -444,7 +445,7 @@ def test_forgot_password_three_questions_then_new_password(portal, page, lang):
     page.click("#forgot-password-link")
     page.wait_for_url("**" + PATHS["forgot_password"][lang] + "**")
     wait_ready(page, lang)
-    assert page.locator("h1").inner_text() == ("Vous avez oublié votre mot de passe?" if lang == "fr"
+    expect(page.locator("h1")).to_have_text("Vous avez oublié votre mot de passe?" if lang == "fr"
                                                else "Forgot your password?")
     assert_accessible(page, "recovery: username")
     page.click("#recovery-next")

@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 from sqlmodel import select
 
 from rar_app.services import accounts
@@ -163,7 +164,7 @@ def test_language_preference_switches_the_whole_portal(portal, page):
     wait_ready(page, "en")
     wait_text(page, "#form-status", PROFILE_TEXT["en"]["language_saved"])
     assert page.locator("html").get_attribute("lang") == "en"
-    assert page.locator("h1").inner_text() == "Account profile"
+    expect(page.locator("h1")).to_have_text("Account profile")
     assert_accessible(page, "after the language change")
     assert account_row(portal, username).language == "en"
     page.wait_for_function("document.cookie.includes('rar_lang=en')")

@@ -14,6 +14,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlparse
 
 import pytest
+from playwright.sync_api import expect
 from sqlmodel import select
 
 from tests.browser.conftest import sign_in, visit
@@ -147,7 +148,7 @@ def test_upload_replace_remove_and_refusals(portal, page, tmp_path, lang):
     user = create_representative(portal, f"owner-{lang}")
     sign_in(page, portal, lang=lang, username=user, password=PASSWORD)
     open_demo(page, portal, lang)
-    assert page.locator("h1").inner_text() == ("Documents du client (démonstration)" if lang == "fr"
+    expect(page.locator("h1")).to_have_text("Documents du client (démonstration)" if lang == "fr"
                                               else "Client documents (demonstration)")
     wait_status(page, "passport", text["missing"])
     # Each slot: its name, the help icon, the state, a labelled button.

@@ -4,6 +4,7 @@ account menu, sign-in and sign-out, the footer date, error summary, help icon, a
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from rar_app.services.demo import DEMO_PASSWORD
 
@@ -49,11 +50,11 @@ def test_signed_in_pages_accessible_with_account_menu(portal, page, phone_contex
 def test_language_toggle_keeps_the_page_and_is_remembered(portal, page):
     visit(page, portal, "/fr/glossaire", "fr", axe=False)
     assert page.locator("html").get_attribute("lang") == "fr"
-    assert page.locator("h1").inner_text() == "Glossaire"
+    expect(page.locator("h1")).to_have_text("Glossaire")
     switch_language(page, "en")
     assert page.url.rstrip("/").endswith("/en/glossary")
     assert page.locator("html").get_attribute("lang") == "en"
-    assert page.locator("h1").inner_text() == "Glossary"
+    expect(page.locator("h1")).to_have_text("Glossary")
     # The glossary has the guide's four entries.
     assert page.locator("dl.glossary dt").count() == 4
     # The bare address remembers the choice.
@@ -110,7 +111,7 @@ def test_sign_in_errors_then_success_then_sign_out(portal, page, context):
     cookie = next(c for c in context.cookies() if c["name"] == "rar_session")
     assert cookie["httpOnly"] and cookie["sameSite"] == "Lax"
     assert page.evaluate("document.cookie").find("rar_session") == -1, "scripts cannot read the session"
-    assert page.locator("h1").inner_text() == "Accueil du compte"
+    expect(page.locator("h1")).to_have_text("Accueil du compte")
     # Every action the guide lists is there, as a link or a plain "coming soon".
     for label in [
         "Faire une demande : Visa de visiteur, permis d'études et/ou permis de travail",

@@ -7,6 +7,7 @@ from __future__ import annotations
 import uuid
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import sign_in, visit
 from tests.browser.harness import wait_ready
@@ -44,6 +45,6 @@ def test_state_survives_reloads_across_workers(server_pool, browser):
         assert len(workers) >= 2, f"all events went to one worker: {workers}"
         # Still signed in after the reloads.
         visit(page, portal, "/en/account-home", "en", axe=False)
-        assert page.locator("h1").inner_text() == "Account home"
+        expect(page.locator("h1")).to_have_text("Account home")
     finally:
         ctx.close()
