@@ -83,7 +83,12 @@ def cmd_simulate(args: argparse.Namespace) -> int:
 
 
 def cmd_check_config(_args: argparse.Namespace) -> int:
-    get_settings()
+    settings = get_settings()
+    if settings.simulation_speed > 0:
+        print(f"Training simulation on: {settings.simulation_speed:g} simulated seconds per second, "
+              f"a round every {settings.simulation_interval:g} s.")
+    if settings.demo_reset_hours > 0:
+        print(f"Demo world reset every {settings.demo_reset_hours:g} h.")
     return 0
 
 

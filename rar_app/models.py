@@ -246,6 +246,7 @@ class Message(SQLModel, table=True):
     email_attempts: int = 0
     email_next_attempt_at: datetime | None = None
     email_error: str = Field(default="", max_length=300, sa_column_kwargs={"server_default": ""})
+    email_to: str | None = Field(default=None, max_length=320)  # notice address when not the recipient's own
 
     __table_args__ = (
         Index("ix_message_account_created", "account_id", "created_at"),
@@ -293,6 +294,19 @@ class Payment(SQLModel, table=True):
     failure_code: str | None = Field(default=None, max_length=40)
     institution: str | None = Field(default=None, max_length=40)
     fee_lines: str = Field(default="[]", sa_column=Column(Text, nullable=False, default="[]", server_default="[]"))
+
+
+class SchedulerLease(SQLModel, table=True):
+    """Who runs a background job (the training simulation, the scheduled demo reset)
+    when several workers could: taken and renewed by conditional writes
+    (services/lease.py), free again once `expires_at` has passed."""
+
+    __tablename__ = "scheduler_lease"
+
+    name: str = Field(primary_key=True, max_length=40)
+    owner: str = Field(max_length=120)
+    expires_at: datetime
+    acquired_at: datetime
 
 
 class AuditEvent(SQLModel, table=True):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 import reflex as rx
 
 import rar_app.pages  # noqa: F401  (registers the pages)
@@ -38,4 +40,20 @@ def register_pages(application: rx.App) -> None:
     )
 
 
+@contextlib.asynccontextmanager
+async def training_loop():
+    """The training simulation and scheduled demo reset run from start-up when the
+    settings turn them on (RAR_SIMULATION_SPEED, RAR_DEMO_RESET_HOURS). Each worker
+    starts its loop; a database lease lets one act at a time (services/simulation.py)."""
+    from rar_app.services import simulation
+
+    started = simulation.ensure_background()
+    try:
+        yield
+    finally:
+        if started:
+            simulation.stop_background()
+
+
 register_pages(app)
+app.register_lifespan_task(training_loop)

@@ -63,10 +63,18 @@ class Settings:
     oidc_client_id: str | None
     oidc_client_secret: str | None
     payment_provider: str
+    simulation_speed: float = 0.0  # training: simulated seconds per real second (0 = off)
+    simulation_interval: float = 10.0  # seconds between two rounds of the background loop
+    demo_reset_hours: float = 0.0  # training: restore the demo world when older than this (0 = never)
 
     @property
     def is_production(self) -> bool:
         return self.env == "production"
+
+    @property
+    def background_jobs(self) -> bool:
+        """Does this deployment run the training loop (simulation or scheduled reset)?"""
+        return self.simulation_speed > 0 or self.demo_reset_hours > 0
 
     @property
     def is_sqlite(self) -> bool:
@@ -75,6 +83,19 @@ class Settings:
     def rules_on(self) -> date:
         """The date whose rules the portal applies (pinned for training decks)."""
         return self.rules_date or date.today()
+
+
+def _number(env: dict[str, str], name: str, default: float, *, minimum: float = 0.0) -> float:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigurationError(f"{name} must be a number, not {raw!r}.") from None
+    if not value >= minimum or value == float("inf"):
+        raise ConfigurationError(f"{name} must be a number of at least {minimum:g}, not {raw!r}.")
+    return value
 
 
 def load_settings(environ: dict[str, str] | None = None) -> Settings:
@@ -128,6 +149,10 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
     if oidc_issuer and mode == "production" and not env.get("RAR_OIDC_CLIENT_SECRET"):
         raise ConfigurationError("RAR_OIDC_CLIENT_SECRET is required when RAR_OIDC_ISSUER is set.")
 
+    demo_reset_hours = _number(env, "RAR_DEMO_RESET_HOURS", 0.0)
+    if demo_reset_hours > 0 and not _bool(env.get("RAR_DEMO"), default=mode == "development"):
+        raise ConfigurationError("RAR_DEMO_RESET_HOURS needs demo mode (RAR_DEMO=true): a reset empties the database.")
+
     port = int(env.get("RAR_PORT", "3000"))
     host = env.get("RAR_HOST", "127.0.0.1")
     demo_mode = _bool(env.get("RAR_DEMO"), default=mode == "development")
@@ -166,6 +191,9 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         oidc_client_id=env.get("RAR_OIDC_CLIENT_ID") or None,
         oidc_client_secret=env.get("RAR_OIDC_CLIENT_SECRET") or None,
         payment_provider=env.get("RAR_PAYMENT_PROVIDER", "demo"),
+        simulation_speed=_number(env, "RAR_SIMULATION_SPEED", 0.0),
+        simulation_interval=_number(env, "RAR_SIMULATION_INTERVAL", 10.0, minimum=1.0),
+        demo_reset_hours=demo_reset_hours,
     )
 
 

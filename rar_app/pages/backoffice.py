@@ -85,7 +85,7 @@ class BackofficeState(rx.State):
         if info is None:
             return sign_in_redirect(self)
         mailer.ensure_worker()
-        running = simulation.ensure_background()
+        running = simulation.status()["running"]  # started with the app when configured
         sim = simulation.simulation_settings()
         lang = page_lang(self)
         self.simulation_text = (t("backoffice.simulation_on", lang, speed=f"{sim.speed:g}") if running and sim.speed

@@ -23,7 +23,7 @@ from rar_app.pages.status_common import (
     type_label,
     url_with,
 )
-from rar_app.services import mailer, messages as messages_service, simulation
+from rar_app.services import mailer, messages as messages_service
 from rar_app.services.search import NotFound
 from rar_app.state.session import client_ip, page_lang, require_session, sign_in_redirect
 
@@ -87,7 +87,6 @@ class InboxState(rx.State):
         if info is None:
             return sign_in_redirect(self)
         mailer.ensure_worker()
-        simulation.ensure_background()
         self._cursors, self.page_number = [""], 1
         await self._show(info.account_id, "")
         return None

@@ -38,7 +38,7 @@ from rar_app.pages.status_common import (
     table,
     url_with,
 )
-from rar_app.services import backoffice, documents, mailer, search, simulation
+from rar_app.services import backoffice, documents, mailer, search
 from rar_app.state.documents import DocumentsState
 from rar_app.state.session import client_ip, page_lang, require_session, sign_in_redirect
 
@@ -170,7 +170,6 @@ class StatusState(rx.State):
         if info is None:
             return sign_in_redirect(self)
         mailer.ensure_worker()
-        simulation.ensure_background()
         self.notice = self.notice_kind = ""
         await self._refresh(info)
         self.loaded = True

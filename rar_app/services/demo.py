@@ -482,7 +482,8 @@ def reset_demo_world(engine: Any = None) -> Account:
     with session_scope(engine) as db:
         keys = list(db.exec(select(Document.storage_key)))
         for table in reversed(SQLModel.metadata.sorted_tables):
-            db.exec(delete(table))
+            if table.name != "scheduler_lease":  # the worker resetting holds its lease
+                db.exec(delete(table))
         rep = load_demo_world(db)
         audit.record(db, "demo.reset", object_type="account", object_id=rep.id, documents_deleted=len(keys))
     store = get_store()

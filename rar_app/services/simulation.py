@@ -2,11 +2,16 @@
 engine's processing-time estimates, at a configurable speed; and the scheduled reset
 of the demo world.
 
-Settings (read from the environment once per process):
+Settings (`rar_app/settings.py`, documented in the README):
 - `RAR_SIMULATION_SPEED`: simulated seconds per real second; 0 (default) is off.
   `1440` makes a day pass in a minute (a 14-day visitor visa decides in about 14 min).
-- `RAR_SIMULATION_INTERVAL`: seconds between two ticks of the background loop (default 10).
+- `RAR_SIMULATION_INTERVAL`: seconds between two rounds of the background loop (default 10, at least 1).
 - `RAR_DEMO_RESET_HOURS`: reset the demo world when it is older than this (0 = never).
+
+The background loop starts with the app (a lifespan task in `rar_app/rar_app.py`) when
+either is on. Every worker runs one, but a round runs only in the worker holding the
+database lease "training" (`services/lease.py`): with several workers, one ticks and
+resets at a time, and another takes over when the holder stops renewing.
 
 How a tick decides: each open applicant has spent `now - status_changed_at` (real time,
 counted from when the simulation started at the earliest) × speed in its current status.
@@ -25,14 +30,14 @@ import os
 import threading
 from collections import Counter
 from datetime import datetime, timedelta, timezone
-from functools import lru_cache
 
 from sqlmodel import select
 
 from rar_app.db import session_scope
 from rar_app.models import Applicant, Application, AuditEvent
-from rar_app.services import backoffice
+from rar_app.services import backoffice, lease
 from rar_app.services.search import estimate_days
+from rar_app.settings import get_settings
 
 log = logging.getLogger(__name__)
 
@@ -55,23 +60,10 @@ class SimulationSettings:
     reset_hours: float
 
 
-def _float(name: str, default: float) -> float:
-    raw = os.environ.get(name, "").strip()
-    try:
-        value = float(raw) if raw else default
-    except ValueError:
-        log.warning("%s=%r is not a number; using %s", name, raw, default)
-        return default
-    return max(0.0, value)
-
-
-@lru_cache(maxsize=1)
 def simulation_settings() -> SimulationSettings:
-    return SimulationSettings(
-        speed=_float("RAR_SIMULATION_SPEED", 0.0),
-        interval=max(1.0, _float("RAR_SIMULATION_INTERVAL", 10.0)),
-        reset_hours=_float("RAR_DEMO_RESET_HOURS", 0.0),
-    )
+    settings = get_settings()
+    return SimulationSettings(speed=settings.simulation_speed, interval=settings.simulation_interval,
+                              reset_hours=settings.demo_reset_hours)
 
 
 def due(applicant: Applicant, submitted_at: datetime | None, now: datetime, speed: float,
@@ -144,7 +136,15 @@ def reset_if_due(reset_hours: float | None = None, now: datetime | None = None) 
 
 
 # ---------------------------------------------------------------------------
-# The background loop (one per process; started lazily by the pages that need it)
+# The background loop (one per process, started with the app; one worker acts at a time)
+
+LEASE_NAME = "training"
+
+
+def lease_ttl(interval: float) -> timedelta:
+    """How long one round may hold the lease without renewing: several intervals, and
+    long enough for a demo reset or a long tick."""
+    return timedelta(seconds=max(60.0, 3 * interval))
 
 
 class Loop:
@@ -153,6 +153,7 @@ class Loop:
         self._stop = threading.Event()
         self._lock = threading.Lock()
         self._pid = 0
+        self.owner = ""
         self.started_at: datetime | None = None
 
     def running(self) -> bool:
@@ -160,14 +161,14 @@ class Loop:
 
     def start(self) -> bool:
         """Start when the settings ask for it (speed > 0 or a reset schedule). True if running."""
-        settings = simulation_settings()
-        if settings.speed <= 0 and settings.reset_hours <= 0:
+        if not get_settings().background_jobs:
             return False
         with self._lock:
             if self.running():
                 return True
             self._stop.clear()
             self._pid = os.getpid()
+            self.owner = lease.new_owner()
             self.started_at = datetime.now(timezone.utc)
             self._thread = threading.Thread(target=self._run, name="rar-simulation", daemon=True)
             self._thread.start()
@@ -175,18 +176,31 @@ class Loop:
 
     def stop(self, timeout: float = 5.0) -> None:
         self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout)
+        thread = self._thread
+        if thread is not None and thread is not threading.current_thread():
+            thread.join(timeout)
         self._thread = None
+        if self.owner:
+            try:
+                lease.release(LEASE_NAME, self.owner)
+            except Exception:  # the database may already be gone at shutdown
+                log.debug("could not release the training lease", exc_info=True)
+
+    def round(self, settings: SimulationSettings) -> bool:
+        """One round if this worker holds (or takes) the lease. True if it ran."""
+        if not lease.acquire(LEASE_NAME, self.owner, lease_ttl(settings.interval)):
+            return False
+        if settings.reset_hours > 0:
+            reset_if_due(settings.reset_hours)
+        if settings.speed > 0:
+            tick(speed=settings.speed, since=self.started_at or EPOCH)
+        return True
 
     def _run(self) -> None:
         settings = simulation_settings()
         while not self._stop.is_set():
             try:
-                if settings.reset_hours > 0:
-                    reset_if_due(settings.reset_hours)
-                if settings.speed > 0:
-                    tick(speed=settings.speed, since=self.started_at or EPOCH)
+                self.round(settings)
             except Exception:
                 log.exception("simulation loop")
             self._stop.wait(settings.interval)
@@ -198,6 +212,10 @@ _loop = Loop()
 def ensure_background() -> bool:
     """Start this process's simulation loop if configured (cheap; call freely)."""
     return _loop.start()
+
+
+def stop_background() -> None:
+    _loop.stop()
 
 
 def status() -> dict[str, object]:

@@ -11,7 +11,9 @@ from sqlmodel import select
 
 from rar_app.db import session_scope
 from rar_app.models import Applicant, DocumentRequest, utcnow
-from rar_app.services import backoffice, search, simulation
+from rar_app import manage
+from rar_app.services import backoffice, lease, search, simulation
+from rar_app.settings import ConfigurationError, get_settings
 from tests.services.test_search_helpers import make_account, make_application, stop_mail_worker  # noqa: F401
 
 DAY = 86400
@@ -85,13 +87,70 @@ def test_since_keeps_old_files_from_jumping_when_the_loop_starts(world):
     assert simulation.tick(now=far, speed=DAY)
 
 
-def test_settings_from_the_environment(monkeypatch):
-    simulation.simulation_settings.cache_clear()
-    monkeypatch.setenv("RAR_SIMULATION_SPEED", "1440")
-    monkeypatch.setenv("RAR_SIMULATION_INTERVAL", "0.1")
-    monkeypatch.setenv("RAR_DEMO_RESET_HOURS", "nonsense")
+def test_settings_from_the_environment(portal_env):
+    portal_env(RAR_SIMULATION_SPEED="1440", RAR_SIMULATION_INTERVAL="2.5", RAR_DEMO_RESET_HOURS="12")
+    s = simulation.simulation_settings()
+    assert (s.speed, s.interval, s.reset_hours) == (1440.0, 2.5, 12.0)
+    assert get_settings().background_jobs
+
+
+def test_settings_default_to_off(portal_env):
+    s = simulation.simulation_settings()
+    assert (s.speed, s.interval, s.reset_hours) == (0.0, 10.0, 0.0)
+    assert not get_settings().background_jobs
+    assert not simulation.ensure_background()  # nothing to run: no thread
+
+
+@pytest.mark.parametrize("values, says", [
+    (dict(RAR_SIMULATION_SPEED="fast"), "RAR_SIMULATION_SPEED must be a number"),
+    (dict(RAR_SIMULATION_SPEED="-1"), "RAR_SIMULATION_SPEED must be a number of at least 0"),
+    (dict(RAR_SIMULATION_INTERVAL="0.1"), "RAR_SIMULATION_INTERVAL must be a number of at least 1"),
+    (dict(RAR_DEMO_RESET_HOURS="nonsense"), "RAR_DEMO_RESET_HOURS must be a number"),
+    (dict(RAR_DEMO_RESET_HOURS="6", RAR_DEMO="false"), "RAR_DEMO_RESET_HOURS needs demo mode"),
+])
+def test_wrong_settings_are_refused_at_start_up(portal_env, values, says):
+    portal_env(**values)
+    with pytest.raises(ConfigurationError, match=says):
+        get_settings()
+
+
+def test_check_config_explains_a_wrong_simulation_setting(portal_env, capsys):
+    portal_env(RAR_SIMULATION_SPEED="fast")
+    assert manage.main(["check-config"]) == 1
+    assert "RAR_SIMULATION_SPEED must be a number" in capsys.readouterr().err
+    portal_env(RAR_SIMULATION_SPEED="1440", RAR_DEMO_RESET_HOURS="24")
+    assert manage.main(["check-config"]) == 0
+    out = capsys.readouterr().out
+    assert "1440" in out and "24" in out
+
+
+# ---------------------------------------------------------------------------
+# The background loop: one worker acts at a time (the database lease)
+
+
+def test_only_the_lease_holder_runs_a_round(world, portal_env, monkeypatch):
+    calls = []
+    monkeypatch.setattr(simulation, "tick", lambda **kw: calls.append(kw) or {})
+    settings = simulation.SimulationSettings(speed=DAY, interval=10, reset_hours=0)
+    first, second = simulation.Loop(), simulation.Loop()
+    first.owner, second.owner = lease.new_owner(), lease.new_owner()
+    assert first.round(settings) and not second.round(settings) and first.round(settings)
+    assert len(calls) == 2
+    first.stop()  # gives the lease back
+    assert second.round(settings) and len(calls) == 3
+
+
+def test_the_loop_starts_and_ticks_in_the_background(world, portal_env, monkeypatch):
+    import threading
+
+    ticked = threading.Event()
+    monkeypatch.setattr(simulation, "tick", lambda **kw: ticked.set() or {})
+    portal_env(RAR_SIMULATION_SPEED="1440", RAR_SIMULATION_INTERVAL="1")
+    loop = simulation.Loop()
     try:
-        s = simulation.simulation_settings()
-        assert (s.speed, s.interval, s.reset_hours) == (1440.0, 1.0, 0.0)
+        assert loop.start() and loop.running()
+        assert ticked.wait(10)
+        assert lease.holder(simulation.LEASE_NAME) == loop.owner
     finally:
-        simulation.simulation_settings.cache_clear()
+        loop.stop()
+    assert not loop.running() and lease.holder(simulation.LEASE_NAME) is None
