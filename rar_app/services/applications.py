@@ -27,7 +27,6 @@ from __future__ import annotations
 import csv
 import dataclasses
 import json
-import secrets
 import unicodedata
 from datetime import date, datetime
 from decimal import Decimal
@@ -43,7 +42,7 @@ from rar_app.db import session_scope
 from rar_app.i18n import t
 from rar_app.models import Applicant, Application, Client, Document, Payment, utcnow
 from rar_app.rules.common import fmt_money
-from rar_app.services import audit
+from rar_app.services import audit, submission
 from rar_app.services import wizard as engine
 from rar_app.services.wizard import Context, Field, Option, Problem, ReviewLine, Step, Wizard
 from rar_app.settings import get_settings
@@ -950,42 +949,22 @@ def reopen(account_id: int, app_id: Any, *, ip: str = "") -> None:
 
 
 def mark_submitted(account_id: int, app_id: Any, *, ip: str = "", reference: str | None = None) -> ApplicationView:
-    """signed -> submitted: sets submitted_at, the application's reference and each
-    applicant's application number (line of business letter + 9 digits); applicants
-    become 'submitted'. Returns the updated view."""
+    """signed -> submitted, whatever the fees (the pages submit through
+    `submission.submit_free` and `payments.pay`). One implementation: the same
+    compare-and-set claim (`signed -> submitting`) as a free submission, then
+    `submission.mark_submitted` (each applicant's application number — line of
+    business letter + 9 digits —, 'submitted', date received, the reference, audit).
+    Returns the updated view."""
+    app_id = _as_id(app_id)
     with session_scope() as db:
-        app = _owned(db, account_id, app_id, lock=True)
-        if app.status != "signed":
-            raise NotEditable(app.status)
-        now = utcnow()
-        # Applicants first: once the application's status 'submitted' is flushed, the
-        # read-only guard (services.submission) refuses changes to its applicants.
-        letters = {x["code"]: x["line_of_business"] for x in rules.APPLICATION_TYPES}
-        for row in list(db.exec(select(Applicant).where(Applicant.application_id == app.id))):
-            row.application_number = row.application_number or _unique(db, Applicant, "application_number",
-                                                                       letters.get(row.application_type, "V"))
-            row.status = "submitted"
-            row.date_received = now.date()
-            db.add(row)
-        reference = reference or _unique(db, Application, "reference", "RAR")
-        db.flush()
-        app.status = "submitted"
-        app.submitted_at = now
-        app.updated_at = now
-        app.reference = reference
-        db.add(app)
-        audit.record(db, "application.submitted", actor_id=account_id, actor_role="representative",
-                     object_type="application", object_id=app.id, ip=ip, reference=app.reference)
+        if not submission.claim(db, account_id, app_id, "signed", "submitting"):
+            raise NotEditable(_owned(db, account_id, app_id).status)
+        app = _owned(db, account_id, app_id)
+        db.refresh(app)
+        if reference:
+            app.reference = reference
+        submission.mark_submitted(db, app, actor_id=account_id, ip=ip)
     return get_application(account_id, app_id)
-
-
-def _unique(db: Session, model: Any, column: str, prefix: str) -> str:
-    col = getattr(model, column)
-    for _ in range(20):
-        value = prefix + "".join(secrets.choice("0123456789") for _ in range(9))
-        if db.exec(select(model.id).where(col == value)).first() is None:
-            return value
-    raise RuntimeError("could not draw a unique number")
 
 
 def money(amount: str | Decimal, lang: str) -> str:

@@ -457,7 +457,7 @@ def _start(account_id: int, app_id: int, method: PaymentMethod, key: str, ip: st
     """Claim the application and record the pending payment; or the recorded outcome."""
     try:
         with session_scope() as db:
-            if submission._claim(db, account_id, app_id, "signed", "paying"):
+            if submission.claim(db, account_id, app_id, "signed", "paying"):
                 app = owned_application(db, account_id, app_id)
                 applicants = submission.applicants_of(db, app.id)
                 lines, total, _w = submission.fee_lines(applicants)

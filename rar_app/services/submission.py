@@ -524,9 +524,10 @@ def new_application_number(db: Session, application_type: str, taken: set[str] |
     raise FinishError("no_application_number")  # pragma: no cover - 900 million numbers per letter
 
 
-def _claim(db: Session, account_id: int, application_id: int, from_status: str, to_status: str) -> bool:
+def claim(db: Session, account_id: int, application_id: int, from_status: str, to_status: str) -> bool:
     """Compare-and-set on the application's status; the caller's transaction should
-    begin with it (it takes the write lock first). True if this caller won."""
+    begin with it (it takes the write lock first). True if this caller won. Used
+    here, by payments (`signed → paying`) and by applications.mark_submitted."""
     result = db.execute(
         update(Application)
         .where(Application.id == application_id, Application.representative_id == account_id,
@@ -557,7 +558,7 @@ def mark_submitted(db: Session, app: Application, *, actor_id: int, ip: str = ""
     app.status = "submitted"
     app.submitted_at = now
     app.updated_at = now
-    if app.reference is None:  # the portal's own reference, as part A's applications.mark_submitted sets it
+    if app.reference is None:  # the portal's own reference (applications.mark_submitted may pass one)
         app.reference = _new_reference(db)
     db.add(app)
     audit.record(db, "application.submitted", actor_id=actor_id, actor_role="representative", ip=ip,
@@ -586,7 +587,7 @@ def submit_free(account_id: int, application_id: Any, *, ip: str = "") -> Submis
     Raises NotFound, FinishError("not_signed" | "payment_required" | "payment_in_progress")."""
     app_id = as_id(application_id)
     with session_scope() as db:
-        if _claim(db, account_id, app_id, "signed", "submitting"):
+        if claim(db, account_id, app_id, "signed", "submitting"):
             app = owned_application(db, account_id, app_id)
             db.refresh(app)
             applicants = applicants_of(db, app.id)

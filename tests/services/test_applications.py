@@ -14,6 +14,7 @@ from rar_app import rules
 from rar_app.db import session_scope
 from rar_app.models import Account, Applicant, Application, AuditEvent, Client
 from rar_app.services import applications as apps
+from rar_app.services import submission
 
 ON = date(2026, 6, 1)
 SDS_ON = date(2024, 6, 1)  # the Student Direct Stream was open
@@ -383,6 +384,14 @@ def test_sign_then_submit(reps):
     view = apps.mark_submitted(rep, app_id)
     assert view.status == "submitted" and view.reference.startswith("RAR") and view.submitted_at
     assert view.applicants[0].application_number.startswith("S") and len(view.applicants[0].application_number) == 10
+    # One implementation with part B's submission: Ottawa's date, one audit entry per client, once only.
+    assert submission.view(rep, app_id).applicants[0].date_received == submission.ottawa_today()
+    with session_scope() as db:
+        logged = [e.action for e in db.exec(select(AuditEvent).where(AuditEvent.action.like("%.submitted")))]
+    assert sorted(logged) == ["applicant.submitted", "application.submitted"]
+    with pytest.raises(apps.NotEditable) as again:
+        apps.mark_submitted(rep, app_id)
+    assert again.value.status == "submitted"
     assert apps.list_drafts(rep).total == 0
     with pytest.raises(apps.NotEditable):
         apps.delete_draft(rep, app_id)
