@@ -51,6 +51,7 @@ KIND_VSW = "visitor_study_work"
 MAX_APPLICANTS = 10
 PAGE_SIZE = 10
 EDITABLE = ("draft",)
+UNSUBMITTED = ("draft", "signed", "paying")  # listed under "Poursuivre une demande que vous n'avez pas soumise"
 # Rules-engine fee warnings that make the fees wrong (blocked at "Suivant");
 # the others (overpayment, a family rate that costs more) are shown as warnings.
 BLOCKING_FEE_WARNINGS = {
@@ -627,10 +628,15 @@ def resume_ref(account_id: int, app_id: Any, *, on_date: date | None = None) -> 
     `set_position`) are returned as they are."""
     with session_scope() as db:
         app = _owned(db, account_id, app_id)
-        return _resume(app, on_date)
+        tried = db.exec(select(Payment.id).where(Payment.application_id == app.id)).first() is not None
+        return _resume(app, on_date, payment_tried=tried)
 
 
-def _resume(app: Application, on_date: date | None = None) -> str:
+def _resume(app: Application, on_date: date | None = None, *, payment_tried: bool = False) -> str:
+    if app.status in ("signed", "paying"):
+        # Signed: on to "Transmettre (et payer)"; straight to the payment page once a
+        # payment was tried (declined, failed, or still in flight).
+        return "payment" if payment_tried or app.status == "paying" else "signature"
     wiz = _wizard(app)
     ctx = _ctx(app, on_date)
     pos = app.wizard_step or ""
@@ -742,10 +748,11 @@ class DraftPage:
 
 
 def list_drafts(account_id: int, *, page: int = 1, page_size: int = PAGE_SIZE) -> DraftPage:
-    """The representative's unsubmitted applications (draft or signed), newest change first, one page."""
+    """The representative's unsubmitted applications (draft, signed, or paying: a
+    payment started and not approved), newest change first, one page."""
     page_size = max(1, min(int(page_size), 50))
     with session_scope() as db:
-        where = (Application.representative_id == account_id, Application.status.in_(("draft", "signed")))
+        where = (Application.representative_id == account_id, Application.status.in_(UNSUBMITTED))
         total = db.exec(select(func.count()).select_from(Application).where(*where)).one()
         pages = max(1, -(-total // page_size))
         page = max(1, min(int(page), pages))
@@ -753,8 +760,9 @@ def list_drafts(account_id: int, *, page: int = 1, page_size: int = PAGE_SIZE) -
                             .order_by(Application.updated_at.desc(), Application.id.desc())
                             .offset((page - 1) * page_size).limit(page_size)))
         names = _names(db, [a.id for a in apps])
+        tried = set(db.exec(select(Payment.application_id).where(Payment.application_id.in_([a.id for a in apps]))))
         rows = [DraftRow(a.id, a.kind, a.client_file_number, names.get(a.id, []), len(names.get(a.id, [])),
-                         a.updated_at, _resume(a)) for a in apps]
+                         a.updated_at, _resume(a, payment_tried=a.id in tried)) for a in apps]
         return DraftPage(rows, total, page, pages)
 
 

@@ -34,7 +34,7 @@ STEP_PAGES = {
 }
 PAGE_STEPS = {v: k for k, v in STEP_PAGES.items()}
 # Positions set after the review by the later pages (signature, payment…) -> their page id.
-LATER_PAGES = {"documents": "vsw_documents"}
+LATER_PAGES = {"documents": "vsw_documents", "signature": "vsw_signature", "payment": "vsw_payment"}
 
 
 def step_url(lang: str, app_id: int | None, ref: str, *, from_review: bool = False) -> str:

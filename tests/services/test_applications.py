@@ -146,6 +146,26 @@ def test_family_rate_is_offered_to_client_1_only_and_only_with_three_people(reps
     assert "family_rate" not in [o.code for o in p1] + [o.code for o in b1]
 
 
+@pytest.mark.parametrize("choices,refused", [
+    # Client 1 pays the family rate; it cannot be "covered by" it.
+    ([("family_rate_exempt", "family_rate"), ("family_rate_exempt", "family_rate_exempt"),
+      ("family_rate_exempt", "family_rate_exempt"), ("family_rate_exempt", "none")], {"fee-1"}),
+    ([("family_rate", "family_rate_exempt"), ("family_rate_exempt", "family_rate_exempt"),
+      ("family_rate_exempt", "family_rate_exempt"), ("family_rate_exempt", "none")], {"bio-1"}),
+    # Only client 1 may pay the biometric family rate.
+    ([("family_rate", "family_rate"), ("family_rate_exempt", "family_rate"),
+      ("family_rate_exempt", "family_rate_exempt"), ("family_rate_exempt", "none")], {"bio-2"}),
+    # Everyone may choose the standard fee or "Dispensé des frais".
+    ([("standard", "standard"), ("exempt", "exempt"), ("standard", "exempt"), ("exempt", "none")], set()),
+])
+def test_who_may_choose_which_fee_option(reps, choices, refused):
+    rep, _ = reps
+    app_id = family(rep)
+    r = apps.save_step(rep, app_id, "fees", fees(choices), on_date=ON)
+    assert {f for f, key in problems_of(r).items() if key == "wizard.error_fee_not_allowed"} == refused
+    assert r.ok == (not refused)
+
+
 def test_study_and_work_permits_have_no_processing_family_rate(reps):
     rep, _ = reps
     app_id = start(rep, "MIX", 3)

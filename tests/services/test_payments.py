@@ -15,7 +15,7 @@ from sqlmodel import select
 
 from rar_app.db import get_engine, session_scope
 from rar_app.models import Application, AuditEvent, Payment
-from rar_app.services import payments, submission
+from rar_app.services import applications, payments, submission
 from rar_app.services.payments import (
     AlreadySubmitted,
     CardRefused,
@@ -413,6 +413,37 @@ def test_a_fresh_pending_payment_is_not_reconciled(rep, gateway):
     with pytest.raises(PaymentInProgress):
         payments.pay(rep, app_id, card(), payments.new_idempotency_key(), provider=gateway)
     assert payments.pay(rep, app_id, card(), key, provider=gateway).status == "pending"
+
+
+# --------------------------------------------------------------------------- unsubmitted, on the home page
+
+
+def test_unpaid_applications_stay_on_the_home_page_and_resume_at_the_payment(rep, gateway):
+    """Signed, declined, or with a charge left in flight: listed under "Poursuivre une
+    demande que vous n'avez pas soumise", continued at the Signature / payment page;
+    gone from the list once paid."""
+    app_id = signed(rep)
+    (row,) = applications.list_drafts(rep).rows
+    assert (row.id, row.resume) == (app_id, "signature")
+    payments.pay(rep, app_id, card("4000000000000002"), payments.new_idempotency_key(), provider=gateway)
+    assert status_of(app_id) == "signed"
+    (row,) = applications.list_drafts(rep).rows
+    assert (row.id, row.resume) == (app_id, "payment")
+    assert applications.resume_ref(rep, app_id) == "payment"
+    # A charge started and never answered (the process died): 'paying', still listed.
+    _crash_after_charge(rep, app_id, gateway, charge=False)
+    assert status_of(app_id) == "paying"
+    (row,) = applications.list_drafts(rep).rows
+    assert (row.id, row.resume, row.applicant_names) == (app_id, "payment", ["Amina Diallo"])
+    # Neither deleted nor reopened while a payment is in flight.
+    with pytest.raises(applications.NotEditable):
+        applications.delete_draft(rep, app_id)
+    with pytest.raises(applications.NotEditable):
+        applications.reopen(rep, app_id)
+    # Continued to the payment: the stale attempt is settled, the new one pays, the row goes.
+    outcome = payments.pay(rep, app_id, card(), payments.new_idempotency_key(), provider=gateway)
+    assert outcome.approved and status_of(app_id) == "submitted"
+    assert applications.list_drafts(rep).total == 0
 
 
 # --------------------------------------------------------------------------- receipt and data at rest
