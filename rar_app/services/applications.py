@@ -154,8 +154,14 @@ def _type_options(ctx: Context, _n: int | None) -> list[Option]:
     return [Option(x["code"], label_fr=x["label_fr"], label_en=x["label_en"]) for x in rules.application_types(ctx.on_date)]
 
 
-def _country_options(_ctx: Context, _n: int | None) -> list[Option]:
-    return [Option(c["iso2"], label_fr=c["name_fr"], label_en=c["name_en"]) for c in countries()]
+@lru_cache(maxsize=1)
+def _all_country_options() -> tuple[Option, ...]:
+    # Built once: the list is static and validating a client's step checks against it.
+    return tuple(Option(c["iso2"], label_fr=c["name_fr"], label_en=c["name_en"]) for c in countries())
+
+
+def _country_options(_ctx: Context, _n: int | None) -> tuple[Option, ...]:
+    return _all_country_options()
 
 
 def checklist(ctx: Context, n: int | None) -> list[dict]:
