@@ -11,10 +11,12 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import secrets
+import time
 from datetime import datetime, timedelta
 from functools import lru_cache
 from http.cookies import SimpleCookie
 
+from sqlalchemy import event
 from sqlmodel import Session, select
 
 from rar_app.db import session_scope
@@ -160,6 +162,50 @@ def _lookup_statements():
     return query, touch_stmt
 
 
+# Every websocket event checks its session. A live session seen less than a second
+# ago is answered from this worker's memory: the database round trip was most of
+# a wizard event's server time. Any revocation or account closure made through the
+# ORM in this process empties the cache at once; another worker notices within
+# LOOKUP_CACHE_SECONDS. 0 turns the cache off.
+LOOKUP_CACHE_SECONDS = 1.0
+LOOKUP_CACHE_MAX = 10_000
+_recent: dict[str, tuple[float, SessionInfo]] = {}
+
+
+def forget_recent_lookups(*_args: object) -> None:
+    _recent.clear()
+
+
+# Revoking or ageing a session, closing an account or changing its role must be felt by the next event.
+event.listen(AuthSession.revoked_at, "set", forget_recent_lookups)
+event.listen(AuthSession.stage, "set", forget_recent_lookups)
+event.listen(AuthSession.last_seen_at, "set", forget_recent_lookups)
+event.listen(AuthSession.expires_at, "set", forget_recent_lookups)
+event.listen(Account.status, "set", forget_recent_lookups)
+event.listen(Account.role, "set", forget_recent_lookups)
+
+
+def _recently_seen(digest: str) -> SessionInfo | None:
+    if LOOKUP_CACHE_SECONDS <= 0:
+        return None
+    hit = _recent.get(digest)
+    if hit is None:
+        return None
+    seen_at, info = hit
+    if time.monotonic() - seen_at >= LOOKUP_CACHE_SECONDS or utcnow() >= info.ends_at():
+        _recent.pop(digest, None)
+        return None
+    return info
+
+
+def _remember(digest: str, info: SessionInfo) -> None:
+    if LOOKUP_CACHE_SECONDS <= 0:
+        return
+    if len(_recent) >= LOOKUP_CACHE_MAX:
+        _recent.clear()
+    _recent[digest] = (time.monotonic(), info)
+
+
 def lookup(token: str | None, *, touch: bool = True, force_touch: bool = False) -> SessionInfo | None:
     """The live session for a token, refreshing its idle timer; None if absent,
     revoked, idle too long, past its absolute lifetime, or its account closed.
@@ -170,11 +216,16 @@ def lookup(token: str | None, *, touch: bool = True, force_touch: bool = False) 
         return None
     from rar_app.db import get_engine
 
+    digest = token_hash(token)
+    if touch and not force_touch:
+        cached = _recently_seen(digest)
+        if cached is not None:
+            return cached
     query, touch_stmt = _lookup_statements()
     settings = get_settings()
     now = utcnow()
     with get_engine().connect() as conn:
-        row = conn.execute(query, {"token_hash": token_hash(token)}).first()
+        row = conn.execute(query, {"token_hash": digest}).first()
         if row is None:
             return None
         if now >= row.expires_at or now - row.last_seen_at >= timedelta(minutes=settings.session_idle_minutes):
@@ -188,7 +239,7 @@ def lookup(token: str | None, *, touch: bool = True, force_touch: bool = False) 
             last_seen = now
     idle_end = last_seen + timedelta(minutes=settings.session_idle_minutes)
     end = min(idle_end, row.expires_at)
-    return SessionInfo(
+    info = SessionInfo(
         session_id=row.id,
         account_id=row.account_id,
         role=row.role,
@@ -199,6 +250,9 @@ def lookup(token: str | None, *, touch: bool = True, force_touch: bool = False) 
         expires_at=row.expires_at,
         warn_at=end - timedelta(minutes=settings.session_idle_warning_minutes),
     )
+    if touch:
+        _remember(digest, info)
+    return info
 
 
 def peek(token: str | None) -> SessionInfo | None:

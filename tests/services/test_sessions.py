@@ -140,3 +140,84 @@ def test_purge_expired(migrated_db):
         db.add(row)
     with session_scope() as db:
         assert sessions.purge_expired(db, keep_days=30) == 1
+
+
+# --------------------------------------------------------------------------- the per-worker look-up cache
+
+
+def _count_statements(engine):
+    from sqlalchemy import event
+
+    seen: list[str] = []
+
+    def before(_conn, _cursor, statement, *_args):
+        seen.append(statement)
+
+    event.listen(engine, "before_cursor_execute", before)
+    return seen, lambda: event.remove(engine, "before_cursor_execute", before)
+
+
+def test_lookup_cache_spares_the_database_within_its_window(migrated_db, monkeypatch):
+    from rar_app.db import get_engine
+
+    monkeypatch.setattr(sessions, "LOOKUP_CACHE_SECONDS", 60.0)
+    account = _account()
+    with session_scope() as db:
+        token = sessions.create(db, db.get(Account, account.id))
+    first = sessions.lookup(token)
+    seen, stop = _count_statements(get_engine())
+    try:
+        again = [sessions.lookup(token) for _ in range(5)]
+    finally:
+        stop()
+    assert again == [first] * 5
+    assert seen == [], "a session seen a moment ago is not looked up again"
+    # The idle-warning poll and "stay signed in" always read the database.
+    seen, stop = _count_statements(get_engine())
+    try:
+        sessions.peek(token)
+        sessions.keep_alive(token)
+    finally:
+        stop()
+    assert len(seen) >= 2
+
+
+def test_lookup_cache_never_outlives_a_revocation_or_closure(migrated_db, monkeypatch):
+    monkeypatch.setattr(sessions, "LOOKUP_CACHE_SECONDS", 60.0)
+    account = _account()
+    with session_scope() as db:
+        token = sessions.create(db, db.get(Account, account.id))
+        token2 = sessions.create(db, db.get(Account, account.id))
+        token3 = sessions.create(db, db.get(Account, account.id))
+    for tok in (token, token2, token3):
+        assert sessions.lookup(tok) is not None
+    sessions.sign_out(token)
+    assert sessions.lookup(token) is None, "signed out: the very next event is refused"
+    with session_scope() as db:
+        sessions.revoke_all_for_account(db, account.id, except_token=token3)
+    assert sessions.lookup(token2) is None
+    assert sessions.lookup(token3) is not None
+    with session_scope() as db:
+        db.get(Account, account.id).status = "closed"
+    assert sessions.lookup(token3) is None, "a closed account's session ends at once"
+
+
+def test_lookup_cache_window_ends(migrated_db, monkeypatch):
+    """A change the cache cannot see (another worker, plain SQL) is felt once the window ends."""
+    from sqlalchemy import text
+
+    from rar_app.db import get_engine
+
+    clock = [1000.0]
+    monkeypatch.setattr(sessions.time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(sessions, "LOOKUP_CACHE_SECONDS", 1.0)
+    account = _account()
+    with session_scope() as db:
+        token = sessions.create(db, db.get(Account, account.id))
+    assert sessions.lookup(token) is not None
+    with get_engine().begin() as conn:
+        conn.execute(text("UPDATE auth_session SET revoked_at = CURRENT_TIMESTAMP"))
+    clock[0] += 0.5
+    assert sessions.lookup(token) is not None  # within the window: this worker has not heard yet
+    clock[0] += 0.6
+    assert sessions.lookup(token) is None
