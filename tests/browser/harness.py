@@ -3,6 +3,7 @@ Chromium with Playwright, run axe-core on every page visited."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -135,3 +136,22 @@ def assert_accessible(page, context: str = "") -> None:
 def assert_no_horizontal_scroll(page) -> None:
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0, f"{page.url} scrolls horizontally by {overflow}px at {page.viewport_size}"
+
+
+@contextlib.contextmanager
+def portal_db(portal: "PortalServer"):
+    """Use the running portal's settings (data folder, database, secret key) in this process."""
+    from tests.conftest import reset_caches
+
+    saved = {k: v for k, v in os.environ.items() if k.startswith("RAR_")}
+    for key in saved:
+        del os.environ[key]
+    os.environ.update({k: v for k, v in portal.env.items() if k.startswith("RAR_")})
+    reset_caches()
+    try:
+        yield
+    finally:
+        for key in [k for k in os.environ if k.startswith("RAR_")]:
+            del os.environ[key]
+        os.environ.update(saved)
+        reset_caches()

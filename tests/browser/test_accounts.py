@@ -10,8 +10,6 @@ shared with the other account test modules."""
 
 from __future__ import annotations
 
-import contextlib
-import os
 import re
 import uuid
 
@@ -20,7 +18,7 @@ from playwright.sync_api import expect
 
 from rar_app.services import accounts
 from tests.browser.conftest import CHALLENGE_PATHS, answer_challenge, sign_in, visit
-from tests.browser.harness import assert_accessible, wait_ready
+from tests.browser.harness import assert_accessible, wait_ready, portal_db
 
 PASSWORD = "Kayak2026Zz"
 NEW_PASSWORD = "Canot2027Yy"
@@ -47,23 +45,6 @@ PATHS = {
 # --------------------------------------------------------------------------- the portal's database, in-process
 
 
-@contextlib.contextmanager
-def portal_db(portal):
-    """Use the running portal's settings (data folder, database, secret key) in this process."""
-    from tests.conftest import reset_caches
-
-    saved = {k: v for k, v in os.environ.items() if k.startswith("RAR_")}
-    for key in saved:
-        del os.environ[key]
-    os.environ.update({k: v for k, v in portal.env.items() if k.startswith("RAR_")})
-    reset_caches()
-    try:
-        yield
-    finally:
-        for key in [k for k in os.environ if k.startswith("RAR_")]:
-            del os.environ[key]
-        os.environ.update(saved)
-        reset_caches()
 
 
 def clear_address_throttle(portal) -> None:

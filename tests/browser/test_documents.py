@@ -6,8 +6,6 @@ the portal only in the owner's session. axe on every state shown."""
 
 from __future__ import annotations
 
-import contextlib
-import os
 import time
 import uuid
 from pathlib import Path
@@ -18,7 +16,7 @@ from playwright.sync_api import expect
 from sqlmodel import select
 
 from tests.browser.conftest import sign_in, visit
-from tests.browser.harness import REPO, assert_accessible, assert_no_horizontal_scroll
+from tests.browser.harness import REPO, assert_accessible, assert_no_horizontal_scroll, portal_db
 from tests.fixtures.documents import samples
 
 PASSWORD = "Docs2026rar-test"
@@ -48,23 +46,6 @@ TEXT = {
 # --------------------------------------------------------------------------- the portal's database, in-process
 
 
-@contextlib.contextmanager
-def portal_db(portal):
-    """Use the running portal's settings (its data folder, database, secret key) in this process."""
-    from tests.conftest import reset_caches
-
-    saved = {k: v for k, v in os.environ.items() if k.startswith("RAR_")}
-    for key in saved:
-        del os.environ[key]
-    os.environ.update({k: v for k, v in portal.env.items() if k.startswith("RAR_")})
-    reset_caches()
-    try:
-        yield
-    finally:
-        for key in [k for k in os.environ if k.startswith("RAR_")]:
-            del os.environ[key]
-        os.environ.update(saved)
-        reset_caches()
 
 
 def create_representative(portal, label: str) -> str:

@@ -5,8 +5,6 @@ representative never seeing another's applications, messages or documents."""
 
 from __future__ import annotations
 
-import contextlib
-import os
 import uuid
 from datetime import date, timedelta
 from urllib.parse import urlparse
@@ -15,7 +13,7 @@ import pytest
 from sqlmodel import select
 
 from tests.browser.conftest import sign_in, switch_language, visit
-from tests.browser.harness import assert_accessible, assert_no_horizontal_scroll, wait_ready
+from tests.browser.harness import assert_accessible, assert_no_horizontal_scroll, wait_ready, portal_db
 from tests.fixtures.documents import samples
 
 PATHS = {
@@ -51,23 +49,6 @@ TEXT = {
 # --------------------------------------------------------------------------- the portal's data, in-process
 
 
-@contextlib.contextmanager
-def portal_db(portal):
-    """Use the running portal's settings (data folder, database) in this process."""
-    from tests.conftest import reset_caches
-
-    saved = {k: v for k, v in os.environ.items() if k.startswith("RAR_")}
-    for key in saved:
-        del os.environ[key]
-    os.environ.update({k: v for k, v in portal.env.items() if k.startswith("RAR_")})
-    reset_caches()
-    try:
-        yield
-    finally:
-        for key in [k for k in os.environ if k.startswith("RAR_")]:
-            del os.environ[key]
-        os.environ.update(saved)
-        reset_caches()
 
 
 def new_account(portal, role: str = "representative", language: str = "fr") -> str:
