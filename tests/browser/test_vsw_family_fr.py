@@ -1,19 +1,37 @@
-"""Visitor visa questionnaire in French for a family of four, from the account home to
-"Révisez vos réponses": family rate on client 1, "Tarif familial – Dispensé des frais"
-for the others, one child without biometrics; the live fee summary shows the rules
-engine's figures; axe on every step."""
+"""Visitor visa questionnaire in French for a family of four, end to end: from
+"Accueil du compte" through the questionnaire (file number, number of applicants,
+each client, "Information relative au client", the fee selector with "Tarif familial"
+on client 1, "Tarif familial – Dispensé des frais" for the others and one child
+without biometrics), "Révisez vos réponses", the document checklist (every required
+document uploaded in the browser), the solemn declaration and signature, the personal
+checklist, "Transmettre et payer", an approved card on the payment page, the receipt
+(transaction number, per client and per fee line), "Retour", "Félicitations!" with one
+V number per client, and "Sortie questionnaire". Every amount is the rules engine's;
+axe on every step."""
 
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 from playwright.sync_api import expect
 
 from rar_app import rules
-from rar_app.rules.common import fmt_money
 from rar_app.settings import get_settings
 from tests.browser.conftest import sign_in
-from tests.browser.harness import assert_accessible, wait_ready
+from tests.browser.harness import assert_accessible
+from tests.browser.vsw_steps import (
+    BASE,
+    WIZARD_READY,
+    answer_for,
+    approved_payment,
+    arrive,
+    fill_card,
+    money,
+    payments_of,
+    pick,
+    upload,
+)
 
 FAMILY = [
     # family name, given names, date of birth, minor
@@ -22,53 +40,62 @@ FAMILY = [
     ("Benali", "Amine", "2007-01-20", "no"),
     ("Benali", "Lina", "2017-06-30", "yes"),
 ]
+# What the family chooses on "Types de frais": the family rate paid by client 1, the
+# others covered by it, and no biometrics for the youngest (client 4).
+FEES = [{"application": "visitor_visa", "fee": "family_rate", "biometrics": "family_rate"},
+        {"application": "visitor_visa", "fee": "family_rate_exempt", "biometrics": "family_rate_exempt"},
+        {"application": "visitor_visa", "fee": "family_rate_exempt", "biometrics": "family_rate_exempt"},
+        {"application": "visitor_visa", "fee": "family_rate_exempt", "biometrics": "none"}]
+CARD = "4242 4242 4242 4242"  # the demo gateway approves it (docs/payments.md)
 
 
 def wait_step(page, url_part: str, heading: str, client: str | None = None) -> None:
-    page.wait_for_url(re.compile(url_part))
-    wait_ready(page, "fr")
-    page.wait_for_function("(h) => document.querySelector('h1')?.innerText === h", arg=heading)
-    if client:
-        page.wait_for_function("(c) => (document.querySelector('#step-client')?.innerText || '').startsWith(c)", arg=client)
-    page.locator("#wizard-form, #nav-start-again").first.wait_for()
-    assert_accessible(page, heading)
+    arrive(page, url_part, heading, "fr", client=client, ready=WIZARD_READY)
 
 
-def pick(page, selector: str) -> None:
-    """Click a radio or checkbox whose checked state the server confirms (controlled input)."""
-    page.click(selector)
-    expect(page.locator(selector)).to_be_checked()
+def name(n: int) -> str:
+    family, given, _born, _minor = FAMILY[n - 1]
+    return f"{given} {family}"
 
 
-def money(amount: str) -> str:
-    from decimal import Decimal
+def to_upload(n: int, picked: list[str]) -> list[str]:
+    """The rules engine's required documents for client n, and the additional ones picked."""
+    minor = FAMILY[n - 1][3] == "yes"
+    return [d["code"] for d in rules.required_documents("visitor_visa", minor=minor, on_date=get_settings().rules_on())
+            if d["required"] or d["code"] in picked]
 
-    return fmt_money(Decimal(amount), "fr")
 
+def test_family_of_four_visitors_in_french_to_the_receipt_and_congratulations(portal, page, tmp_path):
+    expected = rules.fee_summary(FEES, get_settings().rules_on(), "fr")
+    total = money(expected["total"], "fr")
+    assert Decimal(expected["total"]) > 0
 
-def test_family_of_four_visitors_in_french(portal, page):
+    # Accueil du compte.
     sign_in(page, portal, "fr")
+    arrive(page, r"/fr/accueil-du-compte", "Accueil du compte", "fr", ready="#drafts")
     page.get_by_role("link", name="Faire une demande : Visa de visiteur, permis d'études et/ou permis de travail").click()
-    wait_step(page, r"/fr/visa-visiteur-permis-etudes-travail$", "Numéro de dossier de votre client")
 
-    # Server-side validation: error summary, focus, error beside the field, translated.
+    # 1. The client's file number: server-side validation first (error summary, focus, translated).
+    wait_step(page, rf"{BASE['fr']}$", "Numéro de dossier de votre client")
     page.click("#nav-next")
-    page.locator("#error-summary").wait_for()
-    assert page.evaluate("document.activeElement.id") == "error-summary"
-    assert "Entrez le numéro de dossier de votre client." in page.locator("#error-summary").inner_text()
-    assert page.locator("#file_number-error").is_visible()
+    expect(page.locator("#error-summary")).to_contain_text("Entrez le numéro de dossier de votre client.")
+    expect(page.locator("#error-summary")).to_be_focused()
+    expect(page.locator("#file_number-error")).to_be_visible()
     assert_accessible(page, "file number with errors")
     page.fill("#file_number", "FAM-2026-01")
     page.click("#nav-next")
 
+    # 2. Number of applicants: 11 is refused and kept, 4 is fine.
     wait_step(page, r"nombre-de-demandeurs", "Nombre de demandeurs")
     page.fill("#count", "11")
     page.click("#nav-next")
-    page.wait_for_function("document.querySelector('#error-summary')?.innerText.includes('de 1 à 10')")
-    assert page.input_value("#count") == "11", "what was typed is kept"
+    expect(page.locator("#error-summary")).to_contain_text("de 1 à 10")
+    expect(page.locator("#count")).to_have_value("11")
     page.fill("#count", "4")
     page.click("#nav-next")
 
+    # 3. Each client, then "Information relative au client" (the rules engine's documents).
+    picked: dict[int, list[str]] = {}
     for n, (family, given, born, minor) in enumerate(FAMILY, start=1):
         wait_step(page, rf"/client\?id=\d+&client={n}$", "Renseignements sur le client", f"Client {n}")
         page.fill("#family_name", family)
@@ -78,19 +105,23 @@ def test_family_of_four_visitors_in_french(portal, page):
         pick(page, "#application_type")  # first choice: Visa de visiteur
         pick(page, "#minor" if minor == "yes" else "#minor-no")
         page.click("#nav-next")
-        wait_step(page, rf"information-relative-au-client\?id=\d+&client={n}$", "Information relative au client", f"Client {n}")
-        assert "Passeport ou titre de voyage" in page.locator("#required-documents").inner_text()
-        if minor == "yes":
-            assert "Consentement" in page.locator("#required-documents").inner_text() or \
-                "parent" in page.locator("#required-documents").inner_text().lower()
+        wait_step(page, rf"information-relative-au-client\?id=\d+&client={n}$", "Information relative au client",
+                  f"Client {n}")
+        required = page.locator("#required-documents")
+        for d in rules.required_documents("visitor_visa", minor=minor == "yes", on_date=get_settings().rules_on()):
+            if d["required"]:
+                expect(required).to_contain_text(d["label_fr"])
+        picked[n] = []
         if n == 1:
             pick(page, "#documents")  # the first additional document
+            picked[1] = [page.locator("#documents").get_attribute("value")]
         page.click("#nav-next")
 
+    # 4. Types de frais: the fee selector. Tarif familial is offered to client 1 only.
     wait_step(page, r"types-de-frais", "Types de frais")
-    # Tarif familial is offered to client 1 only.
     assert page.locator("#fee-1-family_rate").count() == 1
     assert page.locator("#fee-2-family_rate").count() == 0
+    assert page.locator("#fee-1-family_rate_exempt").count() == 0
     assert page.locator("#fee-2-family_rate_exempt").count() == 1
     pick(page, "#fee-1-family_rate")
     pick(page, "#bio_needed-1")
@@ -101,41 +132,143 @@ def test_family_of_four_visitors_in_french(portal, page):
         pick(page, f"#bio-{n}-family_rate_exempt")
     pick(page, "#fee-4-family_rate_exempt")
     pick(page, "#bio_needed-4-no")
-    assert page.locator("#bio-4").count() == 0, "no biometrics option when none are needed"
+    expect(page.locator("#bio-4")).to_have_count(0)  # no biometrics option when none are needed
 
-    expected = rules.fee_summary(
-        [{"application": "visitor_visa", "fee": "family_rate", "biometrics": "family_rate"},
-         {"application": "visitor_visa", "fee": "family_rate_exempt", "biometrics": "family_rate_exempt"},
-         {"application": "visitor_visa", "fee": "family_rate_exempt", "biometrics": "family_rate_exempt"},
-         {"application": "visitor_visa", "fee": "family_rate_exempt", "biometrics": "none"}],
-        get_settings().rules_on(), "fr")
-    page.wait_for_function("(t) => document.querySelector('#fee-total')?.innerText === t", arg=money(expected["total"]))
-    summary = page.locator("#fee-summary").inner_text()
+    # The live fee summary is the rules engine's: every line, the total, its warning.
+    expect(page.locator("#fee-total")).to_have_text(total)
+    summary = page.locator("#fee-summary")
     for line in expected["lines"]:
-        assert line["explanation"] in summary
-    # The family rate costs more than four individual fees: the rules engine says so.
-    assert "coûte plus cher" in page.locator("#fee-warnings").inner_text()
-    assert money(expected["cheapest"]["total"]) in page.locator("#cheapest-text").inner_text()
+        expect(summary).to_contain_text(line["explanation_fr"])
+    assert [w["code"] for w in expected["warnings"]] == ["family_rate_costs_more"]
+    expect(page.locator("#fee-warnings")).to_contain_text(expected["warnings"][0]["message_fr"])
+    expect(page.locator("#cheapest-text")).to_contain_text(money(expected["cheapest"]["total"], "fr"))
     assert_accessible(page, "fee summary with warnings")
 
     # One click: the cheapest valid choice, then back to the family's own choice.
     page.click("#use-cheapest")
-    page.wait_for_function("(t) => document.querySelector('#fee-total')?.innerText === t",
-                           arg=money(expected["cheapest"]["total"]))
-    assert page.is_checked("#fee-1")  # standard fee
+    expect(page.locator("#fee-total")).to_have_text(money(expected["cheapest"]["total"], "fr"))
+    expect(page.locator("#fee-1")).to_be_checked()  # standard fee
     pick(page, "#fee-1-family_rate")
     for n in (2, 3, 4):
         pick(page, f"#fee-{n}-family_rate_exempt")
-    page.wait_for_function("(t) => document.querySelector('#fee-total')?.innerText === t", arg=money(expected["total"]))
+    pick(page, "#bio-1-family_rate")
+    for n in (2, 3):
+        pick(page, f"#bio-{n}-family_rate_exempt")
+    expect(page.locator("#bio_needed-4-no")).to_be_checked()
+    expect(page.locator("#fee-total")).to_have_text(total)
     page.click("#nav-next")
 
+    # 5. Révisez vos réponses.
     wait_step(page, r"/revision\?id=\d+$", "Révisez vos réponses")
-    review = page.locator("main").inner_text()
-    assert "FAM-2026-01" in review
-    assert "Client 4 : Lina Benali" in review
-    assert "Tarif familial – Dispensé des frais" in review
-    assert "Données biométriques – Tarif familial" in review
-    assert page.locator("#fee-total").inner_text() == money(expected["total"])
+    app_id = int(re.search(r"id=(\d+)", page.url).group(1))
+    main = page.locator("main")
+    expect(main).to_contain_text("FAM-2026-01")
+    expect(main).to_contain_text("Client 4 : Lina Benali")
+    expect(main).to_contain_text("Tarif familial – Dispensé des frais")
+    expect(main).to_contain_text("Données biométriques – Tarif familial")
+    expect(page.locator("#fee-total")).to_have_text(total)
     assert page.locator("a.pencil-link").count() >= 4 * 6
-    # The document checklist page is part B: until it exists, Continuer says so.
-    assert page.get_by_text("Offert prochainement").count() >= 1 or page.locator("#nav-continue").is_enabled()
+    page.click("#nav-continue")
+
+    # 6. Liste de vérification des documents: Continuer is refused while documents are missing.
+    arrive(page, rf"/liste-de-verification-des-documents\?id={app_id}$", "Liste de vérification des documents", "fr")
+    expect(page.locator("#fee-total")).to_have_text(total)
+    page.click("#nav-continue")
+    errors = page.locator("#error-summary")
+    expect(errors).to_contain_text("Lettre de consentement des parents")
+    for n in range(1, 5):
+        expect(errors).to_contain_text(name(n))
+    assert_accessible(page, "documents missing")
+    for n in range(1, 5):
+        if n > 1:
+            page.get_by_role("link", name=re.compile(rf"^Client {n} : {name(n)}")).click()
+            page.wait_for_url(re.compile(rf"client={n}$"))
+        expect(page.locator("#uploader-title")).to_have_text(f"Documents de {name(n)}")
+        for code in to_upload(n, picked[n]):
+            upload(page, tmp_path, code, "fr", marker=str(n))
+        assert_accessible(page, f"documents of client {n}")
+    page.click("#nav-continue")
+
+    # 7. Votre déclaration solennelle et votre signature électronique.
+    arrive(page, rf"/declaration-solennelle-et-signature\?id={app_id}$",
+           "Votre déclaration solennelle et votre signature électronique", "fr")
+    for text in ("Avis de confidentialité", "Sommaire des frais", "Lettre de consentement des parents"):
+        expect(main).to_contain_text(text)
+    expect(page.locator("#fee-total")).to_have_text(total)
+    expect(page.locator("label[for=agree]")).to_have_text("J'accepte")
+    pick(page, "#agree")
+    page.fill("#given-names", "Camille")
+    page.fill("#family-name", "Démo")
+    page.fill("#answer", answer_for(page, "fr"))
+    expect(page.locator("#sign")).to_have_text("Signer")
+    page.click("#sign")
+
+    # 8. Votre liste de contrôle personnelle: nothing is transmitted yet.
+    arrive(page, rf"/liste-de-controle-personnelle\?id={app_id}$", "Votre liste de contrôle personnelle", "fr")
+    expect(page.locator("#not-submitted-warning")).to_contain_text("pas encore transmise")
+    for n in range(1, 5):
+        expect(page.locator("#clients-table")).to_contain_text(name(n))
+    page.click("#nav-continue")
+
+    # 9. Signature: "Transmettre et payer" with the Sommaire des frais.
+    arrive(page, rf"/signature\?id={app_id}$", "Signature", "fr")
+    expect(page.locator("#transmit")).to_have_text("Transmettre et payer")
+    expect(page.locator("#fee-total")).to_have_text(total)
+    page.click("#transmit")
+
+    # 10. Paiement des frais: a card the demo gateway approves.
+    arrive(page, rf"/paiement\?id={app_id}$", "Paiement des frais", "fr")
+    fill_card(page, CARD)
+    expect(page.locator("#process-transaction")).to_have_text("Traiter la transaction")
+    page.click("#process-transaction")
+
+    # 11. Transaction approuvée – Merci: the transaction number, per client and per fee line.
+    arrive(page, rf"/transaction-approuvee\?id={app_id}$", "Transaction approuvée – Merci", "fr")
+    paid = approved_payment(portal, app_id)
+    assert paid["amount_cents"] == int(Decimal(expected["total"]) * 100)
+    assert (paid["card_brand"], paid["card_last4"]) == ("visa", "4242")
+    expect(page.locator("#transaction-number")).to_have_text(paid["transaction_number"])
+    expect(page.locator("#paid-by")).to_have_text("Visa se terminant par 4242")
+    clients = page.locator("#receipt .receipt-client")
+    expect(clients).to_have_count(4)
+    receipt_numbers = []
+    for n in range(1, 5):
+        section = clients.nth(n - 1)
+        expect(section.locator("h3")).to_have_text(f"Client {n} : {name(n)}")
+        lines = [ln for ln in expected["lines"] if ln["applicant"] == n - 1]
+        rows = section.locator("tbody tr")
+        expect(rows).to_have_count(len(lines))
+        for i, line in enumerate(lines):
+            expect(rows.nth(i).locator("td").nth(0)).to_have_text(line["explanation_fr"])
+            expect(rows.nth(i).locator("td").nth(1)).to_have_text(money(line["amount"], "fr"))
+        subtotal = sum((Decimal(ln["amount"]) for ln in lines), Decimal(0))
+        expect(section.locator("tfoot td")).to_have_text(money(subtotal, "fr"))
+        number = section.locator(".application-number")
+        expect(number).to_have_text(re.compile(r"^Numéro de demande : V[1-9]\d{8}$"))
+        receipt_numbers.append(number.inner_text().rsplit(" ", 1)[-1])
+    expect(page.locator("#receipt-total")).to_have_text(total)
+    rows_, status, actions = payments_of(portal, app_id)
+    assert rows_ == [("approved", "card", "visa", "4242", None)] and status == "submitted"
+    assert actions.count("application.submitted") == 1 and actions.count("payment.attempt") == 1
+    expect(page.locator("#receipt-return")).to_have_text("Retour")
+    page.click("#receipt-return")
+
+    # 12. Félicitations!: each client's application number (V and nine digits).
+    arrive(page, rf"/demande-soumise\?id={app_id}$",
+           "Félicitations! Votre demande ou profil a été soumis avec succès.", "fr")
+    table_rows = page.locator("#clients-table tbody tr")
+    expect(table_rows).to_have_count(4)
+    numbers = []
+    for n in range(1, 5):
+        row = table_rows.nth(n - 1)
+        expect(row.locator("th")).to_contain_text(name(n))
+        expect(row.locator(".application-number")).to_have_text(re.compile(r"^V[1-9]\d{8}$"))
+        numbers.append(row.locator(".application-number").inner_text())
+    assert len(set(numbers)) == 4 and numbers == receipt_numbers
+    expect(page.locator("#next-steps")).to_contain_text("données biométriques")
+
+    # 13. Sortie questionnaire: back home, nothing left to continue.
+    expect(page.locator("#nav-exit-after-submission")).to_have_text("Sortie questionnaire")
+    page.click("#nav-exit-after-submission")
+    arrive(page, r"/fr/accueil-du-compte", "Accueil du compte", "fr", ready="#drafts")
+    expect(page.locator("#drafts")).not_to_contain_text("FAM-2026-01")

@@ -12,9 +12,7 @@ axe on every page (no serious or critical violation)."""
 
 from __future__ import annotations
 
-import contextlib
 import io
-import os
 import re
 from decimal import Decimal
 
@@ -22,63 +20,10 @@ from playwright.sync_api import expect
 
 from rar_app import rules
 from rar_app.rules.common import fmt_money
-from rar_app.services.accounts import DEMO_SECURITY_ANSWERS, question_text
 from tests.browser.conftest import sign_in
-from tests.browser.harness import assert_accessible, assert_no_horizontal_scroll, wait_ready
+from tests.browser.harness import assert_accessible, assert_no_horizontal_scroll, portal_db, wait_ready
+from tests.browser.vsw_steps import BASE, answer_for, arrive, fill_card, payments_of, upload
 from tests.fixtures.documents import samples
-
-BASE = {"en": "/en/visitor-visa-study-work-permit", "fr": "/fr/visa-visiteur-permis-etudes-travail"}
-
-
-@contextlib.contextmanager
-def portal_db(portal):
-    """The services of this process pointed at the running portal's database."""
-    from tests.conftest import reset_caches
-
-    saved = {k: v for k, v in os.environ.items() if k.startswith("RAR_")}
-    for key in saved:
-        del os.environ[key]
-    os.environ["RAR_DATA_DIR"] = str(portal.data_dir)
-    reset_caches()
-    try:
-        yield
-    finally:
-        os.environ.pop("RAR_DATA_DIR", None)
-        os.environ.update(saved)
-        reset_caches()
-
-
-def arrive(page, url_part: str, heading: str, lang: str, *, phone: bool = False, what: str = "") -> None:
-    page.wait_for_url(re.compile(url_part))
-    wait_ready(page, lang)
-    page.wait_for_function("(h) => document.querySelector('h1')?.innerText === h", arg=heading)
-    page.locator("main .nav-bar, main #finish-notice").first.wait_for()
-    assert_accessible(page, what or heading)
-    if phone:
-        assert_no_horizontal_scroll(page)
-
-
-def answer_for(page, lang: str) -> str:
-    label = page.locator("label[for=answer]").inner_text()
-    for key, answer in DEMO_SECURITY_ANSWERS:
-        if question_text(key, lang) in label:
-            return answer
-    raise AssertionError(f"unknown security question: {label}")
-
-
-def payments_of(portal, app_id: int):
-    from sqlmodel import select
-
-    from rar_app.db import session_scope
-    from rar_app.models import Application, AuditEvent, Payment
-
-    with portal_db(portal), session_scope() as db:
-        rows = [(p.status, p.method, p.card_brand, p.card_last4, p.failure_code)
-                for p in db.exec(select(Payment).where(Payment.application_id == app_id).order_by(Payment.id))]
-        app = db.get(Application, app_id)
-        actions = [e.action for e in db.exec(select(AuditEvent).where(AuditEvent.object_type == "application",
-                                                                      AuditEvent.object_id == str(app_id)))]
-        return rows, app.status, actions
 
 
 def test_study_permit_in_english_declined_then_approved_card(portal, page, tmp_path):
@@ -127,10 +72,7 @@ def test_study_permit_in_english_declined_then_approved_card(portal, page, tmp_p
     assert all(d["label_en"] in summary for d in required), summary
     assert_accessible(page, "documents missing")
     for d in required:
-        path = tmp_path / f"{d['code']}.pdf"
-        path.write_bytes(samples.pdf(marker=d["code"]))
-        page.set_input_files(f"#doc-upload-{d['code']} input[type=file]", str(path))
-        expect(page.locator(f"#doc-slot-{d['code']}-status")).to_contain_text("Uploaded", timeout=20000)
+        upload(page, tmp_path, d["code"], "en")
     page.click("#nav-continue")
 
     # 9. Declaration: errors beside the fields, a wrong answer, then the signature.
@@ -172,11 +114,7 @@ def test_study_permit_in_english_declined_then_approved_card(portal, page, tmp_p
     page.locator("#error-summary").wait_for()
     assert page.locator("#card-number-error").is_visible() and page.locator("#card-expiry-month-error").is_visible()
     assert_accessible(page, "card form with errors")
-    page.fill("#card-holder", "Camille Demo")
-    page.fill("#card-number", "4000 0000 0000 0002")
-    page.select_option("#card-expiry-month", "12")
-    page.select_option("#card-expiry-year", str(__import__("datetime").date.today().year + 2))
-    page.fill("#card-security-code", "123")
+    fill_card(page, "4000 0000 0000 0002")
     page.click("#process-transaction")
     expect(page.locator("#error-summary")).to_contain_text("declined by the card issuer")
     expect(page.locator("#cleared-note")).to_be_visible()
@@ -185,6 +123,16 @@ def test_study_permit_in_english_declined_then_approved_card(portal, page, tmp_p
     assert_accessible(page, "declined card")
     rows, status, _ = payments_of(portal, app_id)
     assert rows == [("declined", "card", "visa", "0002", "card_declined")] and status == "signed"
+
+    # Still unsubmitted: on the home page (another tab), continued straight to the payment page.
+    other = page.context.new_page()
+    other.goto(portal.url("/en/account-home"))
+    arrive(other, r"/en/account-home", "Account home", "en", ready="#drafts", what="home with a declined payment")
+    row = other.locator("#drafts-table tr", has_text="PAY-EN-1")
+    expect(row).to_contain_text("Amina Diallo")
+    row.get_by_role("link", name="Continue application PAY-EN-1").click()
+    arrive(other, rf"/payment\?id={app_id}$", "Fee payment", "en", what="payment continued from home")
+    other.close()
 
     page.fill("#card-number", "4242 4242 4242 4242")
     page.fill("#card-security-code", "321")

@@ -18,23 +18,14 @@ from rar_app.rules.common import fmt_money
 from rar_app.settings import get_settings
 from tests.browser.conftest import sign_in
 from tests.browser.harness import assert_accessible, assert_no_horizontal_scroll, wait_ready
+from tests.browser.vsw_steps import BASE as BASES
+from tests.browser.vsw_steps import WIZARD_READY, arrive, pick
 
-BASE = "/en/visitor-visa-study-work-permit"
-
-
-def pick(page, selector: str) -> None:
-    page.click(selector)
-    expect(page.locator(selector)).to_be_checked()
+BASE = BASES["en"]
 
 
 def wait_step(page, url_part: str, heading: str, *, phone: bool) -> None:
-    page.wait_for_url(re.compile(url_part))
-    wait_ready(page, "en")
-    page.wait_for_function("(h) => document.querySelector('h1')?.innerText === h", arg=heading)
-    page.locator("#wizard-form, #nav-start-again").first.wait_for()
-    assert_accessible(page, heading)
-    if phone:
-        assert_no_horizontal_scroll(page)
+    arrive(page, url_part, heading, "en", phone=phone, ready=WIZARD_READY)
 
 
 @pytest.mark.parametrize("width", ["desktop", "phone"])
