@@ -48,7 +48,7 @@ from sqlmodel import Session, select
 
 from rar_app.db import session_scope
 from rar_app.models import Account, AccountRequest, AuthSession, AuthThrottle, Document, SecurityQuestion, utcnow
-from rar_app.services import audit, sessions
+from rar_app.services import audit, messages, sessions
 from rar_app.services.passwords import hash_secret, needs_rehash, normalise_answer, verify_secret
 from rar_app.settings import get_settings
 
@@ -871,6 +871,7 @@ def enrol(db: Session, form: EnrolmentForm, *, ip: str = "", partner_ticket: str
     if auto:
         audit.record(db, "account.enrolment_auto_approved", ip=ip, object_type="account", object_id=account.id,
                      request_id=enrolment.id)
+        messages.post_account_event(db, account.id, "enrolment_approved")
     merge_id = None
     if form.already_enrolled:
         merge = AccountRequest(account_id=account.id, kind="merge", created_at=now, details=json.dumps({
@@ -1002,6 +1003,7 @@ def reset_password(db: Session, recovery_token: str, new_password: str, confirma
     _clear_throttle(db, [_account_key(account)])
     audit.record(db, "account.password_reset", actor_id=account.id, actor_role=account.role, ip=ip,
                  object_type="account", object_id=account.id)
+    messages.post_account_event(db, account.id, "password_reset")
 
 
 # ---------------------------------------------------------------------------
@@ -1084,6 +1086,7 @@ def change_password(db: Session, actor_id: int, current_password: str, new_passw
     sessions.revoke_all_for_account(db, account.id, except_token=keep_session_token)
     audit.record(db, "account.password_changed", actor_id=account.id, actor_role=account.role, ip=ip,
                  object_type="account", object_id=account.id)
+    messages.post_account_event(db, account.id, "password_changed")
 
 
 def change_email(db: Session, actor_id: int, password: str, new_email: str, *, ip: str = "") -> str:
@@ -1101,6 +1104,8 @@ def change_email(db: Session, actor_id: int, password: str, new_email: str, *, i
     db.add(account)
     audit.record(db, "account.email_changed", actor_id=account.id, actor_role=account.role, ip=ip,
                  object_type="account", object_id=account.id, old=old, new=account.email)
+    # The notice goes to the address being replaced: its owner learns of the change.
+    messages.post_account_event(db, account.id, "email_changed", {"email": account.email}, email_to=old or None)
     return account.email
 
 
@@ -1127,6 +1132,7 @@ def change_security_questions(db: Session, actor_id: int, password: str, questio
     _store_questions(db, account.id, questions)
     audit.record(db, "account.security_questions_changed", actor_id=account.id, actor_role=account.role, ip=ip,
                  object_type="account", object_id=account.id)
+    messages.post_account_event(db, account.id, "security_questions_changed")
 
 
 def _has_open_request(db: Session, account_id: int, kind: str) -> bool:

@@ -95,7 +95,7 @@ def build_notice(message: Message, recipient: Account, settings: Settings | None
     name = " ".join(x for x in (recipient.given_names, recipient.family_name) if x) or recipient.username or ""
     mail = EmailMessage(policy=policy.SMTP)
     mail["From"] = settings.mail_from
-    mail["To"] = recipient.email
+    mail["To"] = message.email_to or recipient.email
     mail["Subject"] = t("messages.mail.subject", lang)
     mail["Date"] = formatdate(localtime=False)
     mail["Message-ID"] = make_msgid(domain=settings.mail_from.rsplit("@", 1)[-1] or "rar.invalid")
@@ -198,7 +198,7 @@ def deliver_one(message_id: int, *, now: datetime | None = None,
         from rar_app.services.messages import recipient_for
 
         recipient = recipient_for(db, message)
-        if recipient is None or not recipient.email or recipient.status != "active":
+        if recipient is None or not (message.email_to or recipient.email) or recipient.status != "active":
             message.email_status, message.email_next_attempt_at, message.email_error = "none", None, "no recipient"
             db.add(message)
             return "skipped"

@@ -25,7 +25,7 @@ from sqlmodel import Session, select
 
 from rar_app import rules
 from rar_app.i18n import LANGS, t
-from rar_app.models import Account, Applicant, Application, Message, utcnow
+from rar_app.models import Account, Applicant, Application, Client, Message, utcnow
 from rar_app.services import audit
 from rar_app.services.search import NotFound, actor_account, may_see
 
@@ -98,8 +98,11 @@ def post(
     body_en: str = "",
     notify: bool = True,
     created_at: datetime | None = None,
+    email_to: str | None = None,
 ) -> Message:
-    """Add a message in the caller's transaction; its e-mail notice leaves after the commit."""
+    """Add a message in the caller's transaction; its e-mail notice leaves after the commit.
+    `email_to` sends the notice to another address than the recipient's own (a security
+    notice to the address an e-mail change replaced)."""
     if account_id is None and application_id is None:
         raise ValueError("a message needs an inbox (account_id) or an application (application_id)")
     if detail not in DETAILS:
@@ -107,13 +110,13 @@ def post(
     message = Message(
         account_id=account_id, application_id=application_id, applicant_id=applicant_id,
         category=category[:40], detail=detail, subject_fr=subject_fr[:200], subject_en=subject_en[:200],
-        body_fr=body_fr, body_en=body_en, created_at=created_at or utcnow(),
+        body_fr=body_fr, body_en=body_en, created_at=created_at or utcnow(), email_to=email_to or None,
     )
     db.add(message)
     db.flush()
     if notify:
         recipient = recipient_for(db, message)
-        if recipient is not None and recipient.email and recipient.status == "active":
+        if recipient is not None and (email_to or recipient.email) and recipient.status == "active":
             from rar_app.services import mailer
 
             message.email_status = "pending"
@@ -125,6 +128,37 @@ def post(
 
 def post_template(db: Session, template: str, values: Mapping[str, Any] | None = None, **kwargs: Any) -> Message:
     return post(db, **render(template, values), **kwargs)
+
+
+# ---------------------------------------------------------------------------
+# Account events: what the services post to the representative's own inbox
+# (each with its e-mail notice, in the representative's language)
+
+
+def post_account_event(db: Session, account_id: int, template: str, values: Mapping[str, Any] | None = None, *,
+                       detail: str = "updated", email_to: str | None = None) -> Message:
+    """An "Compte" message in `account_id`'s inbox from `messages.tpl.<template>`:
+    enrolment and account-request decisions, sign-in details changed (security notices)."""
+    return post_template(db, template, values, account_id=account_id, category=CATEGORY_ACCOUNT, detail=detail,
+                         email_to=email_to, notify=True)
+
+
+def post_submitted(db: Session, app: Application, applicants: list[Applicant]) -> Message | None:
+    """Tell the representative's inbox that `app` was submitted: one message per
+    application, in the principal applicant's category, "Demande/profil mis à jour"."""
+    if app.representative_id is None or not applicants:
+        return None
+    principal = applicants[0]
+    client = (db.get(Client, principal.client_id) if principal.client_id else None) or Client()
+    received = principal.date_received or utcnow().date()
+    return post_template(
+        db, "application_submitted",
+        {"number": principal.application_number or "", "category": category_values(principal.application_type),
+         "client": f"{client.given_names or ''} {client.family_name or ''}".strip(), "date": received.isoformat(),
+         "numbers": ", ".join(a.application_number for a in applicants if a.application_number)},
+        account_id=app.representative_id, application_id=app.id, applicant_id=principal.id,
+        category=principal.application_type, detail="updated", notify=True,
+    )
 
 
 # ---------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from sqlalchemy import update
 from sqlmodel import Session, select
 
 from rar_app.models import Account, AccountRequest, Application, Client, Document, utcnow
-from rar_app.services import audit, sessions
+from rar_app.services import audit, messages, sessions
 from rar_app.services.accounts import AccountError, NotFound, _actor, regulatory_body
 
 KINDS = ("enrolment", "merge", "name_change", "close")
@@ -160,12 +160,15 @@ def approve(db: Session, actor_id: int, request_id: int, *, previous_account_id:
         _decide(request, admin, "approved")
         audit.record(db, "account.enrolment_approved", actor_id=admin.id, actor_role=admin.role, ip=ip,
                      object_type="account", object_id=account.id, request_id=request.id)
+        messages.post_account_event(db, account.id, "enrolment_approved")
     elif request.kind == "merge":
         previous = _merge_target(db, request, previous_account_id)
         if account.status != "active":
             raise AccountError("enrolment_not_approved")
         moved = merge_accounts(db, admin, previous, account, ip=ip, request_id=request.id)
         _decide(request, admin, "approved", merged_account_id=previous.id, moved=moved)
+        messages.post_account_event(db, account.id, "merge_approved", {
+            "previous": previous.username or previous.membership_number or "", **moved})
     elif request.kind == "name_change":
         details = _details(request)
         old = {"family_name": account.family_name, "given_names": account.given_names}
@@ -176,6 +179,8 @@ def approve(db: Session, actor_id: int, request_id: int, *, previous_account_id:
                      object_type="account", object_id=account.id, request_id=request.id, old=old,
                      new={"family_name": account.family_name, "given_names": account.given_names},
                      document_id=request.document_id)
+        messages.post_account_event(db, account.id, "name_change_approved",
+                                    {"name": f"{account.given_names} {account.family_name}".strip()})
     elif request.kind == "close":
         _close(db, account, now)
         _decide(request, admin, "approved")
@@ -202,6 +207,10 @@ def refuse(db: Session, actor_id: int, request_id: int, *, reason: str = "", ip:
     db.add(request)
     audit.record(db, f"account.{request.kind}_refused", actor_id=admin.id, actor_role=admin.role, ip=ip,
                  object_type="account", object_id=account.id, request_id=request.id, reason=reason[:1000])
+    # A refused enrolment cannot sign in to read it: the message is kept, no notice is sent
+    # (messages.post notifies active accounts only); sign-in says the enrolment was refused.
+    messages.post_account_event(db, account.id, f"{request.kind}_refused",
+                                {"reason": (reason or "").strip()[:1000] or "—"}, detail="information")
     db.flush()
     return _view(db, request)
 

@@ -564,6 +564,9 @@ def mark_submitted(db: Session, app: Application, *, actor_id: int, ip: str = ""
     audit.record(db, "application.submitted", actor_id=actor_id, actor_role="representative", ip=ip,
                  object_type="application", object_id=app.id, payment_id=payment_id, reference=app.reference,
                  numbers=[a.application_number for a in applicants])
+    from rar_app.services import messages  # the representative's inbox (and its e-mail notice)
+
+    messages.post_submitted(db, app, applicants)
 
 
 def _new_reference(db: Session) -> str:

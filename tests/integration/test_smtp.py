@@ -236,3 +236,44 @@ def test_an_untrusted_certificate_is_refused_and_retried(smtp_env, portal_env, t
         assert server.handler.envelopes == []
     m = status(mid)
     assert m.email_status == "pending" and "certificate" in m.email_error.lower()
+
+
+def test_account_events_reach_the_real_server_in_the_representatives_language(smtp_env, portal_env):
+    """Enrolment approved, password changed, e-mail address changed (to the replaced
+    address): one notice each, in English for an English-speaking representative;
+    a bystander gets nothing."""
+    from rar_app.services import accounts
+    from tests.services.test_account_messages import ANSWERS, PASSWORD
+
+    portal_env(RAR_AUTO_APPROVE_ENROLMENTS="true")
+    with session_scope() as db:
+        make_account(db, email="bystander@example.invalid")
+    with SMTPServer(smtp_env, Recorder()) as server:
+        with session_scope() as db:
+            sam = accounts.enrol(db, accounts.EnrolmentForm(
+                family_name="Lee", given_names="Sam", email="sam.lee@example.invalid", phone="613 555 0100",
+                business_name="Lee inc.", business_address="Ottawa", language="en", regulatory_body="CICC",
+                membership_number="R509876", questions=list(ANSWERS), username="sam.lee", password=PASSWORD,
+                password_confirmation=PASSWORD)).account_id
+        assert wait_for(lambda: len(server.handler.envelopes) == 1)
+        with session_scope() as db:
+            accounts.change_password(db, sam, PASSWORD, "Nouveau2027Xy", "Nouveau2027Xy")
+        assert wait_for(lambda: len(server.handler.envelopes) == 2)
+        with session_scope() as db:
+            accounts.change_email(db, sam, "Nouveau2027Xy", "sam@new.example.invalid")
+        assert wait_for(lambda: len(server.handler.envelopes) == 3)
+        assert mailer.wait_until_idle(10)
+        envelopes = list(server.handler.envelopes)
+    assert [e.rcpt_tos for e in envelopes] == [["sam.lee@example.invalid"]] * 3
+    for envelope in envelopes:
+        mail = message_from_bytes(envelope.content, policy=policy.default)
+        assert mail["Subject"] == "New message in your APR Portal account" and mail["Content-Language"] == "en"
+    with session_scope() as db:
+        from sqlmodel import select
+
+        inbox = list(db.exec(select(Message).where(Message.account_id == sam).order_by(Message.id)))
+        assert [m.subject_en for m in inbox] == [
+            "Your APR Portal enrolment is approved", "Security notice: your password was changed",
+            "Security notice: your email address was changed"]
+        assert all(m.email_status == "sent" for m in inbox)
+        assert db.exec(select(Message).where(Message.account_id != sam)).first() is None
