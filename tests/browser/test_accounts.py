@@ -275,6 +275,35 @@ def test_refused_sign_ins_show_the_services_message(portal, page, lang):
     wait_text(page, "#error-summary", TEXT[lang]["refused"])
 
 
+THROTTLED = {"fr": "Trop de tentatives infructueuses. Réessayez dans 15 minutes.",
+             "en": "Too many unsuccessful attempts. Try again in 15 minutes."}
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_repeated_wrong_passwords_lock_the_username_for_a_while(portal, page, lang):
+    from sqlmodel import select
+
+    from rar_app.db import session_scope
+    from rar_app.models import AuditEvent
+
+    username = create_account(portal, f"lock{lang}")
+    for _ in range(accounts.MAX_FAILURES_PER_ACCOUNT):
+        submit_credentials(page, portal, lang, username, "Wrong2026pass")
+        wait_text(page, "#error-summary", TEXT[lang]["bad_credentials"])
+    # Now even the right password is refused, with a message that says to wait.
+    submit_credentials(page, portal, lang, username)
+    wait_text(page, "#error-summary", THROTTLED[lang])
+    assert page.input_value("#username") == username, "the username typed is kept"
+    assert page.input_value("#password") == ""
+    assert_accessible(page, "throttled")
+    assert page.url.split("?")[0].rstrip("/").endswith(PATHS["sign_in"][lang].rstrip("/"))
+    account_id = account_row(portal, username).id
+    with portal_db(portal), session_scope() as db:
+        actions = {e.action for e in db.exec(select(AuditEvent).where(AuditEvent.action.in_(["auth.locked", "auth.throttled"])))
+                   if str(account_id) in (e.object_id, str(e.actor_id)) or username in e.details}
+    assert actions == {"auth.locked", "auth.throttled"}
+
+
 def test_demo_administrator_signs_in_to_the_requests_page(portal, page):
     sign_in_admin(page, portal, "fr")
     expect(page.locator("h1")).to_have_text("Administration : demandes des comptes")
