@@ -57,9 +57,14 @@ def drafts_section(lang: str) -> rx.Component:
         rx.el.td(
             rx.el.a(t("wizard.drafts_continue", lang), href=r.href, aria_label=r.continue_label,
                     class_name="draft-continue"),
-            " ",
-            rx.el.button(t("wizard.drafts_delete", lang), type="button", aria_label=r.delete_label,
-                         on_click=S.ask_delete(r.id), class_name="link-button draft-delete"),
+            rx.cond(
+                r.deletable,
+                rx.fragment(
+                    " ",
+                    rx.el.button(t("wizard.drafts_delete", lang), type="button", aria_label=r.delete_label,
+                                 on_click=S.ask_delete(r.id), class_name="link-button draft-delete"),
+                ),
+            ),
         ),
         id=f"draft-{r.id}",
     )

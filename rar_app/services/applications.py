@@ -743,6 +743,7 @@ class DraftRow:
     applicant_count: int
     updated_at: datetime
     resume: str  # step reference or later position
+    deletable: bool = True  # a signed or paying application is not deleted from the home page
 
 
 @dataclasses.dataclass(frozen=True)
@@ -768,7 +769,8 @@ def list_drafts(account_id: int, *, page: int = 1, page_size: int = PAGE_SIZE) -
         names = _names(db, [a.id for a in apps])
         tried = set(db.exec(select(Payment.application_id).where(Payment.application_id.in_([a.id for a in apps]))))
         rows = [DraftRow(a.id, a.kind, a.client_file_number, names.get(a.id, []), len(names.get(a.id, [])),
-                         a.updated_at, _resume(a, payment_tried=a.id in tried)) for a in apps]
+                         a.updated_at, _resume(a, payment_tried=a.id in tried), a.status in EDITABLE)
+                for a in apps]
         return DraftPage(rows, total, page, pages)
 
 

@@ -24,6 +24,7 @@ class DraftView:
     href: str = ""
     continue_label: str = ""
     delete_label: str = ""
+    deletable: bool = True
 
 
 KIND_KEYS = {applications.KIND_VSW: "wizard.drafts_kind_vsw"}
@@ -53,6 +54,7 @@ class DraftsState(rx.State):
                 href=step_url(lang, r.id, r.resume),
                 continue_label=t("wizard.drafts_continue_label", lang, file=file_number),
                 delete_label=t("wizard.drafts_delete_label", lang, file=file_number),
+                deletable=r.deletable,
             ))
         self.rows = rows
 

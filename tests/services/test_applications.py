@@ -376,6 +376,7 @@ def test_drafts_list_pages(reps):
     first = apps.list_drafts(rep, page=1)
     assert (first.total, first.pages, len(first.rows)) == (12, 2, 10)
     assert first.rows[0].id == ids[-1]  # newest change first
+    assert all(r.deletable for r in first.rows)
     assert len(apps.list_drafts(rep, page=2).rows) == 2
     assert apps.list_drafts(rep, page=99).page == 2
 

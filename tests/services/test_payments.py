@@ -425,6 +425,7 @@ def test_unpaid_applications_stay_on_the_home_page_and_resume_at_the_payment(rep
     app_id = signed(rep)
     (row,) = applications.list_drafts(rep).rows
     assert (row.id, row.resume) == (app_id, "signature")
+    assert row.deletable is False, "a signed application offers no delete on the home page"
     payments.pay(rep, app_id, card("4000000000000002"), payments.new_idempotency_key(), provider=gateway)
     assert status_of(app_id) == "signed"
     (row,) = applications.list_drafts(rep).rows
@@ -435,6 +436,7 @@ def test_unpaid_applications_stay_on_the_home_page_and_resume_at_the_payment(rep
     assert status_of(app_id) == "paying"
     (row,) = applications.list_drafts(rep).rows
     assert (row.id, row.resume, row.applicant_names) == (app_id, "payment", ["Amina Diallo"])
+    assert row.deletable is False
     # Neither deleted nor reopened while a payment is in flight.
     with pytest.raises(applications.NotEditable):
         applications.delete_draft(rep, app_id)
