@@ -157,7 +157,7 @@ def test_upload_replace_remove_and_refusals(portal, page, tmp_path, lang):
     page.evaluate("""() => document.querySelector('#doc-upload-digital_photo input').addEventListener(
         'click', () => { window.__chooserOpened = navigator.userActivation.isActive; })""")
     page.focus("#doc-choose-digital_photo")
-    assert page.evaluate("document.activeElement.id") == "doc-choose-digital_photo"
+    page.wait_for_function("document.activeElement?.id === 'doc-choose-digital_photo'", timeout=5000)
     page.keyboard.press("Enter")
     page.wait_for_function("window.__chooserOpened === true")
     choose(page, "digital_photo", write(tmp_path, "photo.png", samples.png()))

@@ -89,7 +89,7 @@ def test_sign_in_errors_then_success_then_sign_out(portal, page, context):
     page.click("#sign-in-submit")
     summary = page.locator("#error-summary")
     summary.wait_for()
-    assert page.evaluate("document.activeElement.id") == "error-summary", "focus moves to the error summary"
+    page.wait_for_function("document.activeElement?.id === 'error-summary'", timeout=5000)
     assert "Entrez votre mot de passe." in summary.inner_text()
     assert page.locator("#password-error").is_visible()
     assert page.input_value("#username") == "demo.rep", "what was typed is kept"
@@ -141,11 +141,11 @@ def test_help_icon_by_keyboard_and_error_summary_component(portal, page):
     help_summary.focus()
     assert "Help: Your client's file number" in help_summary.inner_text()
     page.keyboard.press("Enter")
-    assert page.locator("#file-number-help").is_visible()
+    expect(page.locator("#file-number-help")).to_be_visible()
     assert_accessible(page, "with help open")
     page.click("#gallery-check")
     page.locator("#error-summary").wait_for()
-    assert page.evaluate("document.activeElement.id") == "error-summary"
+    page.wait_for_function("document.activeElement?.id === 'error-summary'", timeout=5000)
     assert page.locator("#file-number").get_attribute("aria-invalid") == "true"
     page.fill("#file-number", "DOSSIER-42")
     page.click("#gallery-check")

@@ -120,7 +120,7 @@ def test_single_study_permit_in_english(portal, browser, width):
         # Start again: a confirmation first; "No" keeps everything.
         page.click("#nav-start-again")
         page.locator("#restart-confirm").wait_for()
-        assert page.evaluate("document.activeElement.id") == "restart-confirm"
+        page.wait_for_function("document.activeElement?.id === 'restart-confirm'", timeout=5000)
         assert_accessible(page, "restart confirmation")
         page.click("#restart-no")
         expect(page.locator("#restart-confirm")).to_have_count(0)
