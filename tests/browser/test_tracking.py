@@ -302,7 +302,9 @@ def test_account_messages_queue_unread_and_links(portal, page, phone_context, la
     page.wait_for_selector("#status")
     visit(page, portal, PATHS["inbox"][lang], lang, axe=False)
     page.wait_for_selector("#queue tbody tr")
-    assert int(page.inner_text("#unread-count").split()[-1]) == unread_before - 1
+    # The count shown first may be the page state's previous one, until on_load has refreshed it.
+    page.wait_for_function("([n]) => (document.querySelector('#unread-count')?.innerText || '').trim()"
+                           ".split(/\\s+/).pop() === n", arg=[str(unread_before - 1)])
 
     phone = phone_context.new_page()
     sign_in(phone, portal, lang=lang)
