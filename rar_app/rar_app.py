@@ -12,6 +12,7 @@ from rar_app.api import build_api, security_headers
 from rar_app.i18n import LANGS, t
 from rar_app.pages import info
 from rar_app.pages.registry import PAGES
+from rar_app.services import mailer
 from rar_app.state.session import SessionState
 
 app = rx.App(
@@ -57,3 +58,4 @@ async def training_loop():
 
 register_pages(app)
 app.register_lifespan_task(training_loop)
+app.register_lifespan_task(mailer.delivery_at_startup)

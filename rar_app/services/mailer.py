@@ -23,6 +23,7 @@ the back office lists for the trainer (`read_outbox`).
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import logging
 import os
@@ -330,6 +331,18 @@ def worker() -> Worker:
 def ensure_worker() -> Worker:
     """Start this process's delivery thread if it is not running (cheap; call freely)."""
     return _worker.start()
+
+
+@contextlib.asynccontextmanager
+async def delivery_at_startup():
+    """The app's lifespan task: notices queued before a restart (or waiting for a
+    retry) go out without waiting for someone to open a page. Each delivery is
+    claimed in the database, so several workers never send one notice twice."""
+    ensure_worker()
+    try:
+        yield
+    finally:
+        _worker.stop()
 
 
 # ---------------------------------------------------------------------------

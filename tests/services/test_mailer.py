@@ -147,3 +147,25 @@ def test_smtp_errors_are_classified(rep):
         raise smtplib.SMTPServerDisconnected("gone")
 
     assert mailer.deliver_one(mid, transport=busy) == "retrying"
+
+
+def test_notices_waiting_at_start_up_go_out_without_a_page(rep, monkeypatch):
+    """The app's lifespan task starts the delivery thread: a notice queued before a
+    restart is sent although nobody opens a page; shutting down stops the thread."""
+    import asyncio
+
+    monkeypatch.setattr(mailer.Worker, "kick", lambda self, engine=None: None)  # the process died before sending
+    message_id = post(rep)
+    assert row(message_id).email_status == "pending"
+    monkeypatch.undo()
+    assert not (mailer.worker()._thread and mailer.worker()._thread.is_alive())
+
+    async def start_and_stop():
+        async with mailer.delivery_at_startup():
+            assert await asyncio.to_thread(mailer.wait_until_idle, 10)
+            assert row(message_id).email_status == "sent"
+        return mailer.worker()._thread
+
+    assert asyncio.run(start_and_stop()) is None, "the thread is stopped at shutdown"
+    (mail,) = mailer.read_outbox()
+    assert mail["to"] == "rep.fr@example.invalid"
