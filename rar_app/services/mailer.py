@@ -88,7 +88,7 @@ def _after_rollback(session: SASession) -> None:
 
 
 def build_notice(message: Message, recipient: Account, settings: Settings | None = None) -> EmailMessage:
-    from rar_app.services.messages import CLIENT_HOME_PATH, INBOX_PATH, category_label, detail_label
+    from rar_app.services.messages import CLIENT_HOME_PATH, ENROL_PATH, INBOX_PATH, category_label, detail_label
 
     settings = settings or get_settings()
     lang = normalise(recipient.language)
@@ -97,13 +97,17 @@ def build_notice(message: Message, recipient: Account, settings: Settings | None
     mail = EmailMessage(policy=policy.SMTP)
     mail["From"] = settings.mail_from
     mail["To"] = message.email_to or recipient.email
-    mail["Subject"] = t("messages.mail.subject", lang)
+    refused = recipient.status == "refused"  # cannot sign in: the notice says why instead
+    mail["Subject"] = t("messages.mail.refused_subject" if refused else "messages.mail.subject", lang)
     mail["Date"] = formatdate(localtime=False)
     mail["Message-ID"] = make_msgid(domain=settings.mail_from.rsplit("@", 1)[-1] or "rar.invalid")
     mail["X-RAR-Message"] = str(message.id)
     mail["Auto-Submitted"] = "auto-generated"
-    mail.set_content(t("messages.mail.body", lang, name=name, category=category_label(message.category, lang),
-                       detail=detail_label(message.detail, lang), url=settings.public_url + path))
+    if refused:
+        mail.set_content(t("messages.mail.refused_body", lang, name=name, url=settings.public_url + ENROL_PATH[lang]))
+    else:
+        mail.set_content(t("messages.mail.body", lang, name=name, category=category_label(message.category, lang),
+                           detail=detail_label(message.detail, lang), url=settings.public_url + path))
     mail["Content-Language"] = lang  # after set_content, which replaces the Content-* headers
     return mail
 
@@ -196,10 +200,10 @@ def deliver_one(message_id: int, *, now: datetime | None = None,
         if not _claim(db, message_id, now):
             return "skipped"
         message = db.get(Message, message_id)
-        from rar_app.services.messages import recipient_for
+        from rar_app.services.messages import notice_allowed, recipient_for
 
         recipient = recipient_for(db, message)
-        if recipient is None or not (message.email_to or recipient.email) or recipient.status != "active":
+        if recipient is None or not (message.email_to or recipient.email) or not notice_allowed(message, recipient):
             message.email_status, message.email_next_attempt_at, message.email_error = "none", None, "no recipient"
             db.add(message)
             return "skipped"

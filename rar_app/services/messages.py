@@ -36,6 +36,7 @@ PAGE_SIZE = 20
 # Where notices send people (the pages register these same addresses).
 INBOX_PATH = {"fr": "/fr/messages-du-compte", "en": "/en/account-messages"}
 CLIENT_HOME_PATH = {"fr": "/fr/client/accueil", "en": "/en/client/home"}
+ENROL_PATH = {"fr": "/fr/inscription", "en": "/en/enrolment"}  # for the refused enrolment's notice
 
 
 def categories() -> list[str]:
@@ -116,7 +117,7 @@ def post(
     db.flush()
     if notify:
         recipient = recipient_for(db, message)
-        if recipient is not None and (email_to or recipient.email) and recipient.status == "active":
+        if recipient is not None and (email_to or recipient.email) and notice_allowed(message, recipient):
             from rar_app.services import mailer
 
             message.email_status = "pending"
@@ -133,6 +134,15 @@ def post_template(db: Session, template: str, values: Mapping[str, Any] | None =
 # ---------------------------------------------------------------------------
 # Account events: what the services post to the representative's own inbox
 # (each with its e-mail notice, in the representative's language)
+
+
+def notice_allowed(message: Message, recipient: Account) -> bool:
+    """Active accounts get a notice of every message. A refused enrolment cannot
+    sign in, so its only notice is the one about its own account (the refusal),
+    which says so instead of inviting it to sign in (mailer.build_notice)."""
+    if recipient.status == "active":
+        return True
+    return recipient.status == "refused" and message.category == CATEGORY_ACCOUNT
 
 
 def post_account_event(db: Session, account_id: int, template: str, values: Mapping[str, Any] | None = None, *,

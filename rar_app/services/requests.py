@@ -207,8 +207,8 @@ def refuse(db: Session, actor_id: int, request_id: int, *, reason: str = "", ip:
     db.add(request)
     audit.record(db, f"account.{request.kind}_refused", actor_id=admin.id, actor_role=admin.role, ip=ip,
                  object_type="account", object_id=account.id, request_id=request.id, reason=reason[:1000])
-    # A refused enrolment cannot sign in to read it: the message is kept, no notice is sent
-    # (messages.post notifies active accounts only); sign-in says the enrolment was refused.
+    # A refused enrolment cannot sign in to read it: its e-mail notice says it was refused
+    # (without the reason: notices carry no content) and how to enrol again; sign-in says so too.
     messages.post_account_event(db, account.id, f"{request.kind}_refused",
                                 {"reason": (reason or "").strip()[:1000] or "—"}, detail="information")
     db.flush()

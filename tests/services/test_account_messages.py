@@ -131,15 +131,42 @@ def test_auto_approved_enrolment_gets_the_same_message(world, portal_env):
     bystander_got_nothing(world)
 
 
-def test_refused_enrolment_keeps_the_message_without_a_notice(world):
-    result = enrol("lea.gagnon")
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_refused_enrolment_is_told_by_e_mail_without_an_invitation_to_sign_in(world, lang):
+    result = enrol("lea.gagnon", language=lang)
     with session_scope() as db:
         requests.refuse(db, world["demo.admin"], result.enrolment_request_id, reason="Numéro de membre inconnu")
     m = expect_one(result.account_id, "enrolment_refused", {"reason": "Numéro de membre inconnu"},
                    detail="information")
-    assert m.email_status == "none"  # the account cannot sign in to read it; sign-in says it was refused
-    assert outbox() == []
+    (mail,) = outbox()
+    assert inbox(result.account_id)[-1].email_status == "sent" and m.id == inbox(result.account_id)[-1].id
+    assert mail["to"] == "lea.gagnon@example.ca" and mail["language"] == lang
+    assert mail["subject"] == {"fr": "Votre inscription au Portail des RAR a été refusée",
+                               "en": "Your APR Portal enrolment was refused"}[lang]
+    assert messages.ENROL_PATH[lang] in mail["body"] and messages.INBOX_PATH[lang] not in mail["body"]
+    assert "Numéro de membre inconnu" not in mail["body"], "a notice carries no message content"
     bystander_got_nothing(world)
+
+
+def test_a_refused_account_gets_no_other_notice(world):
+    result = enrol("lea.gagnon")
+    with session_scope() as db:
+        requests.refuse(db, world["demo.admin"], result.enrolment_request_id, reason="Inconnu")
+    forget_messages()
+    with session_scope() as db:
+        messages.post(db, account_id=result.account_id, category="study_permit", detail="follow_up",
+                      subject_fr="S", subject_en="S", body_fr="B", body_en="B")
+    (m,) = inbox(result.account_id)
+    assert m.email_status == "none" and outbox() == []
+
+
+def test_notice_paths_are_the_portal_pages():
+    import rar_app.pages  # noqa: F401  (registers the routes)
+    from rar_app import routes
+
+    for lang in ("fr", "en"):
+        assert messages.ENROL_PATH[lang] == routes.url("enrol", lang)
+        assert messages.INBOX_PATH[lang] == routes.url("account_messages", lang)
 
 
 # --------------------------------------------------------------------------- account requests
