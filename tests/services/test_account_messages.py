@@ -8,7 +8,6 @@ gets anything."""
 from __future__ import annotations
 
 import pytest
-from argon2 import PasswordHasher
 from sqlmodel import select
 
 from rar_app.db import session_scope
@@ -17,16 +16,8 @@ from rar_app.services import accounts, mailer, messages, passwords, requests, su
 from tests.services.test_search_helpers import make_account, stop_mail_worker  # noqa: F401
 from tests.services.test_submission_drafts import ANSWER, make_draft, make_rep, new_session
 
-PASSWORD = "Kayak2026Zz"
-ANSWERS = [("first_pet", "Pixel"), ("birth_city", "Trois-Rivières"), ("primary_school", "Sainte-Marie")]
+from tests.services.account_helpers import ANSWERS, PASSWORD, cheap_argon2  # noqa: F401  (autouse)
 SUBJECT = {"fr": "Nouveau message dans votre compte du Portail des RAR", "en": "New message in your APR Portal account"}
-
-
-@pytest.fixture(autouse=True)
-def cheap_argon2(monkeypatch):
-    hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-    monkeypatch.setattr(passwords, "_hasher", hasher)
-    monkeypatch.setattr(passwords, "_DUMMY_HASH", hasher.hash("not-a-real-password-0"))
 
 
 @pytest.fixture

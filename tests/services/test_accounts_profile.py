@@ -15,15 +15,7 @@ from rar_app.db import session_scope
 from rar_app.models import Account, AccountRequest, AuditEvent, AuthThrottle, Document
 from rar_app.services import accounts, passwords, sessions
 
-PASSWORD = "Kayak2026Zz"
-ANSWERS = [("first_pet", "Pixel"), ("birth_city", "Trois-Rivières"), ("primary_school", "Sainte-Marie")]
-
-
-@pytest.fixture(autouse=True)
-def cheap_argon2(monkeypatch):
-    hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-    monkeypatch.setattr(passwords, "_hasher", hasher)
-    monkeypatch.setattr(passwords, "_DUMMY_HASH", hasher.hash("not-a-real-password-0"))
+from tests.services.account_helpers import ANSWERS, PASSWORD, cheap_argon2  # noqa: F401  (autouse)
 
 
 @pytest.fixture

@@ -6,22 +6,13 @@ from __future__ import annotations
 import json
 
 import pytest
-from argon2 import PasswordHasher
 from sqlmodel import select
 
 from rar_app.db import session_scope
 from rar_app.models import Account, AccountRequest, Application, AuditEvent, Client, Document
 from rar_app.services import accounts, passwords, requests, sessions
 
-PASSWORD = "Kayak2026Zz"
-ANSWERS = [("first_pet", "Pixel"), ("birth_city", "Trois-Rivières"), ("primary_school", "Sainte-Marie")]
-
-
-@pytest.fixture(autouse=True)
-def cheap_argon2(monkeypatch):
-    hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-    monkeypatch.setattr(passwords, "_hasher", hasher)
-    monkeypatch.setattr(passwords, "_DUMMY_HASH", hasher.hash("not-a-real-password-0"))
+from tests.services.account_helpers import ANSWERS, PASSWORD, cheap_argon2  # noqa: F401  (autouse)
 
 
 @pytest.fixture
