@@ -87,6 +87,50 @@ def security_headers(app):
     return wrapped
 
 
+# Multipart framing around the files of one upload (names, headers, boundaries).
+UPLOAD_FRAMING_BYTES = 256 * 1024
+
+
+def upload_body_limit() -> int:
+    """The largest upload request the portal accepts: a slot's files at their size limit."""
+    from rar_app.settings import get_settings
+
+    settings = get_settings()
+    return settings.max_upload_bytes * max(1, settings.max_files_per_slot) + UPLOAD_FRAMING_BYTES
+
+
+def upload_size_guard(app):
+    """ASGI middleware: Reflex reads a whole upload (spooling it to disk) before any
+    handler can look at its size, and the browser's size check is only a courtesy.
+    Refuse an oversized upload at the door: by its Content-Length (413, never read),
+    or, when it streams without one, by cutting it off once it passes the limit."""
+
+    async def wrapped(scope, receive, send):
+        if (scope["type"] != "http" or scope.get("method") != "POST"
+                or not scope.get("path", "").rstrip("/").endswith("/_upload")):
+            return await app(scope, receive, send)
+        limit = upload_body_limit()
+        declared = dict(scope.get("headers") or []).get(b"content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > limit):
+            response = Response("Fichier trop volumineux / File too large\n", status_code=413,
+                                media_type="text/plain; charset=utf-8", headers={"Connection": "close"})
+            return await response(scope, receive, send)
+        seen = 0
+
+        async def bounded_receive():
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > limit:
+                    return {"type": "http.disconnect"}
+            return message
+
+        return await app(scope, bounded_receive, send)
+
+    return wrapped
+
+
 def build_api() -> Starlette:
     return Starlette(
         routes=[

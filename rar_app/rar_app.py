@@ -8,7 +8,7 @@ import reflex as rx
 
 import rar_app.pages  # noqa: F401  (registers the pages)
 from rar_app import routes
-from rar_app.api import build_api, security_headers
+from rar_app.api import build_api, security_headers, upload_size_guard
 from rar_app.i18n import LANGS, t
 from rar_app.pages import info
 from rar_app.pages.registry import PAGES
@@ -18,7 +18,7 @@ from rar_app.state.session import SessionState
 app = rx.App(
     stylesheets=["/rar.css"],
     html_lang="fr",
-    api_transformer=[build_api(), security_headers],
+    api_transformer=[build_api(), upload_size_guard, security_headers],
     head_components=[rx.el.meta(name="viewport", content="width=device-width, initial-scale=1")],
 )
 

@@ -327,3 +327,24 @@ def expired_token(portal, context, document_id: int) -> str:
     with portal_db(portal):
         actor = documents.Actor.from_session(sessions.lookup(cookie))
         return documents.issue_download_token(actor, document_id, now=time.time() - 600)
+
+
+def test_the_running_portal_refuses_an_oversized_upload_at_the_door(portal):
+    """Whatever the browser's own check says, a request announcing 20 MB never reaches
+    Reflex's upload route: the answer comes before the body is sent."""
+    import http.client
+    from urllib.parse import urlparse
+
+    address = urlparse(portal.base_url)
+    conn = http.client.HTTPConnection(address.hostname, address.port, timeout=30)
+    try:
+        conn.putrequest("POST", "/_upload")
+        conn.putheader("Content-Type", "multipart/form-data; boundary=b")
+        conn.putheader("Content-Length", str(20 << 20))
+        conn.endheaders(b"--b\r\n")  # the rest of the 20 MB is never sent
+        response = conn.getresponse()
+        assert response.status == 413
+        assert "File too large" in response.read().decode()
+        assert response.getheader("X-Content-Type-Options") == "nosniff"
+    finally:
+        conn.close()
