@@ -1,16 +1,82 @@
 from __future__ import annotations
 
+import os
+import signal
+import sys
+import threading
+import warnings
+
 import pytest
 
 from rar_app.services.demo import DEMO_PASSWORD
 from tests.browser.harness import CHROMIUM, CHROMIUM_ARGS, PortalServer, assert_accessible, wait_ready
 
+# Longer than any browser test here (the idle-expiry test waits about three minutes).
+RENDERER_WATCHDOG_SECONDS = 420
 
 
 def pytest_collection_modifyitems(items):
     for item in items:
         if "/tests/browser/" in str(item.fspath):
             item.add_marker(pytest.mark.browser)
+
+
+def chromium_renderers_of_this_run() -> list[int]:
+    """The Chromium renderer processes started (through Playwright) by this pytest process."""
+    parents: dict[int, int] = {}
+    renderers: list[int] = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                parents[int(entry)] = int(f.read().rsplit(")", 1)[1].split()[1])
+            with open(f"/proc/{entry}/cmdline", "rb") as f:
+                if b"--type=renderer" in f.read():
+                    renderers.append(int(entry))
+        except (OSError, ValueError, IndexError):
+            continue
+    me = os.getpid()
+
+    def descends_from_me(pid: int) -> bool:
+        seen: set[int] = set()
+        while pid and pid not in seen:
+            if pid == me:
+                return True
+            seen.add(pid)
+            pid = parents.get(pid, 0)
+        return False
+
+    return [pid for pid in renderers if descends_from_me(pid)]
+
+
+@pytest.fixture(autouse=True)
+def renderer_watchdog(request):
+    """Now and then a headless Chromium renderer stops answering without using any CPU,
+    and Playwright then waits on it for ever (some of its calls have no timeout). A test
+    still running after RENDERER_WATCHDOG_SECONDS gets its renderers killed, so that
+    Playwright reports an error (or carries on) instead of hanging the whole run; the
+    event is written to stderr and left in the warnings summary."""
+    fired: list[str] = []
+
+    def fire() -> None:
+        pids = chromium_renderers_of_this_run()
+        fired.append(f"{request.node.nodeid}: still running after {RENDERER_WATCHDOG_SECONDS}s; "
+                     f"killed Chromium renderers {pids}")
+        sys.stderr.write("\nrenderer watchdog: " + fired[-1] + "\n")
+        for pid in pids:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+
+    timer = threading.Timer(RENDERER_WATCHDOG_SECONDS, fire)
+    timer.daemon = True
+    timer.start()
+    yield
+    timer.cancel()
+    for line in fired:
+        warnings.warn("renderer watchdog: " + line, stacklevel=1)
 
 
 class ServerPool:
