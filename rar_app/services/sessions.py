@@ -17,6 +17,7 @@ from functools import lru_cache
 from http.cookies import SimpleCookie
 
 from sqlalchemy import event
+from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, select
 
 from rar_app.db import session_scope
@@ -172,10 +173,25 @@ LOOKUP_CACHE_MAX = 10_000
 _recent: dict[str, tuple[float, SessionInfo]] = {}
 
 
+_forget_after_commit = False
+
+
 def forget_recent_lookups(*_args: object) -> None:
+    # Now, and once more after the commit: a look-up between this change and its
+    # commit still reads the old row and could remember it.
+    global _forget_after_commit
     _recent.clear()
+    _forget_after_commit = True
 
 
+def _after_commit(_session: object) -> None:
+    global _forget_after_commit
+    if _forget_after_commit:
+        _forget_after_commit = False
+        _recent.clear()
+
+
+event.listen(OrmSession, "after_commit", _after_commit)
 # Revoking or ageing a session, closing an account or changing its role must be felt by the next event.
 event.listen(AuthSession.revoked_at, "set", forget_recent_lookups)
 event.listen(AuthSession.stage, "set", forget_recent_lookups)

@@ -221,3 +221,16 @@ def test_lookup_cache_window_ends(migrated_db, monkeypatch):
     assert sessions.lookup(token) is not None  # within the window: this worker has not heard yet
     clock[0] += 0.6
     assert sessions.lookup(token) is None
+
+
+def test_a_look_up_between_a_revocation_and_its_commit_is_not_remembered(migrated_db, monkeypatch):
+    monkeypatch.setattr(sessions, "LOOKUP_CACHE_SECONDS", 60.0)
+    account = _account()
+    with session_scope() as db:
+        token = sessions.create(db, db.get(Account, account.id))
+    with session_scope() as db:
+        sessions.revoke_all_for_account(db, account.id)
+        db.flush()
+        # Another event reads the row before the commit (SQLite: a separate connection sees the old row).
+        assert sessions.lookup(token) is not None
+    assert sessions.lookup(token) is None, "the commit forgets what was read meanwhile"
