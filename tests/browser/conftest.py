@@ -1,18 +1,23 @@
 from __future__ import annotations
 
-import os
-import signal
-import sys
 import threading
 import warnings
 
 import pytest
 
 from rar_app.services.demo import DEMO_PASSWORD
-from tests.browser.harness import CHROMIUM, CHROMIUM_ARGS, PortalServer, assert_accessible, wait_ready
+from tests.browser.harness import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    PortalServer,
+    assert_accessible,
+    kill_chromium,
+    wait_ready,
+)
 
 # Longer than any browser test here (the idle-expiry test waits about three minutes).
 RENDERER_WATCHDOG_SECONDS = 420
+BROWSER_CLOSE_GUARD_SECONDS = 30
 
 
 def pytest_collection_modifyitems(items):
@@ -21,62 +26,31 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.browser)
 
 
-def chromium_renderers_of_this_run() -> list[int]:
-    """The Chromium renderer processes started (through Playwright) by this pytest process."""
-    parents: dict[int, int] = {}
-    renderers: list[int] = []
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat") as f:
-                parents[int(entry)] = int(f.read().rsplit(")", 1)[1].split()[1])
-            with open(f"/proc/{entry}/cmdline", "rb") as f:
-                if b"--type=renderer" in f.read():
-                    renderers.append(int(entry))
-        except (OSError, ValueError, IndexError):
-            continue
-    me = os.getpid()
-
-    def descends_from_me(pid: int) -> bool:
-        seen: set[int] = set()
-        while pid and pid not in seen:
-            if pid == me:
-                return True
-            seen.add(pid)
-            pid = parents.get(pid, 0)
-        return False
-
-    return [pid for pid in renderers if descends_from_me(pid)]
-
-
 @pytest.fixture(autouse=True)
-def renderer_watchdog(request):
-    """Now and then a headless Chromium renderer stops answering without using any CPU,
-    and Playwright then waits on it for ever (some of its calls have no timeout). A test
-    still running after RENDERER_WATCHDOG_SECONDS gets its renderers killed, so that
-    Playwright reports an error (or carries on) instead of hanging the whole run; the
-    event is written to stderr and left in the warnings summary."""
+def chromium_watchdog(request):
+    """A test still running after RENDERER_WATCHDOG_SECONDS gets its Chromium renderers
+    killed, and a minute later the whole browser, so that Playwright reports an error
+    instead of hanging the run (see harness.py). Written to stderr and the warnings."""
     fired: list[str] = []
+    name = request.node.nodeid
 
-    def fire() -> None:
-        pids = chromium_renderers_of_this_run()
-        fired.append(f"{request.node.nodeid}: still running after {RENDERER_WATCHDOG_SECONDS}s; "
-                     f"killed Chromium renderers {pids}")
-        sys.stderr.write("\nrenderer watchdog: " + fired[-1] + "\n")
-        for pid in pids:
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except OSError:
-                pass
+    def renderers() -> None:
+        fired.append(kill_chromium(f"{name}: still running after {RENDERER_WATCHDOG_SECONDS}s", renderers_only=True))
 
-    timer = threading.Timer(RENDERER_WATCHDOG_SECONDS, fire)
-    timer.daemon = True
-    timer.start()
-    yield
-    timer.cancel()
+    def everything() -> None:
+        fired.append(kill_chromium(f"{name}: still running after {RENDERER_WATCHDOG_SECONDS + 60}s",
+                                   renderers_only=False))
+
+    timers = [threading.Timer(RENDERER_WATCHDOG_SECONDS, renderers),
+              threading.Timer(RENDERER_WATCHDOG_SECONDS + 60, everything)]
+    for timer in timers:
+        timer.daemon = True
+        timer.start()
+    yield fired
+    for timer in timers:
+        timer.cancel()
     for line in fired:
-        warnings.warn("renderer watchdog: " + line, stacklevel=1)
+        warnings.warn("chromium watchdog: " + line, stacklevel=1)
 
 
 class ServerPool:
@@ -116,22 +90,40 @@ def portal(server_pool) -> PortalServer:
 
 
 @pytest.fixture(scope="module")
-def browser():
-    """One Chromium per test module: Playwright's sync API runs an event loop in this
-    thread while it is open, which must not outlive the browser tests."""
+def playwright_driver():
+    """One Playwright per test module: its sync API runs an event loop in this thread
+    while it is open, which must not outlive the browser tests."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield b
+        yield p
+
+
+@pytest.fixture
+def browser(playwright_driver, chromium_watchdog):
+    """A Chromium per test (about half a second to start): closing it closes every
+    context the test opened, under a guard that kills it if it stops answering."""
+    b = playwright_driver.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+    yield b
+
+    def kill() -> None:
+        chromium_watchdog.append(kill_chromium(f"closing the browser took over {BROWSER_CLOSE_GUARD_SECONDS}s",
+                                               renderers_only=False))
+
+    guard = threading.Timer(BROWSER_CLOSE_GUARD_SECONDS, kill)
+    guard.daemon = True
+    guard.start()
+    try:
         b.close()
+    except Exception as exc:  # the guard killed it: already reported
+        chromium_watchdog.append(f"closing the browser: {type(exc).__name__}")
+    finally:
+        guard.cancel()
 
 
 @pytest.fixture
 def context(browser):
-    ctx = browser.new_context(viewport={"width": 1280, "height": 900})
-    yield ctx
-    ctx.close()
+    yield browser.new_context(viewport={"width": 1280, "height": 900})
 
 
 @pytest.fixture
@@ -145,9 +137,7 @@ def page(context):
 
 @pytest.fixture
 def phone_context(browser):
-    ctx = browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True)
-    yield ctx
-    ctx.close()
+    yield browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True)
 
 
 def visit(page, portal: PortalServer, path: str, lang: str, *, axe: bool = True):

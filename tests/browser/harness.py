@@ -10,6 +10,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -155,3 +156,63 @@ def portal_db(portal: "PortalServer"):
             del os.environ[key]
         os.environ.update(saved)
         reset_caches()
+
+
+# --------------------------------------------------------------------------- Chromium that stops answering
+# Now and then headless Chromium stops answering without using any CPU (seen while a
+# browser context was being disposed). Playwright then waits on it for ever. Killing
+# its processes turns that wait into an error; each test has its own browser, so the
+# next test starts clean.
+
+
+def chromium_processes_of_this_run(*, renderers_only: bool) -> list[int]:
+    """Chromium processes started (through Playwright) by this pytest process: its
+    renderers, or every Chromium process (the browser first)."""
+    parents: dict[int, int] = {}
+    found: list[tuple[int, int]] = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                parents[int(entry)] = int(f.read().rsplit(")", 1)[1].split()[1])
+            with open(f"/proc/{entry}/cmdline", "rb") as f:
+                cmd = f.read()
+        except (OSError, ValueError, IndexError):
+            continue
+        if b"chromium" not in cmd.split(b"\0", 1)[0]:
+            continue
+        if renderers_only and b"--type=renderer" not in cmd:
+            continue
+        found.append((0 if b"--type=" not in cmd else 1, int(entry)))
+    me = os.getpid()
+
+    def descends_from_me(pid: int) -> bool:
+        seen: set[int] = set()
+        while pid and pid not in seen:
+            if pid == me:
+                return True
+            seen.add(pid)
+            pid = parents.get(pid, 0)
+        return False
+
+    return [pid for _, pid in sorted(found) if descends_from_me(pid)]
+
+
+def kill_chromium(reason: str, *, renderers_only: bool) -> str:
+    """Kill this run's Chromium renderers (or all of it); returns the line that says why (also on stderr)."""
+    pids = chromium_processes_of_this_run(renderers_only=renderers_only)
+    line = f"{reason}; killed Chromium {'renderers' if renderers_only else 'processes'} {pids}"
+    sys.stderr.write("\nchromium watchdog: " + line + "\n")
+    for pid in pids:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except OSError:
+            pass
+    return line
+
+
+def close_context(ctx) -> None:
+    """A context opened inside a test is closed with the test's browser, at teardown:
+    disposing a context is where Chromium has hung, and there a guard can kill it."""
+    del ctx

@@ -18,7 +18,7 @@ from playwright.sync_api import expect
 
 from rar_app.services import accounts
 from tests.browser.conftest import CHALLENGE_PATHS, answer_challenge, sign_in, visit
-from tests.browser.harness import assert_accessible, wait_ready, portal_db
+from tests.browser.harness import assert_accessible, wait_ready, portal_db, close_context
 
 PASSWORD = "Kayak2026Zz"
 NEW_PASSWORD = "Canot2027Yy"
@@ -316,7 +316,7 @@ def test_demo_administrator_signs_in_to_the_requests_page(portal, page):
         other.goto(portal.url(PATHS["admin"]["en"]))
         other.wait_for_url("**/en/sign-in**")
     finally:
-        ctx.close()
+        close_context(ctx)
 
 
 # --------------------------------------------------------------------------- enrolment
@@ -554,7 +554,7 @@ def test_change_password(portal, page, browser, lang):
         other.goto(portal.url(PATHS["profile"][lang]))
         other.wait_for_url("**" + PATHS["sign_in"][lang] + "**")
     finally:
-        other_ctx.close()
+        close_context(other_ctx)
     sign_out(page)
     submit_credentials(page, portal, lang, username, PASSWORD)
     wait_text(page, "#error-summary", TEXT[lang]["bad_credentials"])

@@ -16,7 +16,7 @@ from sqlmodel import select
 
 from rar_app.services import accounts
 from tests.browser.conftest import visit
-from tests.browser.harness import assert_accessible, wait_ready
+from tests.browser.harness import assert_accessible, wait_ready, close_context
 from tests.browser.test_accounts import (  # noqa: F401  (the autouse fixture)
     ANSWERS,
     PASSWORD,
@@ -88,7 +88,7 @@ def admin_decides(browser, portal, lang: str, kind: str, username: str, *, appro
         assert f"{request_id}" in admin.locator("#form-status").inner_text()
         assert admin.locator(f"#request-{request_id}").count() == 0, "decided requests leave the list"
     finally:
-        ctx.close()
+        close_context(ctx)
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
@@ -151,7 +151,7 @@ def test_profile_details_email_and_security_questions(portal, page, browser, lan
         sign_in_as(ctx.new_page(), portal, lang, username,
                    answers={"first_pet": "Pixel", "birth_city": "Gatineau", "first_employer": "Boulangerie"})
     finally:
-        ctx.close()
+        close_context(ctx)
 
 
 def test_language_preference_switches_the_whole_portal(portal, page):
@@ -321,7 +321,7 @@ def test_update_details_is_a_new_enrolment_and_a_merge_approved_by_an_administra
         wait_text(other, "#error-summary", TEXT["fr"]["closed"])
         sign_in_as(other, portal, "fr", new)
     finally:
-        ctx.close()
+        close_context(ctx)
 
 
 def test_merge_from_a_fresh_enrolment_in_english(portal, page, browser):

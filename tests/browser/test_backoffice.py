@@ -11,7 +11,7 @@ from urllib.parse import urlparse
 import pytest
 
 from tests.browser.conftest import sign_in, visit
-from tests.browser.harness import assert_accessible
+from tests.browser.harness import assert_accessible, close_context
 from tests.browser.test_tracking import PATHS, new_account, open_status, paper_file, unique, uci_for
 
 TEXT = {
@@ -87,8 +87,8 @@ def test_staff_process_a_file_and_the_representative_follows(portal, browser, la
         assert rep_page.inner_text("#status-current") == txt["closed"]
         assert rep_page.locator("#issued tbody td").all_inner_texts()[1] == date.today().isoformat()
     finally:
-        staff_ctx.close()
-        rep_ctx.close()
+        close_context(staff_ctx)
+        close_context(rep_ctx)
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])

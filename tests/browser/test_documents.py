@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 from sqlmodel import select
 
 from tests.browser.conftest import sign_in, visit
-from tests.browser.harness import REPO, assert_accessible, assert_no_horizontal_scroll, portal_db
+from tests.browser.harness import REPO, assert_accessible, assert_no_horizontal_scroll, portal_db, close_context
 from tests.fixtures.documents import samples
 
 PASSWORD = "Docs2026rar-test"
@@ -316,7 +316,7 @@ def test_download_only_in_the_owners_session(portal, browser, tmp_path):
         assert "document.download" not in audit_actions(portal, other_user)
     finally:
         for ctx in (owner_ctx, other_ctx, anon_ctx):
-            ctx.close()
+            close_context(ctx)
 
 
 def expired_token(portal, context, document_id: int) -> str:

@@ -13,7 +13,7 @@ import pytest
 from sqlmodel import select
 
 from tests.browser.conftest import sign_in, switch_language, visit
-from tests.browser.harness import assert_accessible, assert_no_horizontal_scroll, wait_ready, portal_db
+from tests.browser.harness import assert_accessible, assert_no_horizontal_scroll, wait_ready, portal_db, close_context
 from tests.fixtures.documents import samples
 
 PATHS = {
@@ -438,8 +438,8 @@ def test_client_removes_the_representative_with_an_imm5476(portal, browser, tmp_
                 AuditEvent.action == "application.representative_removed")) if number in e.details]
         assert len(events) == 1 and "imm5476_from_client" in events[0].details
     finally:
-        rep_ctx.close()
-        client_ctx.close()
+        close_context(rep_ctx)
+        close_context(client_ctx)
 
 
 # --------------------------------------------------------------------------- isolation
@@ -511,5 +511,5 @@ def test_one_representative_never_sees_anothers_files_messages_or_documents(port
         assert other_ctx.request.get(link).status == 404
         assert owner_ctx.request.get(link).status == 200
     finally:
-        owner_ctx.close()
-        other_ctx.close()
+        close_context(owner_ctx)
+        close_context(other_ctx)

@@ -17,7 +17,7 @@ from rar_app import rules
 from rar_app.rules.common import fmt_money
 from rar_app.settings import get_settings
 from tests.browser.conftest import sign_in
-from tests.browser.harness import assert_accessible, assert_no_horizontal_scroll, wait_ready
+from tests.browser.harness import assert_accessible, assert_no_horizontal_scroll, wait_ready, close_context
 from tests.browser.vsw_steps import BASE as BASES
 from tests.browser.vsw_steps import WIZARD_READY, arrive, pick
 
@@ -134,7 +134,7 @@ def test_single_study_permit_in_english(portal, browser, width):
         wait_step(page, rf"{BASE}\?id=\d+$", "Your client's file number", phone=phone)
         assert not errors, errors
     finally:
-        ctx.close()
+        close_context(ctx)
 
 
 def test_another_representative_cannot_open_the_draft(portal, page, monkeypatch):

@@ -22,7 +22,7 @@ import threading
 import pytest
 
 from tests.browser.conftest import answer_challenge, visit
-from tests.browser.harness import PortalServer, assert_accessible, free_port, wait_ready
+from tests.browser.harness import PortalServer, assert_accessible, free_port, wait_ready, close_context
 from tests.browser.test_accounts import (
     ANSWERS,
     PASSWORD,
@@ -178,7 +178,7 @@ def test_partner_enrolment_then_admin_approval_then_partner_sign_in(oidc_setup, 
         wait_text(page, "#profile-partner", "Associé à ce compte" if lang == "fr" else "Linked to this account")
         # The same account signs in with its own credential too.
     finally:
-        ctx.close()
+        close_context(ctx)
 
 
 def test_cancelling_at_the_partner_returns_to_sign_in_with_a_message(oidc_setup, page):

@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import sign_in, visit
-from tests.browser.harness import wait_ready
+from tests.browser.harness import wait_ready, close_context
 from tests.integration.services import require_redis
 
 
@@ -47,4 +47,4 @@ def test_state_survives_reloads_across_workers(server_pool, browser):
         visit(page, portal, "/en/account-home", "en", axe=False)
         expect(page.locator("h1")).to_have_text("Account home")
     finally:
-        ctx.close()
+        close_context(ctx)
