@@ -103,6 +103,9 @@ def page_template(
             id="main",
             class_name="main",
             tab_index=-1,
+            # "true" once the page's state has arrived and its on_load ran: typing into a
+            # controlled field before that can be overwritten by the first state.
+            custom_attrs={"data-hydrated": rx.cond(rx.State.is_hydrated, "true", "false")},
         ),
         rx.el.footer(
             rx.el.div(

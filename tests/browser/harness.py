@@ -117,7 +117,8 @@ class PortalServer:
 
 def wait_ready(page, lang: str) -> None:
     """The page has hydrated and run its client-side mount events."""
-    page.wait_for_function(f"document.documentElement.lang === '{lang}' && !!document.querySelector('#main')")
+    page.wait_for_function(f"document.documentElement.lang === '{lang}' && !!document.querySelector('#main')"
+                           " && document.querySelector('#main').dataset.hydrated !== 'false'")
 
 
 def assert_accessible(page, context: str = "") -> None:
