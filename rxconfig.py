@@ -22,5 +22,7 @@ config = rx.Config(
     # Embedded default: state in memory (one worker). With Redis, several workers share it.
     state_manager_mode="redis" if settings.redis_url else "memory",
     disable_plugins=[SitemapPlugin],
+    # Brotli first (about a fifth smaller than gzip on the JS bundles), gzip for older clients.
+    frontend_compression_formats=["brotli", "gzip"],
     # Only the libraries the portal uses; no Radix theme (a lighter first load).
 )
