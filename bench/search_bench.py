@@ -32,8 +32,8 @@ from sqlalchemy import create_engine, insert, text  # noqa: E402
 from rar_app import migrate  # noqa: E402
 from rar_app.db import make_engine, session_scope  # noqa: E402
 from rar_app.models import Account, Applicant, Application, Client, name_key, uci_key  # noqa: E402
-from rar_app.services import search  # noqa: E402
-from rar_app.services.search import SearchCriteria  # noqa: E402
+from rar_app.services.office import search  # noqa: E402
+from rar_app.services.office.search import SearchCriteria  # noqa: E402
 
 PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 TYPES = ["visitor_visa", "study_permit", "work_permit", "open_work_permit"]

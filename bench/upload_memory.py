@@ -79,7 +79,7 @@ def main() -> None:
     from rar_app import migrate
     from rar_app.db import session_scope
     from rar_app.models import Account, Application
-    from rar_app.services import documents
+    from rar_app.services.casework import documents
     from rar_app.settings import get_settings
 
     migrate.upgrade(get_settings().database_url)

@@ -10,8 +10,8 @@ from starlette.routing import Route
 
 from rar_app import api_documents, routes
 from rar_app.i18n import normalise
-from rar_app.services import sessions
-from rar_app.services.oidc import oidc_routes
+from rar_app.services.identity import sessions
+from rar_app.services.identity.oidc import oidc_routes
 
 
 def _safe_next(path: str | None, default: str) -> str:

@@ -24,7 +24,8 @@ from starlette.responses import PlainTextResponse, Response, StreamingResponse
 from starlette.routing import Route
 
 from rar_app.i18n import normalise
-from rar_app.services import documents, sessions
+from rar_app.services.casework import documents
+from rar_app.services.identity import sessions
 from rar_app.storage import ObjectStream, StorageUnavailable
 
 log = logging.getLogger(__name__)

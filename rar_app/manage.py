@@ -17,7 +17,7 @@ def cmd_migrate(_args: argparse.Namespace) -> int:
 def cmd_init(_args: argparse.Namespace) -> int:
     """Migrate, then load the demo world when the database is empty and demo mode is on."""
     from rar_app.db import session_scope
-    from rar_app.services import demo
+    from rar_app.services.office import demo
 
     settings = get_settings()
     migrate.upgrade(settings.database_url)
@@ -29,7 +29,7 @@ def cmd_init(_args: argparse.Namespace) -> int:
                 paper = demo.PAPER_TO_LINK
                 print(f"Paper application ready to link: {paper['application_number']}, {paper['family_name']} "
                       f"{paper['given_names']}, born {paper['date_of_birth']}, UCI {paper['uci']}.")
-    from rar_app.services import documents
+    from rar_app.services.casework import documents
 
     documents.startup_check()  # logs the orphan report (or that storage is unreachable); never raises
     return 0
@@ -37,7 +37,7 @@ def cmd_init(_args: argparse.Namespace) -> int:
 
 def cmd_reset_demo(_args: argparse.Namespace) -> int:
     """Empty the database and the document store, and load the demo world again."""
-    from rar_app.services import demo
+    from rar_app.services.office import demo
 
     settings = get_settings()
     if not settings.demo_mode:
@@ -53,7 +53,7 @@ def cmd_reset_demo(_args: argparse.Namespace) -> int:
 
 def cmd_deliver_mail(args: argparse.Namespace) -> int:
     """Send the e-mail notices that are due (for cron, or after an SMTP outage)."""
-    from rar_app.services import mailer
+    from rar_app.services.messaging import mailer
 
     report = mailer.deliver_due(limit=args.limit)
     print(f"sent {report.sent}, retrying {report.retrying}, failed {report.failed}, skipped {report.skipped}")
@@ -65,7 +65,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     import time
     from datetime import datetime, timezone
 
-    from rar_app.services import simulation
+    from rar_app.services.office import simulation
 
     speed = args.speed if args.speed is not None else simulation.simulation_settings().speed
     if speed <= 0:

@@ -18,7 +18,7 @@ import sys
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from rar_app.services import documents
+from rar_app.services.casework import documents
 from rar_app.storage import StorageUnavailable, get_store
 
 

@@ -12,7 +12,7 @@ from rar_app.api import build_api, security_headers, upload_size_guard
 from rar_app.i18n import LANGS, t
 from rar_app.pages import info
 from rar_app.pages.registry import PAGES
-from rar_app.services import mailer
+from rar_app.services.messaging import mailer
 from rar_app.state.session import SessionState
 
 app = rx.App(
@@ -46,7 +46,7 @@ async def training_loop():
     """The training simulation and scheduled demo reset run from start-up when the
     settings turn them on (RAR_SIMULATION_SPEED, RAR_DEMO_RESET_HOURS). Each worker
     starts its loop; a database lease lets one act at a time (services/simulation.py)."""
-    from rar_app.services import simulation
+    from rar_app.services.office import simulation
 
     started = simulation.ensure_background()
     try:

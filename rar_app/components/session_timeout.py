@@ -21,7 +21,7 @@ import reflex as rx
 
 from rar_app import routes
 from rar_app.i18n import t
-from rar_app.services import sessions
+from rar_app.services.identity import sessions
 from rar_app.state.session import SessionState, page_lang
 
 TICK_ID = "session-timeout-tick"

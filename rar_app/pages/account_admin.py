@@ -22,7 +22,9 @@ from rar_app.pages.account_common import focus_later, status_message
 from rar_app.pages.account_profile import KIND_KEYS
 from rar_app.pages.registry import page
 from rar_app.models import Document
-from rar_app.services import accounts, audit, requests
+from rar_app.services.identity import accounts
+from rar_app.services import audit
+from rar_app.services.casework import requests
 from rar_app.storage import ObjectNotFound, StorageUnavailable, get_store
 from rar_app.state.session import client_ip, page_lang, require_session, sign_in_redirect
 

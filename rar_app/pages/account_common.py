@@ -20,7 +20,7 @@ import reflex as rx
 
 from rar_app import routes
 from rar_app.i18n import t
-from rar_app.services import accounts, sessions
+from rar_app.services.identity import accounts, sessions
 
 # Every signed-in role may manage their own account (profile, password).
 ACCOUNT_ROLES = ("representative", "admin", "staff", "client")

@@ -35,7 +35,7 @@ from rar_app.pages.account_common import (
     question_options,
 )
 from rar_app.pages.registry import page
-from rar_app.services import accounts, oidc
+from rar_app.services.identity import accounts, oidc
 from rar_app.state.session import client_ip, page_lang, require_session
 
 MODIFIED = "2026-11-29"

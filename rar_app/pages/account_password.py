@@ -20,7 +20,7 @@ from rar_app.pages.account_common import (
     status_message,
 )
 from rar_app.pages.registry import page
-from rar_app.services import accounts
+from rar_app.services.identity import accounts
 from rar_app.state.session import client_ip, page_lang, require_session, sign_in_redirect
 
 MODIFIED = "2026-11-29"

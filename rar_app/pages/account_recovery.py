@@ -19,7 +19,7 @@ from rar_app.db import session_scope
 from rar_app.i18n import t
 from rar_app.pages.account_common import blank, form_errors, one_error, password_rules
 from rar_app.pages.registry import page
-from rar_app.services import accounts
+from rar_app.services.identity import accounts
 from rar_app.state.session import client_ip, page_lang
 
 MODIFIED = "2026-11-29"

@@ -29,7 +29,9 @@ from rar_app.models import Document, utcnow
 from rar_app.pages.account_common import ACCOUNT_ROLES, blank, focus_later, form_errors, one_error, status_message
 from rar_app.pages.account_profile import back_to_profile
 from rar_app.pages.registry import page
-from rar_app.services import accounts, audit, documents
+from rar_app.services.identity import accounts
+from rar_app.services import audit
+from rar_app.services.casework import documents
 from rar_app.settings import get_settings
 from rar_app.state.session import client_ip, page_lang, require_session, sign_in_redirect
 from rar_app.storage import StorageUnavailable, formats, get_store, new_key

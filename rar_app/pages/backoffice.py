@@ -33,8 +33,9 @@ from rar_app.pages.status_common import (
     type_options,
     url_with,
 )
-from rar_app.services import backoffice, mailer, search, simulation
-from rar_app.services.search import NotFound
+from rar_app.services.office import backoffice, search, simulation
+from rar_app.services.messaging import mailer
+from rar_app.services.office.search import NotFound
 from rar_app.settings import get_settings
 from rar_app.state.session import client_ip, page_lang, require_session, sign_in_redirect
 

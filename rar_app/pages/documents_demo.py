@@ -11,7 +11,8 @@ from rar_app.components.document_uploader import document_uploader
 from rar_app.components.layout import page_template
 from rar_app.i18n import t
 from rar_app.pages.registry import page
-from rar_app.services import document_demo, documents
+from rar_app.services.office import document_demo
+from rar_app.services.casework import documents
 from rar_app.state.documents import DocumentsState
 from rar_app.state.session import client_ip, require_session, sign_in_redirect
 

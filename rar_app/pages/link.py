@@ -13,7 +13,7 @@ from rar_app.db import session_scope
 from rar_app.i18n import t
 from rar_app.pages.registry import page
 from rar_app.pages.status_common import MODIFIED, notice_box, status_url, type_options
-from rar_app.services import linking
+from rar_app.services.casework import linking
 from rar_app.state.session import client_ip, page_lang, require_session, sign_in_redirect
 
 TEXT_FIELDS = ("application_number", "family_name", "given_names", "date_of_birth", "uci")

@@ -23,8 +23,8 @@ from rar_app.pages.status_common import (
     type_label,
     url_with,
 )
-from rar_app.services import mailer, messages as messages_service
-from rar_app.services.search import NotFound
+from rar_app.services.messaging import mailer, messages as messages_service
+from rar_app.services.office.search import NotFound
 from rar_app.state.session import client_ip, page_lang, require_session, sign_in_redirect
 
 # The notices' links point here (services/messages.py INBOX_PATH): keep them in step.

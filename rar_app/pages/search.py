@@ -26,7 +26,7 @@ from rar_app.pages.status_common import (
     type_options,
 )
 from rar_app.models import uci_key
-from rar_app.services import search as search_service
+from rar_app.services.office import search as search_service
 from rar_app.state.session import page_lang, require_session, sign_in_redirect
 
 FIELDS = ("application_number", "family_name", "given_names", "uci", "client_file_number")

@@ -15,7 +15,7 @@ from rar_app.components.widgets import error_summary, text_field
 from rar_app.i18n import t
 from rar_app.pages.account_common import establish_url, go_to, notice
 from rar_app.pages.registry import page
-from rar_app.services import accounts
+from rar_app.services.identity import accounts
 from rar_app.state.session import client_ip, page_lang
 
 MODIFIED = "2026-11-29"

@@ -38,7 +38,9 @@ from rar_app.pages.status_common import (
     table,
     url_with,
 )
-from rar_app.services import backoffice, documents, mailer, search
+from rar_app.services.office import backoffice, search
+from rar_app.services.casework import documents
+from rar_app.services.messaging import mailer
 from rar_app.state.documents import DocumentsState
 from rar_app.state.session import client_ip, page_lang, require_session, sign_in_redirect
 

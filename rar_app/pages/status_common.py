@@ -11,7 +11,7 @@ import reflex as rx
 
 from rar_app import routes
 from rar_app.i18n import t
-from rar_app.services import messages as messages_service
+from rar_app.services.messaging import messages as messages_service
 
 MODIFIED = "2026-11-28"
 

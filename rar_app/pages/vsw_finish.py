@@ -21,7 +21,7 @@ from rar_app import routes
 from rar_app.components.fee_selector import fee_summary_panel
 from rar_app.components.layout import page_template
 from rar_app.i18n import t
-from rar_app.services import submission
+from rar_app.services.casework import submission
 
 MODIFIED = "2026-11-28"
 # Same root as the questionnaire's pages (rar_app/pages/vsw_wizard.py).

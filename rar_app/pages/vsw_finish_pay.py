@@ -45,7 +45,8 @@ from rar_app.pages.vsw_finish import (
     query_id,
     scroll_region,
 )
-from rar_app.services import payments, submission
+from rar_app.services.money import payments
+from rar_app.services.casework import submission
 from rar_app.settings import get_settings
 from rar_app.state.session import client_ip, page_lang, require_session, sign_in_redirect
 

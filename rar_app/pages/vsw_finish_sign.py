@@ -33,7 +33,7 @@ from rar_app.pages.vsw_finish import (
     query_id,
     sign_out_script,
 )
-from rar_app.services import applications, submission
+from rar_app.services.casework import applications, submission
 from rar_app.state.session import client_ip, page_lang, require_session, sign_in_redirect
 
 try:  # the document uploader (issue 5); the checklist alone when it is not there
@@ -139,7 +139,7 @@ class FinishSignState(rx.State):
             slots = [{"code": i.code, "label_fr": i.label_fr, "label_en": i.label_en, "help_fr": i.help_fr,
                       "help_en": i.help_en, "required": i.required} for i in applicant.checklist]
             docs = await self.get_state(DocumentsState)
-            from rar_app.services import documents
+            from rar_app.services.casework import documents
 
             try:
                 await docs._configure(info, view.id, applicant.id, slots, editable=view.status == "draft")

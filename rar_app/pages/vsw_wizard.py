@@ -25,8 +25,8 @@ from rar_app.components.wizard_form import (
 )
 from rar_app.i18n import t
 from rar_app.pages.registry import page
-from rar_app.services import applications
-from rar_app.services.wizard import Field
+from rar_app.services.casework import applications
+from rar_app.services.casework.wizard import Field
 from rar_app.state.wizard import VswState
 
 MODIFIED = "2026-11-28"

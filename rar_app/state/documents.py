@@ -25,9 +25,9 @@ from urllib.parse import urlencode
 import reflex as rx
 
 from rar_app.i18n import t
-from rar_app.services import documents
-from rar_app.services.documents import Actor, DocumentRefused, NotFound
-from rar_app.services.sessions import SessionInfo
+from rar_app.services.casework import documents
+from rar_app.services.casework.documents import Actor, DocumentRefused, NotFound
+from rar_app.services.identity.sessions import SessionInfo
 from rar_app.settings import get_settings
 from rar_app.state.session import client_ip, page_lang, require_session, sign_in_redirect
 from rar_app.storage import StorageUnavailable

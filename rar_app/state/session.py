@@ -10,8 +10,8 @@ import reflex as rx
 
 from rar_app import routes
 from rar_app.i18n import normalise
-from rar_app.services import sessions
-from rar_app.services.sessions import SessionInfo
+from rar_app.services.identity import sessions
+from rar_app.services.identity.sessions import SessionInfo
 
 
 def current_session(state: rx.State) -> SessionInfo | None:

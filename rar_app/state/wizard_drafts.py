@@ -9,7 +9,7 @@ import dataclasses
 import reflex as rx
 
 from rar_app.i18n import t
-from rar_app.services import applications
+from rar_app.services.casework import applications
 from rar_app.state.session import client_ip, page_lang, require_session, sign_in_redirect
 from rar_app.state.wizard import step_url
 

@@ -8,7 +8,7 @@
 
 `get_store(settings)` builds the configured one. Stores keep opaque bytes under
 random server-chosen keys; rules about documents (who may read them, what is
-accepted) live in `rar_app.services.documents`. See README.md in this folder.
+accepted) live in `rar_app.services.casework.documents`. See README.md in this folder.
 """
 
 from __future__ import annotations

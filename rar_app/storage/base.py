@@ -1,7 +1,7 @@
 """The storage interface every document store implements, and its errors.
 
 A store keeps opaque bytes under server-chosen keys. It knows nothing about
-documents, applications or access rules: that is `rar_app.services.documents`.
+documents, applications or access rules: that is `rar_app.services.casework.documents`.
 """
 
 from __future__ import annotations

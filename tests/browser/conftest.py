@@ -5,7 +5,7 @@ import warnings
 
 import pytest
 
-from rar_app.services.demo import DEMO_PASSWORD
+from rar_app.services.office.demo import DEMO_PASSWORD
 from tests.browser.harness import (
     CHROMIUM,
     CHROMIUM_ARGS,
@@ -150,7 +150,8 @@ def visit(page, portal: PortalServer, path: str, lang: str, *, axe: bool = True)
 
 def demo_answer(question_key: str) -> str:
     """The demo accounts' answer to a security question, by the key the challenge page shows."""
-    from rar_app.services import accounts, demo
+    from rar_app.services.identity import accounts
+    from rar_app.services.office import demo
 
     answers = dict(accounts.DEMO_SECURITY_ANSWERS)
     return answers.get(question_key) or getattr(demo, "DEMO_SECURITY_ANSWER", "")

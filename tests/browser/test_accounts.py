@@ -16,7 +16,7 @@ import uuid
 import pytest
 from playwright.sync_api import expect
 
-from rar_app.services import accounts
+from rar_app.services.identity import accounts
 from tests.browser.conftest import CHALLENGE_PATHS, answer_challenge, sign_in, visit
 from tests.browser.harness import assert_accessible, wait_ready, portal_db, close_context
 

@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import expect
 from sqlmodel import select
 
-from rar_app.services import accounts
+from rar_app.services.identity import accounts
 from tests.browser.conftest import visit
 from tests.browser.harness import assert_accessible, wait_ready, close_context
 from tests.browser.test_accounts import (  # noqa: F401  (the autouse fixture)

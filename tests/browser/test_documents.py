@@ -53,8 +53,8 @@ def create_representative(portal, label: str) -> str:
     security questions and answers (so the harness's `sign_in` can answer them)."""
     from rar_app.db import session_scope
     from rar_app.models import Account, SecurityQuestion, utcnow
-    from rar_app.services.accounts import DEMO_SECURITY_ANSWERS
-    from rar_app.services.passwords import hash_secret, normalise_answer
+    from rar_app.services.identity.accounts import DEMO_SECURITY_ANSWERS
+    from rar_app.services.identity.passwords import hash_secret, normalise_answer
 
     username = f"doc.{label}.{uuid.uuid4().hex[:8]}"
     with portal_db(portal), session_scope() as db:
@@ -321,7 +321,8 @@ def test_download_only_in_the_owners_session(portal, browser, tmp_path):
 
 def expired_token(portal, context, document_id: int) -> str:
     """A genuine token for the browser's own session, but issued 10 minutes ago."""
-    from rar_app.services import documents, sessions
+    from rar_app.services.casework import documents
+    from rar_app.services.identity import sessions
 
     cookie = next(c["value"] for c in context.cookies() if c["name"] == sessions.COOKIE_NAME)
     with portal_db(portal):

@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import re
 
-from rar_app.services import accounts
+from rar_app.services.identity import accounts
 from tests.browser.conftest import visit
 from tests.browser.harness import wait_ready
 from tests.browser.test_accounts import (  # noqa: F401  (the autouse fixture)

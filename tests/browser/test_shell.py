@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from rar_app.services.demo import DEMO_PASSWORD
+from rar_app.services.office.demo import DEMO_PASSWORD
 
 from tests.browser.conftest import answer_challenge, sign_in, switch_language, visit
 from tests.browser.harness import assert_accessible, assert_no_horizontal_scroll, wait_ready

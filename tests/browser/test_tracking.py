@@ -83,7 +83,7 @@ def paper_file(portal, *, family: str, given: str = "Test", dob: date = date(199
     """A paper application (as the back office enters it); `holder` links it to that representative."""
     from rar_app.db import session_scope
     from rar_app.models import Account, Application
-    from rar_app.services import backoffice, search
+    from rar_app.services.office import backoffice, search
 
     with portal_db(portal), session_scope() as db:
         form = backoffice.PaperApplication(application_type, family, given, dob, uci,
@@ -107,7 +107,7 @@ def uci_for() -> str:
 
 def demo_numbers(portal, username: str) -> list[str]:
     from rar_app.db import session_scope
-    from rar_app.services import search
+    from rar_app.services.office import search
 
     with portal_db(portal), session_scope() as db:
         return [r.application_number for r in search.search(db, account_id(portal, username), limit=100).rows]
@@ -457,7 +457,7 @@ def test_one_representative_never_sees_anothers_files_messages_or_documents(port
         their_message = db.exec(select(Message.id).where(Message.account_id == rep_id)).first()
 
     # A file of demo.rep's with a document request, to upload into and download from.
-    from rar_app.services import backoffice
+    from rar_app.services.office import backoffice
 
     number = paper_file(portal, family=unique("Isolement"), holder="demo.rep")
     with portal_db(portal), session_scope() as db:

@@ -190,7 +190,7 @@ def _family_draft(portal) -> int:
 
     from rar_app.db import session_scope
     from rar_app.models import Account
-    from rar_app.services import applications, documents
+    from rar_app.services.casework import applications, documents
     from tests.services.test_submission_drafts import make_draft
 
     with portal_db(portal):

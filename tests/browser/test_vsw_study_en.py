@@ -144,8 +144,8 @@ def test_another_representative_cannot_open_the_draft(portal, page, monkeypatch)
 
     from rar_app.db import session_scope
     from rar_app.models import Account
-    from rar_app.services import applications
-    from rar_app.services.demo import DEMO_OTHER_REP
+    from rar_app.services.casework import applications
+    from rar_app.services.office.demo import DEMO_OTHER_REP
     from tests.conftest import reset_caches
 
     for key in [k for k in os.environ if k.startswith("RAR_")]:

@@ -31,7 +31,7 @@ from starlette.testclient import TestClient
 
 from rar_app.db import session_scope
 from rar_app.models import Account, AuditEvent, OidcLogin
-from rar_app.services import accounts, oidc, sessions
+from rar_app.services.identity import accounts, oidc, sessions
 
 PROVIDER_DIR = Path(__file__).resolve().parent / "oidc_provider"
 CLIENT_ID = "rar-portal-test"

@@ -13,7 +13,7 @@ import pytest
 from joserfc import jwt
 from joserfc.jwk import KeySet, RSAKey
 
-from rar_app.services import oidc
+from rar_app.services.identity import oidc
 
 ISSUER = "https://partner.example"
 CLIENT_ID = "rar-portal"

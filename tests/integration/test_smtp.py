@@ -15,7 +15,7 @@ from aiosmtpd.smtp import AuthResult, LoginPassword
 
 from rar_app.db import session_scope
 from rar_app.models import Message
-from rar_app.services import mailer, messages
+from rar_app.services.messaging import mailer, messages
 from tests.services.test_search_helpers import make_account, stop_mail_worker  # noqa: F401
 
 
@@ -242,7 +242,7 @@ def test_account_events_reach_the_real_server_in_the_representatives_language(sm
     """Enrolment approved, password changed, e-mail address changed (to the replaced
     address): one notice each, in English for an English-speaking representative;
     a bystander gets nothing."""
-    from rar_app.services import accounts
+    from rar_app.services.identity import accounts
     from tests.services.test_account_messages import ANSWERS, PASSWORD
 
     portal_env(RAR_AUTO_APPROVE_ENROLMENTS="true")

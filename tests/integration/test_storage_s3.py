@@ -13,7 +13,7 @@ from sqlmodel import select
 from rar_app import manage_documents
 from rar_app.db import session_scope
 from rar_app.models import Document
-from rar_app.services import documents
+from rar_app.services.casework import documents
 from rar_app.storage import ObjectNotFound, StorageUnavailable, get_store, new_key
 from rar_app.storage.s3 import S3Store
 from tests.fixtures.documents import samples

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from argon2 import PasswordHasher
 
-from rar_app.services import passwords
+from rar_app.services.identity import passwords
 
 PASSWORD = "Kayak2026Zz"
 ANSWERS = [("first_pet", "Pixel"), ("birth_city", "Trois-Rivières"), ("primary_school", "Sainte-Marie")]

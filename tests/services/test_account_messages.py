@@ -12,7 +12,9 @@ from sqlmodel import select
 
 from rar_app.db import session_scope
 from rar_app.models import Account, Document, Message
-from rar_app.services import accounts, mailer, messages, passwords, requests, submission
+from rar_app.services.identity import accounts, passwords
+from rar_app.services.messaging import mailer, messages
+from rar_app.services.casework import requests, submission
 from tests.services.test_search_helpers import make_account, stop_mail_worker  # noqa: F401
 from tests.services.test_submission_drafts import ANSWER, make_draft, make_rep, new_session
 

@@ -13,8 +13,8 @@ from sqlmodel import select
 from rar_app import rules
 from rar_app.db import session_scope
 from rar_app.models import Account, AccountRequest, AuditEvent, AuthSession, AuthThrottle, SecurityQuestion
-from rar_app.services import accounts, passwords, sessions
-from rar_app.services.passwords import normalise_answer
+from rar_app.services.identity import accounts, passwords, sessions
+from rar_app.services.identity.passwords import normalise_answer
 from tests.services.account_helpers import ANSWERS, PASSWORD, cheap_argon2  # noqa: F401  (autouse)
 
 

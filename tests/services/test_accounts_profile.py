@@ -13,7 +13,7 @@ from sqlmodel import select
 
 from rar_app.db import session_scope
 from rar_app.models import Account, AccountRequest, AuditEvent, AuthThrottle, Document
-from rar_app.services import accounts, passwords, sessions
+from rar_app.services.identity import accounts, passwords, sessions
 
 from tests.services.account_helpers import ANSWERS, PASSWORD, cheap_argon2  # noqa: F401  (autouse)
 

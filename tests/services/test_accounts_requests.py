@@ -10,7 +10,8 @@ from sqlmodel import select
 
 from rar_app.db import session_scope
 from rar_app.models import Account, AccountRequest, Application, AuditEvent, Client, Document
-from rar_app.services import accounts, passwords, requests, sessions
+from rar_app.services.identity import accounts, passwords, sessions
+from rar_app.services.casework import requests
 
 from tests.services.account_helpers import ANSWERS, PASSWORD, cheap_argon2  # noqa: F401  (autouse)
 

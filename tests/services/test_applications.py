@@ -13,8 +13,8 @@ from sqlmodel import select
 from rar_app import rules
 from rar_app.db import session_scope
 from rar_app.models import Account, Applicant, Application, AuditEvent, Client
-from rar_app.services import applications as apps
-from rar_app.services import submission
+from rar_app.services.casework import applications as apps
+from rar_app.services.casework import submission
 
 ON = date(2026, 6, 1)
 SDS_ON = date(2024, 6, 1)  # the Student Direct Stream was open

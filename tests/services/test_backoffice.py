@@ -10,9 +10,9 @@ from sqlmodel import select
 
 from rar_app.db import session_scope
 from rar_app.models import Applicant, AuditEvent, Document, DocumentRequest, Message
-from rar_app.services import backoffice, search
-from rar_app.services.backoffice import TransitionError
-from rar_app.services.search import NotFound
+from rar_app.services.office import backoffice, search
+from rar_app.services.office.backoffice import TransitionError
+from rar_app.services.office.search import NotFound
 from tests.services.test_search_helpers import make_account, make_application, stop_mail_worker  # noqa: F401
 
 

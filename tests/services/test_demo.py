@@ -12,9 +12,11 @@ from sqlmodel import select
 
 from rar_app.db import session_scope
 from rar_app.models import Account, Applicant, Application, Client, Document, Message
-from rar_app.services import demo, documents, linking, messages, search
-from rar_app.services import submission  # noqa: F401  (the read-only guard, as in the portal)
-from rar_app.services.passwords import verify_secret
+from rar_app.services.office import demo, search
+from rar_app.services.casework import documents, linking
+from rar_app.services.messaging import messages
+from rar_app.services.casework import submission  # noqa: F401  (the read-only guard, as in the portal)
+from rar_app.services.identity.passwords import verify_secret
 from rar_app.storage import get_store
 from tests.services.test_search_helpers import stop_mail_worker  # noqa: F401
 

@@ -17,8 +17,8 @@ from sqlmodel import select
 from rar_app import manage_documents
 from rar_app.db import session_scope
 from rar_app.models import AuditEvent, Document
-from rar_app.services import documents
-from rar_app.services.documents import Actor, DocumentRefused, NotFound
+from rar_app.services.casework import documents
+from rar_app.services.casework.documents import Actor, DocumentRefused, NotFound
 from rar_app.settings import get_settings
 from rar_app.storage import LocalFolderStore, StorageUnavailable, get_store, new_key
 from tests.fixtures.documents import samples

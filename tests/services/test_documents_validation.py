@@ -12,8 +12,8 @@ from sqlmodel import select
 
 from rar_app.db import session_scope
 from rar_app.models import AuditEvent, Document
-from rar_app.services import documents
-from rar_app.services.documents import DocumentRefused, clean_filename
+from rar_app.services.casework import documents
+from rar_app.services.casework.documents import DocumentRefused, clean_filename
 from rar_app.settings import get_settings
 from rar_app.storage import formats, get_store
 from tests.fixtures.documents import samples

@@ -16,8 +16,9 @@ from rar_app import manage
 from rar_app.api import build_api
 from rar_app.db import session_scope
 from rar_app.models import Account, AuditEvent
-from rar_app.services import documents, sessions
-from rar_app.services.documents import Actor
+from rar_app.services.casework import documents
+from rar_app.services.identity import sessions
+from rar_app.services.casework.documents import Actor
 from rar_app.storage import StorageUnavailable, get_store
 from tests.fixtures.documents import samples
 from tests.fixtures.documents.world import make_world
@@ -186,6 +187,6 @@ def test_storage_unreachable_is_503_with_a_message(world, monkeypatch):
 
 
 def test_init_runs_the_document_startup_check(portal_env, caplog):
-    caplog.set_level(logging.INFO, logger="rar_app.services.documents")
+    caplog.set_level(logging.INFO, logger="rar_app.services.casework.documents")
     assert manage.main(["init"]) == 0
     assert any("documents:" in r.getMessage() for r in caplog.records), caplog.text

@@ -11,9 +11,10 @@ from sqlmodel import select
 
 from rar_app.db import session_scope
 from rar_app.models import Application, AuditEvent, Document, Message
-from rar_app.services import documents, linking, search
-from rar_app.services.linking import LinkForm
-from rar_app.services.search import NotFound
+from rar_app.services.casework import documents, linking
+from rar_app.services.office import search
+from rar_app.services.casework.linking import LinkForm
+from rar_app.services.office.search import NotFound
 from tests.fixtures.documents.samples import pdf
 from tests.services.test_search_helpers import make_account, make_application, stop_mail_worker  # noqa: F401
 

@@ -12,7 +12,7 @@ from sqlmodel import select
 
 from rar_app.db import session_scope
 from rar_app.models import Message, utcnow
-from rar_app.services import mailer, messages
+from rar_app.services.messaging import mailer, messages
 from tests.services.test_search_helpers import make_account, stop_mail_worker  # noqa: F401
 
 

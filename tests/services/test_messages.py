@@ -7,8 +7,9 @@ from sqlmodel import select
 
 from rar_app.db import session_scope
 from rar_app.models import Application, Message
-from rar_app.services import messages, search
-from rar_app.services.search import NotFound
+from rar_app.services.messaging import messages
+from rar_app.services.office import search
+from rar_app.services.office.search import NotFound
 from tests.services.test_search_helpers import make_account, make_application, stop_mail_worker  # noqa: F401
 
 

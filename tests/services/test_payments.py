@@ -15,8 +15,9 @@ from sqlmodel import select
 
 from rar_app.db import get_engine, session_scope
 from rar_app.models import Application, AuditEvent, Payment
-from rar_app.services import applications, payments, submission
-from rar_app.services.payments import (
+from rar_app.services.casework import applications, submission
+from rar_app.services.money import payments
+from rar_app.services.money.payments import (
     AlreadySubmitted,
     CardRefused,
     ChargeResult,
@@ -26,7 +27,7 @@ from rar_app.services.payments import (
     NotSigned,
     PaymentInProgress,
 )
-from rar_app.services.submission import NotFound
+from rar_app.services.casework.submission import NotFound
 from tests.services.test_submission_drafts import ANSWER, make_draft, make_rep, new_session
 
 TODAY = date(2026, 11, 28)

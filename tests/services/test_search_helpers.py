@@ -7,7 +7,7 @@ import itertools
 from datetime import date, datetime, time, timedelta, timezone
 
 from rar_app.models import Account, Applicant, Application, Client
-from rar_app.services import submission  # noqa: F401  (installs the read-only guard, as the portal does)
+from rar_app.services.casework import submission  # noqa: F401  (installs the read-only guard, as the portal does)
 
 _serial = itertools.count(1)
 
@@ -71,7 +71,7 @@ def stop_mail_worker(portal_env):
     """Notices posted in a test are sent by this process's delivery thread: stop it
     before the test's database goes away (import this fixture into the test module)."""
     yield
-    from rar_app.services import mailer
+    from rar_app.services.messaging import mailer
 
     mailer.worker().stop()
     mailer.worker().engine = None

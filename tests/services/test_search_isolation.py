@@ -8,8 +8,10 @@ from sqlmodel import select
 
 from rar_app.db import session_scope
 from rar_app.models import Document, DocumentRequest, Message
-from rar_app.services import backoffice, documents, messages, search
-from rar_app.services.search import NotFound, SearchCriteria
+from rar_app.services.office import backoffice, search
+from rar_app.services.casework import documents
+from rar_app.services.messaging import messages
+from rar_app.services.office.search import NotFound, SearchCriteria
 from tests.services.test_search_helpers import make_account, make_application, stop_mail_worker  # noqa: F401
 
 

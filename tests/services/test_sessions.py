@@ -4,8 +4,8 @@ from sqlmodel import select
 
 from rar_app.db import session_scope
 from rar_app.models import Account, AuditEvent, AuthSession
-from rar_app.services import accounts, sessions
-from rar_app.services.passwords import hash_secret
+from rar_app.services.identity import accounts, sessions
+from rar_app.services.identity.passwords import hash_secret
 import pytest
 
 

@@ -12,7 +12,8 @@ from sqlmodel import select
 from rar_app.db import session_scope
 from rar_app.models import Applicant, DocumentRequest, utcnow
 from rar_app import manage
-from rar_app.services import backoffice, lease, search, simulation
+from rar_app.services.office import backoffice, search, simulation
+from rar_app.services import lease
 from rar_app.settings import ConfigurationError, get_settings
 from tests.services.test_search_helpers import make_account, make_application, stop_mail_worker  # noqa: F401
 

@@ -12,8 +12,8 @@ from sqlmodel import select
 
 from rar_app.db import session_scope
 from rar_app.models import Applicant, Application, AuditEvent, AuthSession, Document
-from rar_app.services import submission
-from rar_app.services.submission import (
+from rar_app.services.casework import submission
+from rar_app.services.casework.submission import (
     FinishError,
     NotEditable,
     NotFound,

@@ -17,8 +17,9 @@ from sqlmodel import select
 
 from rar_app.db import session_scope
 from rar_app.models import Account, AuthSession, Document, SecurityQuestion
-from rar_app.services import applications, sessions, submission
-from rar_app.services.passwords import hash_secret, normalise_answer
+from rar_app.services.casework import applications, submission
+from rar_app.services.identity import sessions
+from rar_app.services.identity.passwords import hash_secret, normalise_answer
 
 ANSWER = "Mistigri"  # every test representative's security answer
 

@@ -7,7 +7,7 @@ représentants") and the messages about one application (shown on its status pag
   the application reads it on the status page.
 
 Every new message can be notified by e-mail (`notify=True`): the row is marked
-`email_status="pending"` and `rar_app.services.mailer` sends the notice *after the
+`email_status="pending"` and `rar_app.services.messaging.mailer` sends the notice *after the
 transaction commits*, in the recipient's language, retrying while the server is down.
 Texts are kept in both languages on the row; templates live in the `messages.tpl.*`
 catalogue keys. No Reflex here.
@@ -27,7 +27,7 @@ from rar_app import rules
 from rar_app.i18n import LANGS, t
 from rar_app.models import Account, Applicant, Application, Client, Message, utcnow
 from rar_app.services import audit
-from rar_app.services.search import NotFound, actor_account, may_see
+from rar_app.services.office.search import NotFound, actor_account, may_see
 
 CATEGORY_ACCOUNT = "account"
 DETAILS = ("updated", "follow_up", "information")
@@ -118,7 +118,7 @@ def post(
     if notify:
         recipient = recipient_for(db, message)
         if recipient is not None and (email_to or recipient.email) and notice_allowed(message, recipient):
-            from rar_app.services import mailer
+            from rar_app.services.messaging import mailer
 
             message.email_status = "pending"
             message.email_next_attempt_at = message.created_at

@@ -35,8 +35,9 @@ from sqlmodel import select
 
 from rar_app.db import session_scope
 from rar_app.models import Applicant, Application, AuditEvent
-from rar_app.services import backoffice, lease
-from rar_app.services.search import estimate_days
+from rar_app.services.office import backoffice
+from rar_app.services import lease
+from rar_app.services.office.search import estimate_days
 from rar_app.settings import get_settings
 
 log = logging.getLogger(__name__)
@@ -121,7 +122,7 @@ def last_demo_load() -> datetime | None:
 
 
 def reset_if_due(reset_hours: float | None = None, now: datetime | None = None) -> bool:
-    from rar_app.services import demo
+    from rar_app.services.office import demo
 
     hours = simulation_settings().reset_hours if reset_hours is None else reset_hours
     if hours <= 0:

@@ -62,7 +62,7 @@ from rar_app import rules
 from rar_app.db import session_scope
 from rar_app.models import Account, Applicant, Application, AuthSession, Client, Document, SecurityQuestion, utcnow
 from rar_app.services import audit
-from rar_app.services.passwords import normalise_answer, verify_secret
+from rar_app.services.identity.passwords import normalise_answer, verify_secret
 from rar_app.settings import get_settings
 
 MAX_SIGNATURE_FAILURES = 3
@@ -201,7 +201,7 @@ def _client_name(db: Session, applicant: Applicant) -> tuple[str, str, date | No
 def chosen_documents(app: Application) -> dict[int, list[dict[str, Any]]]:
     """Per applicant id, the documents to provide: part A's checklist (the rules
     engine's required items and the additional ones picked in the questionnaire)."""
-    from rar_app.services import applications  # part A; imported late (it imports much)
+    from rar_app.services.casework import applications  # part A; imported late (it imports much)
 
     try:
         entries = applications.document_checklist(app.representative_id, app.id)
@@ -399,7 +399,7 @@ def _question_for(db: Session, row: AuthSession) -> SecurityQuestion:
 
 
 def _question_texts(key: str) -> tuple[str, str]:
-    from rar_app.services import accounts  # the catalogue of question keys lives there
+    from rar_app.services.identity import accounts  # the catalogue of question keys lives there
 
     return accounts.question_text(key, "fr"), accounts.question_text(key, "en")
 
@@ -427,7 +427,7 @@ def sign(account_id: int, session_id: int, application_id: Any, *, agree: str | 
     first), SignatureLocked (third wrong answer: session revoked), NotEditable,
     FinishError("documents_missing" | "questionnaire_incomplete" | "no_applicants"),
     NotFound."""
-    from rar_app.services import applications
+    from rar_app.services.casework import applications
 
     with session_scope() as db:
         app = owned_application(db, account_id, application_id)
@@ -564,7 +564,7 @@ def mark_submitted(db: Session, app: Application, *, actor_id: int, ip: str = ""
     audit.record(db, "application.submitted", actor_id=actor_id, actor_role="representative", ip=ip,
                  object_type="application", object_id=app.id, payment_id=payment_id, reference=app.reference,
                  numbers=[a.application_number for a in applicants])
-    from rar_app.services import messages  # the representative's inbox (and its e-mail notice)
+    from rar_app.services.messaging import messages  # the representative's inbox (and its e-mail notice)
 
     messages.post_submitted(db, app, applicants)
 

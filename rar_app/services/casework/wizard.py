@@ -20,7 +20,7 @@ lines its answers produce. The engine derives everything else:
   step, else the review), previous, first incomplete (where a draft resumes);
 - the review: every answer as a line with the step it comes from.
 
-No Reflex and no database here: `rar_app.services.applications` stores the
+No Reflex and no database here: `rar_app.services.casework.applications` stores the
 answers (Application.wizard_data) and the position (Application.wizard_step).
 Express Entry, IEC, eTA and IFHP wizards are new tuples of steps, not new
 engines.

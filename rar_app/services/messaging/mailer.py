@@ -88,7 +88,7 @@ def _after_rollback(session: SASession) -> None:
 
 
 def build_notice(message: Message, recipient: Account, settings: Settings | None = None) -> EmailMessage:
-    from rar_app.services.messages import CLIENT_HOME_PATH, ENROL_PATH, INBOX_PATH, category_label, detail_label
+    from rar_app.services.messaging.messages import CLIENT_HOME_PATH, ENROL_PATH, INBOX_PATH, category_label, detail_label
 
     settings = settings or get_settings()
     lang = normalise(recipient.language)
@@ -200,7 +200,7 @@ def deliver_one(message_id: int, *, now: datetime | None = None,
         if not _claim(db, message_id, now):
             return "skipped"
         message = db.get(Message, message_id)
-        from rar_app.services.messages import notice_allowed, recipient_for
+        from rar_app.services.messaging.messages import notice_allowed, recipient_for
 
         recipient = recipient_for(db, message)
         if recipient is None or not (message.email_to or recipient.email) or not notice_allowed(message, recipient):

@@ -14,7 +14,7 @@ Where things live:
 - `Applicant` rows (+ one `Client` row each): kept in step with the answers after
   every save — type, minor, Student Direct Stream, fee and biometric options.
 
-The questionnaire itself is data (`VSW_WIZARD`), driven by `rar_app.services.wizard`.
+The questionnaire itself is data (`VSW_WIZARD`), driven by `rar_app.services.casework.wizard`.
 
 Part B (checklist, signature, payment, receipt) uses: `get_application`,
 `document_checklist`, `fee_summary`, `questionnaire_complete`, `set_position`,
@@ -42,9 +42,10 @@ from rar_app.db import session_scope
 from rar_app.i18n import t
 from rar_app.models import Applicant, Application, Client, Document, Payment, utcnow
 from rar_app.rules.common import fmt_money
-from rar_app.services import audit, submission
-from rar_app.services import wizard as engine
-from rar_app.services.wizard import Context, Field, Option, Problem, ReviewLine, Step, Wizard
+from rar_app.services import audit
+from rar_app.services.casework import submission
+from rar_app.services.casework import wizard as engine
+from rar_app.services.casework.wizard import Context, Field, Option, Problem, ReviewLine, Step, Wizard
 from rar_app.settings import get_settings
 
 KIND_VSW = "visitor_study_work"
@@ -89,7 +90,7 @@ class Incomplete(Exception):
 
 @lru_cache(maxsize=1)
 def countries() -> list[dict[str, str]]:
-    with (Path(__file__).resolve().parent / "data" / "countries.csv").open(encoding="utf-8") as fh:
+    with (Path(__file__).resolve().parent.parent / "data" / "countries.csv").open(encoding="utf-8") as fh:
         return list(csv.DictReader(fh))
 
 

@@ -55,8 +55,8 @@ from starlette.routing import Route
 
 from rar_app.db import session_scope
 from rar_app.models import OidcLogin, utcnow
-from rar_app.services import accounts, sessions
-from rar_app.services.accounts import AccountError
+from rar_app.services.identity import accounts, sessions
+from rar_app.services.identity.accounts import AccountError
 from rar_app.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)

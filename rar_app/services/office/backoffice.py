@@ -41,8 +41,9 @@ from rar_app.models import (
     DocumentRequest,
     utcnow,
 )
-from rar_app.services import audit, messages
-from rar_app.services.search import NotFound, actor_account, may_see, normalise_number, write_processing
+from rar_app.services import audit
+from rar_app.services.messaging import messages
+from rar_app.services.office.search import NotFound, actor_account, may_see, normalise_number, write_processing
 
 STAFF = ("staff",)
 SIMULATION_ROLE = "simulation"

@@ -48,14 +48,16 @@ from sqlmodel import Session, select
 
 from rar_app.db import session_scope
 from rar_app.models import Account, AccountRequest, AuthSession, AuthThrottle, Document, SecurityQuestion, utcnow
-from rar_app.services import audit, messages, sessions
-from rar_app.services.passwords import hash_secret, needs_rehash, normalise_answer, verify_secret
+from rar_app.services import audit
+from rar_app.services.messaging import messages
+from rar_app.services.identity import sessions
+from rar_app.services.identity.passwords import hash_secret, needs_rehash, normalise_answer, verify_secret
 from rar_app.settings import get_settings
 
 if TYPE_CHECKING:  # pragma: no cover
-    from rar_app.services.oidc import PartnerIdentity
+    from rar_app.services.identity.oidc import PartnerIdentity
 
-DATA_DIR = Path(__file__).resolve().parent / "data"
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
 # Throttling: failures per account (username) and per address within WINDOW lock
 # further attempts for LOCK. An office behind one address has several people, so
@@ -817,7 +819,7 @@ def enrol(db: Session, form: EnrolmentForm, *, ip: str = "", partner_ticket: str
     `partner_ticket` (the `rar_partner` cookie set by the Sign-In Partner callback)
     links the account to that partner identity. `already_enrolled` creates an open
     merge request naming the previous account. Raises ValidationFailed."""
-    from rar_app.services import oidc
+    from rar_app.services.identity import oidc
 
     errors = validate_enrolment(db, form)
     identity = None
@@ -1223,7 +1225,7 @@ def my_requests(db: Session, actor_id: int) -> list[dict[str, Any]]:
 def housekeeping(db: Session) -> dict[str, int]:
     """Periodic clean-up (a manage command or a timer): ended sessions and tickets,
     spent throttle counters, abandoned Sign-In Partner logins."""
-    from rar_app.services import oidc
+    from rar_app.services.identity import oidc
 
     return {"sessions": sessions.purge_expired(db), "throttles": purge_throttles(db),
             "oidc_logins": oidc.purge_expired(db)}

@@ -19,8 +19,10 @@ from sqlalchemy import update
 from sqlmodel import Session, select
 
 from rar_app.models import Account, AccountRequest, Application, Client, Document, utcnow
-from rar_app.services import audit, messages, sessions
-from rar_app.services.accounts import AccountError, NotFound, _actor, regulatory_body
+from rar_app.services import audit
+from rar_app.services.messaging import messages
+from rar_app.services.identity import sessions
+from rar_app.services.identity.accounts import AccountError, NotFound, _actor, regulatory_body
 
 KINDS = ("enrolment", "merge", "name_change", "close")
 ADMIN_ROLES = ("admin",)

@@ -40,11 +40,11 @@ from rar_app.models import (
     utcnow,
 )
 from rar_app.services import audit
-from rar_app.services.search import write_processing
+from rar_app.services.office.search import write_processing
 
 log = logging.getLogger(__name__)
 
-from rar_app.services import accounts as _accounts
+from rar_app.services.identity import accounts as _accounts
 
 # The demo accounts come from the accounts service (`ensure_demo_accounts`: demo.rep,
 # demo.admin, demo.staff); this world adds demo.rep2 and demo.client with the same
@@ -206,7 +206,7 @@ LETTERS = {"visitor_visa": "V", "study_permit": "S", "work_permit": "W", "open_w
 
 class _World:
     def __init__(self, db: Session, today: date) -> None:
-        from rar_app.services import backoffice
+        from rar_app.services.office import backoffice
 
         self.db = db
         self.today = today
@@ -344,7 +344,7 @@ class _World:
 
 
 def _inbox(db: Session, world: _World, rep: Account, linked: tuple[Application, Applicant, Client] | None) -> None:
-    from rar_app.services import messages
+    from rar_app.services.messaging import messages
 
     def post(template: str, days: float, *, read: bool, values: dict | None = None, **kw: Any) -> None:
         message = messages.post_template(db, template, values or {}, account_id=rep.id, notify=False, **kw)
@@ -366,7 +366,7 @@ def _inbox(db: Session, world: _World, rep: Account, linked: tuple[Application, 
 
 def load_demo_world(db: Session, *, today: date | None = None) -> Account:
     """Create the demo world in `db` (an empty database). Returns the demo representative."""
-    from rar_app.services import mailer
+    from rar_app.services.messaging import mailer
 
     today = today or date.today()
     world = _World(db, today)
@@ -476,7 +476,7 @@ def reset_demo_world(engine: Any = None) -> Account:
     """Empty every table (keeping the schema), delete the stored documents and the
     outbox, and load the demo world again. Everyone is signed out."""
     from rar_app.db import session_scope
-    from rar_app.services import mailer
+    from rar_app.services.messaging import mailer
     from rar_app.storage import get_store
 
     with session_scope(engine) as db:

@@ -87,8 +87,9 @@ from sqlmodel import Session, select
 
 from rar_app.db import session_scope
 from rar_app.models import Applicant, Application, Payment, utcnow
-from rar_app.services import audit, submission
-from rar_app.services.submission import FinishError, NotFound, as_id, owned_application
+from rar_app.services import audit
+from rar_app.services.casework import submission
+from rar_app.services.casework.submission import FinishError, NotFound, as_id, owned_application
 from rar_app.settings import get_settings
 
 STALE_AFTER = timedelta(minutes=2)

@@ -43,8 +43,9 @@ from sqlmodel import Session, select
 
 from rar_app.db import session_scope
 from rar_app.models import Account, Applicant, Application, AuditEvent, Client, Document, name_key, uci_key, utcnow
-from rar_app.services import audit, messages
-from rar_app.services.search import actor_account, normalise_number, write_processing
+from rar_app.services import audit
+from rar_app.services.messaging import messages
+from rar_app.services.office.search import actor_account, normalise_number, write_processing
 
 log = logging.getLogger(__name__)
 
@@ -246,7 +247,7 @@ def take_over(actor_id: int, form: LinkForm, filename: str | None,
     and uploads a completed IMM 5476; the representative is removed. Raises ValueError
     on form errors, documents.DocumentRefused for a file that is not a readable
     PDF/image, StorageUnavailable when the file cannot be stored (nothing changes)."""
-    from rar_app.services import documents
+    from rar_app.services.casework import documents
     from rar_app.storage import get_store, new_key
 
     if form.kind not in ONLINE_KINDS or form_errors(form):

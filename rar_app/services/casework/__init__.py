@@ -1,0 +1,1 @@
+"""Clients' files: applications and their questionnaires, submission, documents, linking, requests."""

@@ -1,0 +1,1 @@
+"""Who is signed in: accounts and enrolment, sessions, partner sign-in (OIDC), passwords."""

@@ -1,0 +1,1 @@
+"""Messages in the portal and the e-mail notices that announce them."""

@@ -1,0 +1,1 @@
+"""The simulated IRCC office: back office, search, the training simulation and the demo world."""
