@@ -26,7 +26,7 @@ from rar_app.components.wizard_form import (
 from rar_app.i18n import t
 from rar_app.pages.registry import page
 from rar_app.services.casework import applications
-from rar_app.services.casework.wizard import Field
+from rar_app.programs.engine import Field
 from rar_app.state.wizard import VswState
 
 MODIFIED = "2026-11-28"

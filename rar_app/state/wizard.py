@@ -19,7 +19,7 @@ import reflex as rx
 from rar_app import routes
 from rar_app.i18n import t
 from rar_app.services.casework import applications
-from rar_app.services.casework import wizard as engine
+from rar_app.programs import engine
 from rar_app.state.session import client_ip, page_lang, require_session, sign_in_redirect
 
 # Which page shows which step of the questionnaire.

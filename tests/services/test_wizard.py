@@ -7,8 +7,8 @@ from datetime import date
 
 import pytest
 
-from rar_app.services.casework import wizard as engine
-from rar_app.services.casework.wizard import Context, Field, Option, Problem, Step, Wizard
+from rar_app.programs import engine
+from rar_app.programs.engine import Context, Field, Option, Problem, Step, Wizard
 
 ON = date(2026, 6, 1)
 

@@ -14,7 +14,7 @@ Where things live:
 - `Applicant` rows (+ one `Client` row each): kept in step with the answers after
   every save — type, minor, Student Direct Stream, fee and biometric options.
 
-The questionnaire itself is data (`VSW_WIZARD`), driven by `rar_app.services.casework.wizard`.
+The questionnaire itself is data (`VSW_WIZARD`), driven by `rar_app.programs.engine`.
 
 Part B (checklist, signature, payment, receipt) uses: `get_application`,
 `document_checklist`, `fee_summary`, `questionnaire_complete`, `set_position`,
@@ -44,8 +44,8 @@ from rar_app.models import Applicant, Application, Client, Document, Payment, ut
 from rar_app.rules.common import fmt_money
 from rar_app.services import audit
 from rar_app.services.casework import submission
-from rar_app.services.casework import wizard as engine
-from rar_app.services.casework.wizard import Context, Field, Option, Problem, ReviewLine, Step, Wizard
+from rar_app.programs import engine
+from rar_app.programs.engine import Context, Field, Option, Problem, ReviewLine, Step, Wizard
 from rar_app.settings import get_settings
 
 KIND_VSW = "visitor_study_work"
