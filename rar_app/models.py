@@ -309,6 +309,85 @@ class SchedulerLease(SQLModel, table=True):
     acquired_at: datetime
 
 
+class PoolEntry(SQLModel, table=True):
+    """A submitted profile waiting in a pool for an invitation (Express Entry, IEC…),
+    program-neutral (services/casework/pools.py). `pool` is the pool's code; `streams` the
+    codes the profile is eligible under, comma-wrapped (",a,b,") so a round can filter on
+    one; `entered_at` (the pool date) never changes; `submitted_at` breaks score ties."""
+
+    __tablename__ = "pool_entry"
+
+    id: int | None = Field(default=None, primary_key=True)
+    pool: str = Field(max_length=40)
+    application_id: int = Field(foreign_key="application.id", unique=True)
+    profile_number: str = Field(max_length=20, unique=True)
+    validation_code: str = Field(default="", max_length=20)
+    status: str = Field(default="active", max_length=20)  # active, invited, accepted, withdrawn, expired
+    score: int = 0
+    streams: str = Field(default=",", max_length=200)
+    details: str = Field(default="{}", sa_column=Column(Text, nullable=False, default="{}"))
+    submitted_at: datetime
+    entered_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime
+    updated_at: datetime = Field(default_factory=utcnow)
+
+    __table_args__ = (Index("ix_pool_entry_rank", "pool", "status", "score", "submitted_at"),)
+
+
+class PoolScore(SQLModel, table=True):
+    """Every score a pool entry had: on admission and after each update."""
+
+    __tablename__ = "pool_score"
+
+    id: int | None = Field(default=None, primary_key=True)
+    entry_id: int = Field(foreign_key="pool_entry.id", index=True)
+    score: int
+    streams: str = Field(default=",", max_length=200)
+    details: str = Field(default="{}", sa_column=Column(Text, nullable=False, default="{}"))
+    reason: str = Field(default="", max_length=40)  # admitted, updated
+    at: datetime = Field(default_factory=utcnow)
+
+
+class PoolRound(SQLModel, table=True):
+    """A round of invitations: which entries (all, one stream), how many, how chosen,
+    the cut-off score. `slot` makes an automatic round happen once (unique)."""
+
+    __tablename__ = "pool_round"
+
+    id: int | None = Field(default=None, primary_key=True)
+    pool: str = Field(max_length=40, index=True)
+    stream: str = Field(default="", max_length=40)
+    selection: str = Field(default="ranked", max_length=20)  # ranked, random
+    size: int = 0
+    invited: int = 0
+    cut_off: int | None = None
+    tie_break_at: datetime | None = None  # submission time of the last one invited at the cut-off
+    held_at: datetime = Field(default_factory=utcnow)
+    actor_id: int | None = Field(default=None, foreign_key="account.id")
+    slot: str | None = Field(default=None, max_length=60)
+
+    __table_args__ = (UniqueConstraint("pool", "slot", name="uq_pool_round_slot"),)
+
+
+class PoolInvitation(SQLModel, table=True):
+    """An invitation to apply: open until `deadline_at` (end of a day in Toronto), then
+    accepted, declined (back to the pool) or expired (marked once)."""
+
+    __tablename__ = "pool_invitation"
+
+    id: int | None = Field(default=None, primary_key=True)
+    entry_id: int = Field(foreign_key="pool_entry.id", index=True)
+    round_id: int = Field(foreign_key="pool_round.id", index=True)
+    score: int = 0
+    state: str = Field(default="open", max_length=20)  # open, accepted, declined, expired
+    issued_at: datetime = Field(default_factory=utcnow)
+    deadline_at: datetime
+    answered_at: datetime | None = None
+    application_id: int | None = Field(default=None, foreign_key="application.id")  # what acceptance started
+
+    __table_args__ = (Index("ix_pool_invitation_due", "state", "deadline_at"),)
+
+
 class AuditEvent(SQLModel, table=True):
     """Append-only record of who did what to which object, when and from where."""
 

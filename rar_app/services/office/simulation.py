@@ -111,6 +111,21 @@ def tick(*, now: datetime | None = None, speed: float | None = None, since: date
     return done
 
 
+def pool_tick(speed: float, now: datetime | None = None) -> dict[str, int]:
+    """Pools (services/office/pools.py): expired invitations and profiles marked, and
+    automatic rounds of invitations, under the same lease as `tick`."""
+    from rar_app.services.office import pools
+
+    specs = pools.specs()
+    if not specs:
+        return {}
+    try:
+        return pools.tick(specs, speed=speed, now=now)
+    except Exception:
+        log.exception("pool round")
+        return {}
+
+
 # ---------------------------------------------------------------------------
 # Scheduled demo reset
 
@@ -195,6 +210,7 @@ class Loop:
             reset_if_due(settings.reset_hours)
         if settings.speed > 0:
             tick(speed=settings.speed, since=self.started_at or EPOCH)
+            pool_tick(settings.speed)
         return True
 
     def _run(self) -> None:
