@@ -115,7 +115,7 @@ def fee_summary_panel(lang: str, lines: rx.Var, total: rx.Var, warnings: rx.Var,
             ),
             class_name="table-wrap",
         ),
-        rx.el.div(rx.el.p(t("fees.summary_total", lang), " : ", total), aria_live="polite", class_name="visually-hidden"),
+        rx.el.div(rx.el.p(t("fees.summary_total", lang), t("typography.colon", lang), total), aria_live="polite", class_name="visually-hidden"),
         rx.cond(
             warnings.length() > 0,
             rx.el.div(

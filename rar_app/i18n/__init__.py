@@ -7,6 +7,7 @@ language), so no translation table lives in the per-session state. Server texts
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -37,10 +38,31 @@ def catalogue(lang: str) -> dict[str, str]:
     return flat
 
 
+# French elision before a filled-in value: « de {client} » gives « d’Aminata », never « de Aminata ».
+_ELIDABLE = re.compile(r"\b([Dd]e|[Qq]ue|[Jj]usque|[Ll]orsque|[Pp]uisque) \{(\w+)\}")
+_VOWELS = frozenset("AEIOUYÀÂÄÆÉÈÊËÎÏÔŒÙÛÜaeiouyàâäæéèêëîïôœùûü")
+
+
+def elide(template: str, values: dict[str, Any]) -> str:
+    """The French template with « de {x} » written « d’{x} » where the value starts with a vowel."""
+
+    def _one(match: re.Match) -> str:
+        value = str(values.get(match.group(2), ""))
+        if value[:1] in _VOWELS:
+            return f"{match.group(1)[:-1]}’{{{match.group(2)}}}"
+        return match.group(0)
+
+    return _ELIDABLE.sub(_one, template)
+
+
 def t(key: str, lang: str, **values: Any) -> str:
     """The text for `key` in `lang`; a missing key is a programming error (KeyError)."""
     text = catalogue(lang)[key]
-    return text.format(**values) if values else text
+    if not values:
+        return text
+    if lang == "fr":
+        text = elide(text, values)
+    return text.format(**values)
 
 
 def other(lang: str) -> str:

@@ -155,9 +155,9 @@ TEXT = {
         "wrong_2": "La réponse est incorrecte. Il vous reste 2 tentative(s)",
         "wrong_1": "Il vous reste 1 tentative(s)",
         "locked": "Trop de réponses incorrectes. Votre session a été fermée.",
-        "bad_credentials": "Le nom d'utilisateur ou le mot de passe est incorrect.",
+        "bad_credentials": "Le nom d’utilisateur ou le mot de passe est incorrect.",
         "closed": "Ce compte est fermé.",
-        "pending": "Votre inscription n'a pas encore été approuvée par un administrateur.",
+        "pending": "Votre inscription n’a pas encore été approuvée par un administrateur.",
         "refused": "Votre inscription a été refusée.",
         "home": "Accueil du compte",
         "challenge": "Question de sécurité",
@@ -184,7 +184,7 @@ TEXT = {
 def test_sign_in_asks_the_security_question_wrong_answer_then_right(portal, page, context, lang):
     username = create_account(portal, f"chal{lang}")
     visit(page, portal, PATHS["sign_in"][lang], lang)  # axe on the sign-in page
-    for label in (("Partenaire de connexion", "Vous avez oublié votre mot de passe?") if lang == "fr"
+    for label in (("Partenaire de connexion", "Vous avez oublié votre mot de passe\u00a0?") if lang == "fr"
                   else ("Sign-In Partner", "Forgot your password?")):
         assert page.get_by_text(label, exact=True).count() == 1
     page.fill("#username", username)
@@ -306,7 +306,7 @@ def test_repeated_wrong_passwords_lock_the_username_for_a_while(portal, page, la
 
 def test_demo_administrator_signs_in_to_the_requests_page(portal, page):
     sign_in_admin(page, portal, "fr")
-    expect(page.locator("h1")).to_have_text("Administration : demandes des comptes")
+    expect(page.locator("h1")).to_have_text("Administration\u00a0: demandes des comptes")
     assert_accessible(page, "administration")
     # A representative is not let in.
     ctx = page.context.browser.new_context()
@@ -325,9 +325,9 @@ ENROL_TEXT = {
     "fr": {"required": "Ce champ est obligatoire.", "uppercase": "au moins une lettre majuscule",
            "mismatch": "La confirmation ne correspond pas au mot de passe.",
            "email": "Entrez une adresse de courriel valide", "done": "Votre compte est créé",
-           "taken": "Ce nom d'utilisateur n'est pas disponible.",
+           "taken": "Ce nom d’utilisateur n’est pas disponible.",
            "duplicate": "Choisissez trois questions différentes.",
-           "previous": "Indiquez le nom d'utilisateur ou le numéro de membre de votre compte antérieur.",
+           "previous": "Indiquez le nom d’utilisateur ou le numéro de membre de votre compte antérieur.",
            "merge": "Votre demande de fusion avec votre compte antérieur a été transmise"},
     "en": {"required": "This field is required.", "uppercase": "at least one uppercase letter",
            "mismatch": "The confirmation does not match the password.",
@@ -375,7 +375,7 @@ def test_enrolment_errors_then_success_then_sign_in(portal, page, lang):
     text = ENROL_TEXT[lang]
     visit(page, portal, PATHS["enrol"][lang], lang)
     expect(page.locator("h1")).to_have_text(("Inscription" if lang == "fr" else "Enrolment"))
-    assert ("Vous êtes-vous déjà inscrit avec succès?" if lang == "fr"
+    assert ("Vous êtes-vous déjà inscrit avec succès\u00a0?" if lang == "fr"
             else "Have you already enrolled successfully?") in page.locator("#section-previous legend").inner_text()
     # Every rule of the password is shown before the field.
     assert page.locator("#password-rules li").count() == 6
@@ -455,7 +455,7 @@ def test_forgot_password_three_questions_then_new_password(portal, page, lang):
     page.click("#forgot-password-link")
     page.wait_for_url("**" + PATHS["forgot_password"][lang] + "**")
     wait_ready(page, lang)
-    expect(page.locator("h1")).to_have_text("Vous avez oublié votre mot de passe?" if lang == "fr"
+    expect(page.locator("h1")).to_have_text("Vous avez oublié votre mot de passe\u00a0?" if lang == "fr"
                                                else "Forgot your password?")
     assert_accessible(page, "recovery: username")
     page.click("#recovery-next")

@@ -15,7 +15,7 @@ from tests.browser.harness import assert_accessible, close_context
 from tests.browser.test_tracking import PATHS, new_account, open_status, paper_file, unique, uci_for
 
 TEXT = {
-    "fr": {"done": "C'est fait", "follow_up": "Suivi requis", "closed": "Dossier fermé", "paper_done": "Demande papier enregistrée",
+    "fr": {"done": "C’est fait", "follow_up": "Suivi requis", "closed": "Dossier fermé", "paper_done": "Demande papier enregistrée",
            "not_allowed": "Aucune action"},
     "en": {"done": "Done", "follow_up": "Follow-up required", "closed": "File closed", "paper_done": "Paper application saved",
            "not_allowed": "No processing action"},

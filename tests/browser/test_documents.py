@@ -26,7 +26,7 @@ TEXT = {
         "uploaded": "Téléversé", "replaced": "Remplacé", "missing": "Manquant", "refused": "Refusé",
         "empty": "Le fichier est vide.",
         "encrypted": "Ce PDF est protégé par un mot de passe ou chiffré.",
-        "exe": "Ce type de fichier n'est pas accepté. Formats acceptés : PDF, JPEG, PNG, TIFF.",
+        "exe": "Ce type de fichier n’est pas accepté. Formats acceptés\u00a0: PDF, JPEG, PNG, TIFF.",
         "too_large": "Le fichier dépasse la taille maximale permise (4 Mo).",
         "summary": "Veuillez corriger les erreurs suivantes",
         "removed": "a été supprimé",

@@ -114,12 +114,12 @@ def test_sign_in_errors_then_success_then_sign_out(portal, page, context):
     expect(page.locator("h1")).to_have_text("Accueil du compte")
     # Every action the guide lists is there, as a link or a plain "coming soon".
     for label in [
-        "Faire une demande : Visa de visiteur, permis d'études et/ou permis de travail",
-        "Présenter une demande d'Entrée express",
-        "Faire une demande : Expérience internationale Canada (EIC)",
+        "Faire une demande\u00a0: Visa de visiteur, permis d’études et/ou permis de travail",
+        "Présenter une demande d’Entrée express",
+        "Faire une demande\u00a0: Expérience internationale Canada (EIC)",
         "Demander une autorisation de voyage électronique (AVE)",
         "Présenter une demande de couverture temporaire de soins de santé pour réfugiés",
-        "Poursuivre une demande que vous n'avez pas soumise",
+        "Poursuivre une demande que vous n’avez pas soumise",
         "Rechercher les demandes soumises",
         "Ajouter une demande de client à votre compte",
         "Messages pour le compte",

@@ -29,13 +29,13 @@ PATHS = {
     "backoffice": {"fr": "/fr/arriere-guichet", "en": "/en/back-office"},
 }
 TEXT = {
-    "fr": {"dependant": "personne à charge", "check": "Vérifier l'état de la demande complète",
+    "fr": {"dependant": "personne à charge", "check": "Vérifier l’état de la demande complète",
            "not_found": "Nous ne trouvons pas cette demande", "closed": "Dossier fermé", "study": "Permis d'études",
            "follow_up": "Suivi requis", "account": "Compte", "read": "Lu", "unread": "Non lu",
            "linked": "a été ajoutée à votre compte", "already": "déjà liée", "near": "correspondent en partie",
            "none": "Votre tentative a échoué", "in_review": "En cours de traitement", "no_criteria": "au moins un critère",
            "taken_over": "Votre représentant a été retiré", "transmitted": "ont été transmis",
-           "received": "Reçu", "done": "C'est fait"},
+           "received": "Reçu", "done": "C’est fait"},
     "en": {"dependant": "dependant", "check": "Check full application status",
            "not_found": "We cannot find this application", "closed": "File closed", "study": "Study permit",
            "follow_up": "Follow-up required", "account": "Account", "read": "Read", "unread": "Unread",

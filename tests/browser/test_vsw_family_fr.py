@@ -73,7 +73,7 @@ def test_family_of_four_visitors_in_french_to_the_receipt_and_congratulations(po
     # Accueil du compte.
     sign_in(page, portal, "fr")
     arrive(page, r"/fr/accueil-du-compte", "Accueil du compte", "fr", ready="#drafts")
-    page.get_by_role("link", name="Faire une demande : Visa de visiteur, permis d'études et/ou permis de travail").click()
+    page.get_by_role("link", name="Faire une demande\u00a0: Visa de visiteur, permis d’études et/ou permis de travail").click()
 
     # 1. The client's file number: server-side validation first (error summary, focus, translated).
     wait_step(page, rf"{BASE['fr']}$", "Numéro de dossier de votre client")
@@ -163,7 +163,7 @@ def test_family_of_four_visitors_in_french_to_the_receipt_and_congratulations(po
     app_id = int(re.search(r"id=(\d+)", page.url).group(1))
     main = page.locator("main")
     expect(main).to_contain_text("FAM-2026-01")
-    expect(main).to_contain_text("Client 4 : Lina Benali")
+    expect(main).to_contain_text("Client 4\u00a0: Lina Benali")
     expect(main).to_contain_text("Tarif familial – Dispensé des frais")
     expect(main).to_contain_text("Données biométriques – Tarif familial")
     expect(page.locator("#fee-total")).to_have_text(total)
@@ -244,7 +244,7 @@ def test_family_of_four_visitors_in_french_to_the_receipt_and_congratulations(po
         subtotal = sum((Decimal(ln["amount"]) for ln in lines), Decimal(0))
         expect(section.locator("tfoot td")).to_have_text(money(subtotal, "fr"))
         number = section.locator(".application-number")
-        expect(number).to_have_text(re.compile(r"^Numéro de demande : V[1-9]\d{8}$"))
+        expect(number).to_have_text(re.compile(r"^Numéro de demande\u00a0: V[1-9]\d{8}$"))
         receipt_numbers.append(number.inner_text().rsplit(" ", 1)[-1])
     expect(page.locator("#receipt-total")).to_have_text(total)
     rows_, status, actions = payments_of(portal, app_id)
@@ -255,7 +255,7 @@ def test_family_of_four_visitors_in_french_to_the_receipt_and_congratulations(po
 
     # 12. Félicitations!: each client's application number (V and nine digits).
     arrive(page, rf"/demande-soumise\?id={app_id}$",
-           "Félicitations! Votre demande ou profil a été soumis avec succès.", "fr")
+           "Félicitations\u00a0! Votre demande ou profil a été soumis avec succès.", "fr")
     table_rows = page.locator("#clients-table tbody tr")
     expect(table_rows).to_have_count(4)
     numbers = []

@@ -223,7 +223,7 @@ def test_family_in_french_paid_with_interac_at_375px(portal, phone_context):
     arrive(page, r"/liste-de-verification-des-documents\?id=\d+$", "Liste de vérification des documents", "fr",
            phone=True)
     expect(page.locator("#doc-slot-passport-status")).to_contain_text("Téléversé")
-    page.get_by_role("link", name=re.compile("Client 2 : Omar Haddad")).click()
+    page.get_by_role("link", name=re.compile("Client 2\u00a0: Omar Haddad")).click()
     page.wait_for_url(re.compile(r"client=2$"))
     expect(page.locator("#uploader-title")).to_have_text("Documents de Omar Haddad")
     assert_accessible(page, "second client's documents")
@@ -234,7 +234,7 @@ def test_family_in_french_paid_with_interac_at_375px(portal, phone_context):
            "Votre déclaration solennelle et votre signature électronique", "fr", phone=True)
     page.click("#agree-no")
     page.click("#sign")
-    expect(page.locator("#agree-error")).to_contain_text("« Je refuse »")
+    expect(page.locator("#agree-error")).to_contain_text("«\u00a0Je refuse\u00a0»")
     page.click("#agree")
     page.fill("#given-names", "Camille")
     page.fill("#family-name", "Démo")
@@ -279,7 +279,7 @@ def test_family_in_french_paid_with_interac_at_375px(portal, phone_context):
     page.click("#receipt-return")
 
     # 14. Félicitations: one V number per client.
-    arrive(page, r"/demande-soumise\?id=\d+$", "Félicitations! Votre demande ou profil a été soumis avec succès.",
+    arrive(page, r"/demande-soumise\?id=\d+$", "Félicitations\u00a0! Votre demande ou profil a été soumis avec succès.",
            "fr", phone=True)
     numbers = page.locator("#clients-table .application-number").all_inner_texts()
     assert len(numbers) == 3 and len(set(numbers)) == 3

@@ -159,7 +159,7 @@ def test_partner_enrolment_then_admin_approval_then_partner_sign_in(oidc_setup, 
         partner_sign_in(page, portal, lang, user)
         page.wait_for_url(re.compile(re.escape(PATHS["sign_in"][lang]) + r"/?\?oidc_error=account_pending"))
         wait_ready(page, lang)
-        wait_text(page, "#notice", "Votre inscription n'a pas encore été approuvée" if lang == "fr"
+        wait_text(page, "#notice", "Votre inscription n’a pas encore été approuvée" if lang == "fr"
                   else "Your enrolment has not yet been approved")
         assert_accessible(page, "partner sign-in refused")
 

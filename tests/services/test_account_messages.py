@@ -120,7 +120,7 @@ def test_auto_approved_enrolment_gets_the_same_message(world, portal_env):
     assert result.status == "active"
     expect_one(result.account_id, "enrolment_approved")
     mail = expect_one_notice("lea.gagnon@example.ca", "fr")
-    assert "Catégorie : Compte" in mail["body"] and "Demande/profil mis à jour" in mail["body"]
+    assert "Catégorie\u00a0: Compte" in mail["body"] and "Demande/profil mis à jour" in mail["body"]
     bystander_got_nothing(world)
 
 

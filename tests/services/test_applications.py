@@ -342,7 +342,7 @@ def test_review_lines_and_total(reps):
     steps = {ln.step for ln in view.lines}
     assert {"file_number", "applicants", "client.1", "documents.4", "fees"} <= steps
     assert any(ln.label == "Numéro de dossier de votre client" and ln.value == "FAM-1" for ln in view.lines)
-    assert any(ln.group == "Client 4 : D Doe" and ln.value == "Oui" and ln.field == "minor" for ln in view.lines)
+    assert any(ln.group == "Client 4\u00a0: D Doe" and ln.value == "Oui" and ln.field == "minor" for ln in view.lines)
 
 
 def test_restart_erases_everything(reps):

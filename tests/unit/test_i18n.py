@@ -41,7 +41,7 @@ def test_ui_terms_are_word_for_word():
     assert t("nav.previous", "fr") == "Précédent"
     assert t("nav.exit_questionnaire", "fr") == "Quitter le questionnaire"
     assert t("common.sign_out", "fr") == "Fermer la session"
-    assert t("home.apply_vsw", "fr") == "Faire une demande : Visa de visiteur, permis d'études et/ou permis de travail"
+    assert t("home.apply_vsw", "fr") == "Faire une demande\u00a0: Visa de visiteur, permis d’études et/ou permis de travail"
     assert t("home.link_application", "fr") == "Ajouter une demande de client à votre compte"
     assert t("components.status_complete", "fr") == "Terminé"
 
