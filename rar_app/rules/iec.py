@@ -22,6 +22,13 @@ def age_on(born: _dt.date, on: _dt.date) -> int:
     return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
 
 
+def ro_accepts(org: dict, passport: str, partner: bool) -> bool:
+    """Whether a Recognized Organization may nominate a citizen of `passport`."""
+    if passport in (org.get("also") or ()):
+        return True
+    return org.get("citizens") == "any" or (org.get("citizens") == "partner" and partner)
+
+
 def iec(request: dict, on_date=None, lang: str = "en") -> dict:
     lang = check_lang(lang)
     on_date = check_date(on_date)
@@ -67,17 +74,23 @@ def iec(request: dict, on_date=None, lang: str = "en") -> dict:
     elif ro is None:
         reasons.append(reason("not_partner_country", f"{passport} has no youth mobility agreement with Canada; the client may take part only through a Recognized Organization.",
                               f"{passport} n'a pas d'accord de mobilité des jeunes avec le Canada; le client ne peut participer que par un organisme reconnu.", lang, reference=countries_pv.reference))
-    if ro is not None and not categories:
+    if ro is not None:
         ro_pv = params.ref("iec.recognized_organizations", on_date)
         org = ro_pv.value.get(ro)
         if org is None:
             reasons.append(reason("recognized_organization_unknown", f"'{ro}' is not a Recognized Organization known to the portal ({', '.join(sorted(ro_pv.value))}).",
                                   f"« {ro} » n'est pas un organisme reconnu connu du portail ({', '.join(sorted(ro_pv.value))}).", lang, reference=ro_pv.reference))
+        elif not ro_accepts(org, passport, row is not None):
+            reasons.append(reason("recognized_organization_citizenship", f"{org['name']} does not nominate citizens of {passport}.",
+                                  f"{org['name']} ne propose pas de citoyens de ce pays ({passport}).", lang, reference=ro_pv.reference))
         elif org["min_age"] <= age <= org["max_age"]:
-            categories = [c for c in CATEGORIES if c in org["categories"]]
-            reasons.append(reason("recognized_organization", f"Through the Recognized Organization {org['name']} ({', '.join(categories)}); the client is {age}.",
-                                  f"Par l'organisme reconnu {org['name']} ({', '.join(categories)}); le client a {age} ans.", lang, reference=ro_pv.reference))
+            added = [c for c in org["categories"] if c not in categories]
+            categories = [c for c in CATEGORIES if c in categories or c in org["categories"]]
+            reasons.append(reason("recognized_organization", f"Through the Recognized Organization {org['name']} ({', '.join(org['categories'])}); the client is {age}.",
+                                  f"Par l'organisme reconnu {org['name']} ({', '.join(org['categories'])}); le client a {age} ans.", lang,
+                                  reference=ro_pv.reference, added=added))
         else:
             reasons.append(reason("age_out_of_range", f"{org['name']}: participants must be {org['min_age']} to {org['max_age']} years old; the client is {age}.",
-                                  f"{org['name']} : les participants doivent avoir de {org['min_age']} à {org['max_age']} ans; le client a {age} ans.", lang, reference=ro_pv.reference))
+                                  f"{org['name']} : les participants doivent avoir de {org['min_age']} à {org['max_age']} ans; le client a {age} ans.", lang,
+                                  reference=ro_pv.reference, organization=ro, min_age=org["min_age"], max_age=org["max_age"]))
     return {"eligible": bool(categories), "categories": categories, "reasons": reasons, "age": age, "date": on_date.isoformat()}

@@ -1,0 +1,51 @@
+"""International Experience Canada (EIC): the profile line of business and, after an
+accepted invitation, its work permit application. Both register themselves here."""
+
+from __future__ import annotations
+
+from rar_app.programs.base import SUBMITS_APPLICATION, SUBMITS_PROFILE, Program, StatusStep
+from rar_app.programs.iec import eligibility, permit, profile
+from rar_app.programs.iec.common import CODE, PERMIT_CODE
+from rar_app.programs.registry import register
+
+STATUS_STEPS = (
+    StatusStep("draft", "iec.status_draft"),
+    StatusStep("submitted", "iec.status_submitted"),
+    StatusStep("pool", "iec.status_pool"),
+    StatusStep("invited", "iec.status_invited"),
+    StatusStep("applied", "iec.status_applied"),
+)
+
+IEC = register(Program(
+    code=CODE,
+    title_key="iec.title",
+    home_key="home.apply_iec",
+    slug_fr="experience-internationale-canada",
+    slug_en="international-experience-canada",
+    eligibility=eligibility.ELIGIBILITY,
+    outcome=eligibility.outcome,
+    profile=profile.SECTIONS,
+    declaration=profile.DECLARATION,
+    submits=SUBMITS_PROFILE,
+    number_prefix="E",
+    status_steps=STATUS_STEPS,
+    catalogues=("iec",),
+    order=40,
+    extra={"chosen_streams": profile.chosen_categories, "restart_fields": ("date_of_birth", "passport_country", "residence_country")},
+))
+
+IEC_PERMIT = register(Program(
+    code=PERMIT_CODE,
+    title_key="iec.permit_title",
+    home_key="iec.permit_title",
+    slug_fr="experience-internationale-canada-permis-de-travail",
+    slug_en="international-experience-canada-work-permit",
+    application=permit.PERMIT,
+    fees=permit.fees,
+    checklist=permit.checklist,
+    submits=SUBMITS_APPLICATION,
+    number_prefix="W",
+    catalogues=("iec",),
+    order=41,
+    extra={"started_by_invitation": True},
+))

@@ -1,0 +1,93 @@
+"""Pieces the IEC wizards share: yes/no options, countries, French typography of the
+rules engine's texts, and reading the eligibility answers back from a context."""
+
+from __future__ import annotations
+
+import csv
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from rar_app.i18n import t
+from rar_app.programs.engine import Context, Option
+from rar_app.rules.iec import CATEGORIES
+
+CODE = "iec"
+PERMIT_CODE = "iec_permit"
+
+YES_NO = (Option("yes", "wizard.answer_yes"), Option("no", "wizard.answer_no"))
+ACCEPT_REFUSE = (Option("accept", "iec.accept"), Option("refuse", "iec.refuse"))
+CATEGORY_KEYS = {c: f"iec.category_{c}" for c in CATEGORIES}
+
+# Eligibility answers (step ref, field) that a profile section repeats: changing them
+# there means starting again (guide, Étape 2: « vous devrez recommencer complètement »).
+ELIGIBILITY_FIELDS = {
+    "passport_country": ("passport", "passport_country"),
+    "residence_country": ("passport", "residence_country"),
+    "date_of_birth": ("passport", "date_of_birth"),
+}
+
+# The country list the portal uses everywhere (ISO 3166-1 alpha-2, FR/EN names).
+_COUNTRIES = Path(__file__).resolve().parents[2] / "services" / "data" / "countries.csv"
+_NB = "\u00a0"
+
+
+@lru_cache(maxsize=1)
+def country_options() -> tuple[Option, ...]:
+    with _COUNTRIES.open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    return tuple(Option(r["iso2"], label_fr=r["name_fr"], label_en=r["name_en"]) for r in rows)
+
+
+def countries(_ctx: Context, _index: int | None) -> tuple[Option, ...]:
+    return country_options()
+
+
+def country_name(iso2: str, lang: str) -> str:
+    for o in country_options():
+        if o.code == iso2:
+            return o.label_fr if lang == "fr" else o.label_en
+    return iso2
+
+
+def fr_typography(text: str) -> str:
+    """The rules engine writes plain apostrophes and spaces; French pages use ’ and a
+    no-break space before : ; ? ! » and after «."""
+    text = text.replace("'", "’")
+    text = re.sub(r" ([:;?!»])", _NB + r"\1", text)
+    text = re.sub(r"(?<=[^\s" + _NB + r"])([;?!])", _NB + r"\1", text)
+    return text.replace("« ", "«" + _NB)
+
+
+def answer(ctx: Context, ref: str, name: str) -> Any:
+    values = ctx.answers.get(ref)
+    return values.get(name) if isinstance(values, dict) else None
+
+
+def yes(ctx: Context, ref: str, name: str) -> bool | None:
+    value = answer(ctx, ref, name)
+    return None if value in (None, "") else value == "yes"
+
+
+def eligibility_request(ctx: Context) -> dict[str, Any]:
+    """The eligibility answers as the rules engine's `iec_assessment` input."""
+    ro = answer(ctx, "organization_name", "organization") if yes(ctx, "organization", "has_letter") else None
+    return {
+        "passport_country": answer(ctx, "passport", "passport_country"),
+        "residence_country": answer(ctx, "passport", "residence_country"),
+        "date_of_birth": answer(ctx, "passport", "date_of_birth"),
+        "recognized_organization": ro or None,
+        "funds": yes(ctx, "funds", "funds"),
+        "health_insurance": yes(ctx, "funds", "health_insurance"),
+        "dependants_accompanying": yes(ctx, "family", "dependants_accompanying"),
+        "job_offer": yes(ctx, "job", "job_offer"),
+        "professional_development": yes(ctx, "job", "professional_development"),
+        "post_secondary_student": yes(ctx, "studies", "post_secondary_student"),
+        "criminal_record": yes(ctx, "admissibility", "criminal_record"),
+        "medical_condition": yes(ctx, "admissibility", "medical_condition"),
+    }
+
+
+def label(key: str, lang: str, **values: Any) -> str:
+    return t(key, lang, **values)
