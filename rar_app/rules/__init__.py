@@ -13,7 +13,8 @@ from .crs import crs
 from .fsw import fsw
 from .programs import programs
 from .iec import iec
-from .eta import eta
+from .eta import eta, eta_passport_problem, eta_valid_until
+from .ifhp import ifhp, ifhp_cities, ifhp_document_labels, ifhp_groups
 from .fees import fee_options, fee_summary
 from .noc import noc_entry, noc_list, search_noc
 from .password import check_password, is_common_password
@@ -43,9 +44,15 @@ __all__ = [
     "crs",
     "crs_batch",
     "eta",
+    "eta_passport_problem",
+    "eta_valid_until",
     "fee_options",
     "fee_summary",
     "fsw",
+    "ifhp",
+    "ifhp_cities",
+    "ifhp_document_labels",
+    "ifhp_groups",
     "iec",
     "is_common_password",
     "main",

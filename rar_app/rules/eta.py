@@ -78,3 +78,40 @@ def eta(request: dict, on_date=None, lang: str = "en") -> dict:
                       "Les citoyens de ce pays ont besoin d'un visa de visiteur, et non d'une AVE.", required.reference)
     return answer(False, False, "country_not_listed", "This code is not in the portal's country lists: treat the traveller as needing a visa and check IRCC's entry requirements.",
                   "Ce code ne figure pas dans les listes de pays du portail : considérez que le voyageur a besoin d'un visa et vérifiez les exigences d'entrée d'IRCC.", required.reference)
+
+
+def eta_passport_problem(country: str, number: str, on_date=None) -> dict | None:
+    """None when `number` fits the passport number format of `country` (ICAO 9303 when
+    the country's own format is not known), else a reason {code, message_fr, message_en, reference}."""
+    import re
+
+    on_date = check_date(on_date)
+    formats = params.ref("eta.passport_number_formats", on_date)
+    text = "".join((number or "").split()).upper()
+    own = formats.value.get((country or "").upper())
+    pattern = own or formats.value["default"]
+    if re.fullmatch(pattern, text):
+        return None
+    if own:
+        return {"code": "passport_format_country", "reference": formats.reference,
+                "message_en": "This is not the format of a passport number of the country of issue.",
+                "message_fr": "Ce numéro n’a pas le format des numéros de passeport du pays de délivrance."}
+    return {"code": "passport_format", "reference": formats.reference,
+            "message_en": "A passport number has 6 to 9 letters or digits, without spaces or punctuation.",
+            "message_fr": "Un numéro de passeport compte de 6 à 9 lettres ou chiffres, sans espace ni ponctuation."}
+
+
+def eta_valid_until(issued, passport_expiry, on_date=None):
+    """The last day an eTA issued on `issued` is valid: `validity_years` later, or the
+    passport's expiry if that comes first (IRPR 12.06). Returns (date, reference)."""
+    import datetime as _dt
+
+    years = params.ref("eta.validity_years", check_date(on_date or issued))
+    try:
+        end = issued.replace(year=issued.year + int(years.value))
+    except ValueError:  # 29 February
+        end = issued.replace(year=issued.year + int(years.value), day=28)
+    end = end - _dt.timedelta(days=1)
+    if passport_expiry is not None and passport_expiry < end:
+        end = passport_expiry
+    return end, years.reference
