@@ -65,7 +65,8 @@ class Field:
     `options` is a tuple, or a function of the `Context` (and the step
     instance) for choices that depend on the rules or on other answers.
     `show_if = (other field, value)` hides the field (not validated, answer dropped)
-    unless the other field of the step has that value; declarative, so the page
+    unless the other field of the step has that value (or one of them, when `value`
+    is a tuple); declarative, so the page
     can show and hide it the same way without a round trip."""
 
     name: str
@@ -80,14 +81,18 @@ class Field:
     help_key: str | None = None
     hint_key: str | None = None
     options: Sequence[Option] | Callable[["Context", int | None], Sequence[Option]] = ()
-    show_if: tuple[str, str] | None = None
+    show_if: tuple[str, str | tuple[str, ...]] | None = None
     required_error_key: str | None = None
+    allow_future: bool = False  # a date field that may be after today (a passport's expiry)
 
     def choices(self, ctx: "Context", index: int | None) -> list[Option]:
         return list(self.options(ctx, index) if callable(self.options) else self.options)
 
     def shown(self, values: Mapping[str, Any]) -> bool:
-        return self.show_if is None or str(values.get(self.show_if[0]) or "").strip() == self.show_if[1]
+        if self.show_if is None:
+            return True
+        answer, wanted = str(values.get(self.show_if[0]) or "").strip(), self.show_if[1]
+        return answer in wanted if isinstance(wanted, tuple) else answer == wanted
 
 
 @dataclasses.dataclass(frozen=True)
@@ -388,7 +393,7 @@ def _check_field(f: Field, raw: Any, ctx: Context, index: int | None) -> tuple[A
             d = None
         if d is None:
             return None, Problem(f.name, "wizard.error_date")
-        if d > ctx.on_date:
+        if d > ctx.on_date and not f.allow_future:
             return None, Problem(f.name, "wizard.error_date_future")
         if d.year < 1900:
             return None, Problem(f.name, "wizard.error_date")

@@ -8,7 +8,7 @@ import importlib
 from rar_app.programs.base import Program
 
 # Modules under rar_app.programs that define a line of business (each calls register()).
-PROGRAM_MODULES: tuple[str, ...] = ("express_entry", "iec")
+PROGRAM_MODULES: tuple[str, ...] = ("express_entry", "iec", "eta", "ifhp")
 
 _PROGRAMS: dict[str, Program] = {}
 _loaded = False
