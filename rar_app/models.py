@@ -296,6 +296,24 @@ class Payment(SQLModel, table=True):
     fee_lines: str = Field(default="[]", sa_column=Column(Text, nullable=False, default="[]", server_default="[]"))
 
 
+class IssuedAuthorization(SQLModel, table=True):
+    """What the (simulated) office issued for one applicant: an eTA or an IFHP certificate
+    of eligibility, with its number and validity, and the issued document when there is
+    one (a PDF in `document`, downloaded through the portal's secure route)."""
+
+    __tablename__ = "issued_authorization"
+
+    id: int | None = Field(default=None, primary_key=True)
+    application_id: int = Field(foreign_key="application.id", index=True)
+    applicant_id: int = Field(foreign_key="applicant.id", unique=True)
+    kind: str = Field(max_length=30)  # the program's office decision: travel_authorization, coverage_document
+    number: str = Field(max_length=30, unique=True)
+    valid_from: date
+    valid_until: date
+    document_id: int | None = Field(default=None, foreign_key="document.id")
+    issued_at: datetime = Field(default_factory=utcnow)
+
+
 class SchedulerLease(SQLModel, table=True):
     """Who runs a background job (the training simulation, the scheduled demo reset)
     when several workers could: taken and renewed by conditional writes

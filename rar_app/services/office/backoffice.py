@@ -175,6 +175,14 @@ def _transition(db: Session, actor: Actor, applicant: Applicant, app: Applicatio
            **details)
 
 
+def move(db: Session, actor: Actor, applicant_id: Any, action: str, **details: Any) -> tuple[Applicant, Application]:
+    """A transition of the status machine without its usual notice, for services that
+    send their own (an automated decision that tells everything in one message)."""
+    applicant, app = _applicant(db, applicant_id)
+    _transition(db, actor, applicant, app, action, **details)
+    return applicant, app
+
+
 # ---------------------------------------------------------------------------
 # Actions
 
@@ -308,6 +316,11 @@ def advance(db: Session, actor: Actor, applicant_id: Any, *, refuse_share: float
     status = applicant.status
     if expected_status is not None and status != expected_status:
         return None
+    from rar_app.services.office import decisions  # a program's automated decision comes first
+
+    decided = decisions.decide(db, actor, applicant, app)
+    if decided is not None:
+        return decided
     if status == "submitted":
         if applicant.biometrics_option != "none" and applicant.biometrics_status not in ("completed", "not_required"):
             request_biometrics(db, actor, applicant.id)

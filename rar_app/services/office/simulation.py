@@ -35,7 +35,7 @@ from sqlmodel import select
 
 from rar_app.db import session_scope
 from rar_app.models import Applicant, Application, AuditEvent
-from rar_app.services.office import backoffice
+from rar_app.services.office import backoffice, decisions
 from rar_app.services import lease
 from rar_app.services.office.search import estimate_days
 from rar_app.settings import get_settings
@@ -90,14 +90,15 @@ def tick(*, now: datetime | None = None, speed: float | None = None, since: date
         return done
     with session_scope() as db:
         rows = list(db.exec(
-            select(Applicant, Application.submitted_at)
+            select(Applicant, Application.submitted_at, Application.kind)
             .join(Application, Applicant.application_id == Application.id)
             .where(Application.submitted_at.is_not(None), Applicant.application_number.is_not(None),
                    Applicant.status.in_(tuple(STATUS_SHARES)))
             .order_by(Applicant.status_changed_at, Applicant.id).limit(limit)
         ))
-    for applicant, submitted_at in rows:
-        if not due(applicant, submitted_at, now, speed, since):
+    for applicant, submitted_at, kind in rows:
+        automated = decisions.due(applicant, kind, submitted_at, now, speed, since)  # a program's own delay
+        if not (automated if automated is not None else due(applicant, submitted_at, now, speed, since)):
             continue
         try:
             with session_scope() as db:
