@@ -1,7 +1,7 @@
 """issued authorization (eTA, IFHP certificate of eligibility)
 
 Revision ID: 0040_issued_authorization
-Revises: 0005_scheduler_lease
+Revises: 0020_pools
 Create Date: 2026-12-04 16:35:00
 """
 from typing import Sequence, Union
@@ -12,7 +12,7 @@ import sqlmodel
 
 
 revision: str = '0040_issued_authorization'
-down_revision: Union[str, None] = '0005_scheduler_lease'
+down_revision: Union[str, None] = '0020_pools'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
