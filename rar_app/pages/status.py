@@ -41,7 +41,7 @@ from rar_app.pages.status_common import (
 from rar_app.services.office import backoffice, search
 from rar_app.services.casework import documents
 from rar_app.services.messaging import mailer
-from rar_app.state.documents import DocumentsState
+from rar_app.state.documents import DocumentsState, download_link
 from rar_app.state.session import client_ip, page_lang, require_session, sign_in_redirect
 
 ROLES = ("representative", "client")
@@ -87,6 +87,9 @@ class StatusState(rx.State):
     messages: list[dict[str, str]] = []
     issued_document: str = ""
     issued_at: str = ""
+    issued_number: str = ""  # an eTA or certificate number, with its validity
+    issued_valid: str = ""
+    issued_download: bool = False
     open_requests: int = 0
     can_upload: bool = False
     view_href: str = ""
@@ -96,6 +99,7 @@ class StatusState(rx.State):
     _applicant_id: int = 0
     _application_id: int = 0
     _open_request_ids: list[int] = []
+    _issued_document_id: int = 0
 
     def _fill(self, v: search.StatusView, lang: str) -> None:
         p = v.progress
@@ -133,6 +137,12 @@ class StatusState(rx.State):
                           "body": m["body_fr"] if lang == "fr" else m["body_en"]} for m in v.messages]
         self.issued_document = v.issued_document if v.status == "closed" else ""
         self.issued_at = v.issued_at if v.status == "closed" else ""
+        auth = v.authorization if v.status == "closed" else None
+        self.issued_number = auth["number"] if auth else ""
+        self.issued_valid = (t("issued.valid", lang, start=auth["valid_from"], end=auth["valid_until"])
+                             if auth else "")
+        self._issued_document_id = int(auth["document_id"]) if auth else 0
+        self.issued_download = self._issued_document_id > 0
         self.view_href = url_with("application_view", lang, n=v.application_number)
         self._applicant_id, self._application_id = v.applicant_id, v.application_id
 
@@ -140,6 +150,8 @@ class StatusState(rx.State):
         self.found = False
         self.steps, self.others, self.documents, self.requests, self.messages = [], [], [], [], []
         self.number = self.name = self.status = self.issued_document = ""
+        self.issued_number = self.issued_valid = ""
+        self.issued_download, self._issued_document_id = False, 0
         self._applicant_id = self._application_id = 0
         self._open_request_ids = []
         self.open_requests = 0
@@ -191,6 +203,23 @@ class StatusState(rx.State):
         else:
             self.notice, self.notice_kind = t("status.nothing_to_transmit", lang), "warning"
         return rx.set_focus("notice")
+
+
+    @rx.event
+    async def download_issued(self):
+        """The document the office issued (a certificate PDF), through the secure download route."""
+        info = require_session(self, ROLES)
+        if info is None:
+            return sign_in_redirect(self)
+        if not self._issued_document_id:
+            return None
+        try:
+            actor = documents.Actor.from_session(info, ip=client_ip(self))
+            token = await asyncio.to_thread(documents.issue_download_token, actor, self._issued_document_id)
+        except documents.NotFound as exc:
+            self.notice, self.notice_kind = exc.message(page_lang(self)), "warning"
+            return rx.set_focus("notice")
+        return download_link(token)
 
 
 def _dl_row(term: str, value: Any, row_id: str) -> rx.Component:
@@ -327,6 +356,17 @@ def issued(lang: str) -> rx.Component:
             table([t("status.col_issued", lang), t("status.col_issued_at", lang)],
                   rx.el.tbody(rx.el.tr(rx.el.td(StatusState.issued_document), rx.el.td(StatusState.issued_at))),
                   caption=t("status.issued_heading", lang), table_id="issued"),
+            rx.cond(
+                StatusState.issued_number != "",
+                rx.el.dl(_dl_row(t("issued.number", lang), StatusState.issued_number, "issued-number"),
+                         _dl_row(t("issued.validity", lang), StatusState.issued_valid, "issued-valid"),
+                         class_name="summary-list"),
+            ),
+            rx.cond(
+                StatusState.issued_download,
+                rx.el.button(t("issued.download", lang), type="button", class_name="btn btn-secondary",
+                             on_click=StatusState.download_issued, id="download-issued"),
+            ),
         ),
     )
 

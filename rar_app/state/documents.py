@@ -40,6 +40,16 @@ STATUS_ID = "documents-status"
 STATUSES = ("missing", "uploaded", "refused", "replaced")
 
 
+def download_link(token: str) -> rx.event.EventSpec:
+    """Save the document a download token names: a link with `download`, so the browser
+    saves the attachment without leaving the page (window.location would fire
+    beforeunload, on which Reflex drops its websocket)."""
+    url = DOWNLOAD_PATH + "?" + urlencode({"t": token})
+    return rx.call_script(
+        "(() => { const a = document.createElement('a'); a.href = " + json.dumps(url) + "; a.download = '';"
+        " a.rel = 'noopener'; document.body.appendChild(a); a.click(); a.remove(); })()")
+
+
 def size_label(n: int, lang: str) -> str:
     """1572864 → "1,5 Mo" / "1.5 MB"; 2000 → "2 ko" / "2 KB" (as the service words its limit)."""
     if n >= 1024 * 1024:
@@ -353,12 +363,7 @@ class DocumentsState(rx.State):
         except NotFound as exc:
             self._last[shown[0].slot_code] = ("refused", exc.message(lang), "")
             return await self._after_error(actor, lang)
-        url = DOWNLOAD_PATH + "?" + urlencode({"t": token})
-        # A link with `download`: the browser saves the attachment without leaving the page
-        # (window.location would fire beforeunload, on which Reflex drops its websocket).
-        return rx.call_script(
-            "(() => { const a = document.createElement('a'); a.href = " + json.dumps(url) + "; a.download = '';"
-            " a.rel = 'noopener'; document.body.appendChild(a); a.click(); a.remove(); })()")
+        return download_link(token)
 
     @rx.event
     async def refresh(self):

@@ -29,7 +29,7 @@ from rar_app.models import (
 from rar_app.programs.eta import program as eta_program
 from rar_app.services.casework import documents
 from rar_app.services.identity import sessions
-from rar_app.services.office import backoffice, decisions, simulation, travel_authorization
+from rar_app.services.office import backoffice, decisions, search, simulation, travel_authorization
 from tests.services.test_search_helpers import make_account, stop_mail_worker  # noqa: F401
 
 TODAY = date.today()
@@ -225,6 +225,11 @@ def test_ifhp_certificate_issued_as_a_pdf_the_representative_downloads(rep):
     other = _actor(make_other_rep())
     with pytest.raises(documents.NotFound):
         documents.issue_download_token(other, doc_id)
+    with session_scope() as db:  # the status page shows the number, the validity and the download
+        view = search.status_view(db, rep, a.application_number)
+        assert view.authorization == {"number": issued.number, "valid_from": TODAY.isoformat(),
+                                      "valid_until": issued.valid_until.isoformat(), "document_id": doc_id}
+        assert issued.number in view.issued_document
 
 
 def make_other_rep() -> int:

@@ -36,6 +36,7 @@ from rar_app.models import (
     Client,
     Document,
     DocumentRequest,
+    IssuedAuthorization,
     Message,
     name_key,
     uci_key,
@@ -423,6 +424,9 @@ class StatusView:
     documents: list[dict[str, Any]]  # {id, name, slot_code, status, uploaded_at, applicant_id, request_id}
     requests: list[dict[str, Any]]  # {id, label_fr, label_en, status, requested_at, due_on, applicant_id}
     messages: list[dict[str, Any]]  # application messages, newest first
+    # What the office issued with a number and validity (an eTA, an IFHP certificate), if anything:
+    # {number, valid_from, valid_until, document_id (0: no document)}.
+    authorization: dict[str, Any] | None = None
 
 
 def _client(db: Session, applicant: Applicant) -> Client:
@@ -496,7 +500,16 @@ def status_view(db: Session, actor_id: int, application_number: str, *, today: d
                        status=r.status, requested_at=_iso(r.requested_at), due_on=_iso(r.due_on),
                        applicant_id=r.applicant_id, slot_code=f"request-{r.id}") for r in requests],
         messages=messages,
+        authorization=_authorization(db, applicant.id),
     )
+
+
+def _authorization(db: Session, applicant_id: int) -> dict[str, Any] | None:
+    issued = db.exec(select(IssuedAuthorization).where(IssuedAuthorization.applicant_id == applicant_id)).first()
+    if issued is None:
+        return None
+    return dict(number=issued.number, valid_from=_iso(issued.valid_from), valid_until=_iso(issued.valid_until),
+                document_id=issued.document_id or 0)
 
 
 def application_summary(db: Session, actor_id: int, application_number: str) -> dict[str, Any]:
