@@ -17,7 +17,7 @@ from rar_app.components.widgets import error_summary, nav_bar, text_field
 from rar_app.i18n import t
 from rar_app.pages.account_common import establish_url, go_to, landing_for, session_token
 from rar_app.pages.registry import page
-from rar_app.services.identity import accounts, sessions
+from rar_app.services.identity import accounts, sessions, signin
 from rar_app.state.session import client_ip, page_lang
 
 MODIFIED = "2026-11-29"
@@ -42,7 +42,7 @@ class ChallengeState(rx.State):
         self.errors = []
         token = session_token(self)
         try:
-            question = accounts.begin_challenge(token)
+            question = signin.begin_challenge(token)
         except accounts.AccountError:
             # Already past the question (a reload after success): carry on where they belong.
             info = sessions.full_session(token, touch=False)
@@ -67,7 +67,7 @@ class ChallengeState(rx.State):
             self.errors = [{"field": "answer", "message": self.answer_error}]
             return rx.set_focus("error-summary")
         try:
-            passed = accounts.answer_challenge(session_token(self), self.answer, ip=client_ip(self),
+            passed = signin.answer_challenge(session_token(self), self.answer, ip=client_ip(self),
                                                user_agent=self.router.headers.user_agent or "")
         except accounts.ChallengeLocked:
             self.answer = ""

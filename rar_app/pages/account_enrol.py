@@ -35,7 +35,7 @@ from rar_app.pages.account_common import (
     question_options,
 )
 from rar_app.pages.registry import page
-from rar_app.services.identity import accounts, oidc
+from rar_app.services.identity import accounts, enrolment, oidc
 from rar_app.state.session import client_ip, page_lang, require_session
 
 MODIFIED = "2026-11-29"
@@ -95,7 +95,7 @@ class EnrolState(rx.State):
             info = require_session(self, ACCOUNT_ROLES)
             if info is not None:
                 with session_scope() as db:
-                    current = accounts.enrolment_prefill(db, info.account_id)
+                    current = enrolment.enrolment_prefill(db, info.account_id)
                 for key in ("family_name", "given_names", "email", "phone", "business_name", "business_address",
                             "language", "regulatory_body", "membership_number", "previous_username"):
                     self.values[key] = str(current.get(key) or "")
@@ -107,9 +107,9 @@ class EnrolState(rx.State):
         if field in FIELDS and field != "partner":
             self.values[field] = str(value)[:MAX_LENGTH]
 
-    def _form(self) -> accounts.EnrolmentForm:
+    def _form(self) -> enrolment.EnrolmentForm:
         v = self.values
-        return accounts.EnrolmentForm(
+        return enrolment.EnrolmentForm(
             family_name=v["family_name"], given_names=v["given_names"], email=v["email"], phone=v["phone"],
             business_name=v["business_name"], business_address=v["business_address"], language=v["language"],
             regulatory_body=v["regulatory_body"], membership_number=v["membership_number"],
@@ -130,10 +130,10 @@ class EnrolState(rx.State):
         try:
             with session_scope() as db:
                 if self.values["already_enrolled"] not in ("yes", "no"):
-                    problems = accounts.validate_enrolment(db, form)
+                    problems = enrolment.validate_enrolment(db, form)
                     problems.append(accounts.FieldError("already_enrolled", "required"))
                 else:
-                    result = accounts.enrol(db, form, ip=client_ip(self), partner_ticket=ticket)
+                    result = enrolment.enrol(db, form, ip=client_ip(self), partner_ticket=ticket)
         except accounts.ValidationFailed as exc:
             problems = exc.errors
         if problems or result is None:

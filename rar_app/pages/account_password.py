@@ -20,7 +20,7 @@ from rar_app.pages.account_common import (
     status_message,
 )
 from rar_app.pages.registry import page
-from rar_app.services.identity import accounts
+from rar_app.services.identity import accounts, own_account
 from rar_app.state.session import client_ip, page_lang, require_session, sign_in_redirect
 
 MODIFIED = "2026-11-29"
@@ -63,7 +63,7 @@ class ChangePasswordState(rx.State):
             return rx.set_focus("error-summary")
         try:
             with session_scope() as db:
-                accounts.change_password(db, info.account_id, v["current_password"], v["new_password"],
+                own_account.change_password(db, info.account_id, v["current_password"], v["new_password"],
                                          v["new_password_confirmation"], ip=client_ip(self),
                                          keep_session_token=session_token(self))
         except accounts.ValidationFailed as exc:

@@ -25,7 +25,7 @@ from rar_app.pages.account_common import (
     status_message,
 )
 from rar_app.pages.registry import page
-from rar_app.services.identity import accounts
+from rar_app.services.identity import accounts, own_account
 from rar_app.state.session import SessionState, client_ip, page_lang, require_session, sign_in_redirect
 
 MODIFIED = "2026-11-29"
@@ -55,7 +55,7 @@ class ProfileState(rx.State):
             return sign_in_redirect(self)
         lang = page_lang(self)
         with session_scope() as db:
-            p = accounts.get_profile(db, info.account_id)
+            p = own_account.get_profile(db, info.account_id)
         body = p.regulatory_body_name_en if lang == "en" else p.regulatory_body_name_fr
         rows = [
             ("username", "auth.username", p.username or ""),
@@ -95,7 +95,7 @@ class ProfileState(rx.State):
         lang = page_lang(self)
         try:
             with session_scope() as db:
-                accounts.set_language(db, info.account_id, self.language, ip=client_ip(self))
+                own_account.set_language(db, info.account_id, self.language, ip=client_ip(self))
         except accounts.ValidationFailed as exc:
             self.language_error = exc.errors[0].message(lang)
             return rx.set_focus("language")
@@ -192,7 +192,7 @@ class EmailState(rx.State):
 
     def _load_current(self, account_id: int) -> None:
         with session_scope() as db:
-            self.current_email = accounts.get_profile(db, account_id).email
+            self.current_email = own_account.get_profile(db, account_id).email
 
     @rx.event
     def load(self):
@@ -224,7 +224,7 @@ class EmailState(rx.State):
             return rx.set_focus("error-summary")
         try:
             with session_scope() as db:
-                stored = accounts.change_email(db, info.account_id, self.values["password"], self.values["email"],
+                stored = own_account.change_email(db, info.account_id, self.values["password"], self.values["email"],
                                                ip=client_ip(self))
         except accounts.ValidationFailed as exc:
             self.values["password"] = ""
@@ -292,7 +292,7 @@ class QuestionsState(rx.State):
         if info is None:
             return sign_in_redirect(self)
         with session_scope() as db:
-            keys = accounts.get_profile(db, info.account_id).security_questions
+            keys = own_account.get_profile(db, info.account_id).security_questions
         self.values = blank(QUESTION_FIELDS)
         for i, key in enumerate(keys[:3], start=1):
             if key in accounts.SECURITY_QUESTIONS:
@@ -322,7 +322,7 @@ class QuestionsState(rx.State):
         pairs = [(v[f"question_{i}"], v[f"answer_{i}"]) for i in (1, 2, 3)]
         try:
             with session_scope() as db:
-                accounts.change_security_questions(db, info.account_id, v["password"], pairs, ip=client_ip(self))
+                own_account.change_security_questions(db, info.account_id, v["password"], pairs, ip=client_ip(self))
         except accounts.ValidationFailed as exc:
             self.values["password"] = ""
             self.field_errors, self.errors = form_errors(exc.errors, lang, QUESTION_FIELDS)

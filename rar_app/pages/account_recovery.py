@@ -19,7 +19,7 @@ from rar_app.db import session_scope
 from rar_app.i18n import t
 from rar_app.pages.account_common import blank, form_errors, one_error, password_rules
 from rar_app.pages.registry import page
-from rar_app.services.identity import accounts
+from rar_app.services.identity import accounts, recovery
 from rar_app.state.session import client_ip, page_lang
 
 MODIFIED = "2026-11-29"
@@ -66,7 +66,7 @@ class RecoveryState(rx.State):
         if not username:
             return self._fail(*one_error("username", t("auth.error_username_required", lang), FIELDS))
         with session_scope() as db:
-            questions = accounts.recovery_questions(db, username)
+            questions = recovery.recovery_questions(db, username)
         self.username = username
         self.questions = [q.text(lang) for q in questions]
         self.field_errors, self.errors = blank(FIELDS), []
@@ -85,7 +85,7 @@ class RecoveryState(rx.State):
             return self._fail(*form_errors(missing, lang, FIELDS))
         try:
             with session_scope() as db:
-                token = accounts.verify_recovery_answers(db, self.username, answers, ip=client_ip(self))
+                token = recovery.verify_recovery_answers(db, self.username, answers, ip=client_ip(self))
         except accounts.AccountError as exc:  # recovery_failed (any reason) or throttled
             for i in (1, 2, 3):
                 self.values[f"answer_{i}"] = ""
@@ -105,7 +105,7 @@ class RecoveryState(rx.State):
         new, confirmation = self.values["new_password"], self.values["new_password_confirmation"]
         try:
             with session_scope() as db:
-                accounts.reset_password(db, self._recovery_token, new, confirmation, ip=client_ip(self))
+                recovery.reset_password(db, self._recovery_token, new, confirmation, ip=client_ip(self))
         except accounts.ValidationFailed as exc:
             self.values["new_password"] = self.values["new_password_confirmation"] = ""
             return self._fail(*form_errors(exc.errors, lang, FIELDS))

@@ -29,7 +29,7 @@ from rar_app.models import Document, utcnow
 from rar_app.pages.account_common import ACCOUNT_ROLES, blank, focus_later, form_errors, one_error, status_message
 from rar_app.pages.account_profile import back_to_profile
 from rar_app.pages.registry import page
-from rar_app.services.identity import accounts
+from rar_app.services.identity import accounts, own_account
 from rar_app.services import audit
 from rar_app.services.casework import documents
 from rar_app.settings import get_settings
@@ -124,7 +124,7 @@ class NameChangeState(rx.State):
         if info is None:
             return sign_in_redirect(self)
         with session_scope() as db:
-            profile = accounts.get_profile(db, info.account_id)
+            profile = own_account.get_profile(db, info.account_id)
         self.values = {"family_name": profile.family_name, "given_names": profile.given_names}
         self.field_errors = blank(NAME_FIELDS)
         self.errors = []
@@ -192,7 +192,7 @@ class NameChangeState(rx.State):
         self.status = ""
         try:
             with session_scope() as db:
-                accounts.request_name_change(db, info.account_id, family_name=self.values["family_name"],
+                own_account.request_name_change(db, info.account_id, family_name=self.values["family_name"],
                                              given_names=self.values["given_names"],
                                              document_id=self._proof_id or None, ip=client_ip(self))
         except accounts.ValidationFailed as exc:
@@ -346,7 +346,7 @@ class ClosureState(rx.State):
         self.confirming = False
         try:
             with session_scope() as db:
-                accounts.request_closure(db, info.account_id, reason=self.reason, ip=client_ip(self))
+                own_account.request_closure(db, info.account_id, reason=self.reason, ip=client_ip(self))
         except accounts.AccountError as exc:  # request_already_open
             self.errors = [{"field": "reason", "message": exc.message(lang)}]
             return focus_later("error-summary")

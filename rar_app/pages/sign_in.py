@@ -15,7 +15,7 @@ from rar_app.components.widgets import error_summary, text_field
 from rar_app.i18n import t
 from rar_app.pages.account_common import establish_url, go_to, notice
 from rar_app.pages.registry import page
-from rar_app.services.identity import accounts
+from rar_app.services.identity import accounts, signin
 from rar_app.state.session import client_ip, page_lang
 
 MODIFIED = "2026-11-29"
@@ -75,7 +75,7 @@ class SignInState(rx.State):
         if self.errors:
             return rx.set_focus("error-summary")
         try:
-            result = accounts.sign_in(self.username, self.password, ip=client_ip(self),
+            result = signin.sign_in(self.username, self.password, ip=client_ip(self),
                                       user_agent=self.router.headers.user_agent or "")
         except accounts.AccountError as exc:  # wrong pair, throttled, closed, pending, refused, no questions
             self.password = ""

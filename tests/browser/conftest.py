@@ -150,10 +150,10 @@ def visit(page, portal: PortalServer, path: str, lang: str, *, axe: bool = True)
 
 def demo_answer(question_key: str) -> str:
     """The demo accounts' answer to a security question, by the key the challenge page shows."""
-    from rar_app.services.identity import accounts
+    from rar_app.services.identity import demo_accounts
     from rar_app.services.office import demo
 
-    answers = dict(accounts.DEMO_SECURITY_ANSWERS)
+    answers = dict(demo_accounts.DEMO_SECURITY_ANSWERS)
     return answers.get(question_key) or getattr(demo, "DEMO_SECURITY_ANSWER", "")
 
 

@@ -16,14 +16,14 @@ import uuid
 import pytest
 from playwright.sync_api import expect
 
-from rar_app.services.identity import accounts
+from rar_app.services.identity import accounts, demo_accounts, enrolment, throttle
 from tests.browser.conftest import CHALLENGE_PATHS, answer_challenge, sign_in, visit
 from tests.browser.harness import assert_accessible, wait_ready, portal_db, close_context
 
 PASSWORD = "Kayak2026Zz"
 NEW_PASSWORD = "Canot2027Yy"
 ANSWERS = {"first_pet": "Pixel", "birth_city": "Gatineau", "primary_school": "Sainte-Marie"}
-ADMIN = ("demo.admin", accounts.DEMO_PASSWORD)
+ADMIN = ("demo.admin", demo_accounts.DEMO_PASSWORD)
 
 PATHS = {
     "sign_in": {"fr": "/fr/connexion", "en": "/en/sign-in"},
@@ -89,7 +89,7 @@ def create_account(portal, prefix: str = "rep", **details) -> str:
                 password_confirmation=PASSWORD)
     form.update(details)
     with portal_db(portal), session_scope() as db:
-        accounts.enrol(db, accounts.EnrolmentForm(**form))
+        enrolment.enrol(db, enrolment.EnrolmentForm(**form))
     return username
 
 
@@ -287,7 +287,7 @@ def test_repeated_wrong_passwords_lock_the_username_for_a_while(portal, page, la
     from rar_app.models import AuditEvent
 
     username = create_account(portal, f"lock{lang}")
-    for _ in range(accounts.MAX_FAILURES_PER_ACCOUNT):
+    for _ in range(throttle.MAX_FAILURES_PER_ACCOUNT):
         submit_credentials(page, portal, lang, username, "Wrong2026pass")
         wait_text(page, "#error-summary", TEXT[lang]["bad_credentials"])
     # Now even the right password is refused, with a message that says to wait.

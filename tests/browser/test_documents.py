@@ -53,7 +53,7 @@ def create_representative(portal, label: str) -> str:
     security questions and answers (so the harness's `sign_in` can answer them)."""
     from rar_app.db import session_scope
     from rar_app.models import Account, SecurityQuestion, utcnow
-    from rar_app.services.identity.accounts import DEMO_SECURITY_ANSWERS
+    from rar_app.services.identity.demo_accounts import DEMO_SECURITY_ANSWERS
     from rar_app.services.identity.passwords import hash_secret, normalise_answer
 
     username = f"doc.{label}.{uuid.uuid4().hex[:8]}"

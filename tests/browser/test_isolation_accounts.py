@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import re
 
-from rar_app.services.identity import accounts
+from rar_app.services.identity import accounts, own_account
 from tests.browser.conftest import visit
 from tests.browser.harness import wait_ready
 from tests.browser.test_accounts import (  # noqa: F401  (the autouse fixture)
@@ -98,7 +98,7 @@ def open_request(portal, username: str, kind: str = "close") -> int:
 
     account_id = account_row(portal, username).id
     with portal_db(portal), session_scope() as db:
-        return accounts.request_closure(db, account_id, reason="test")
+        return own_account.request_closure(db, account_id, reason="test")
 
 
 def request_status(portal, request_id: int) -> str:

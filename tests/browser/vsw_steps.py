@@ -11,7 +11,8 @@ from decimal import Decimal
 from playwright.sync_api import expect
 
 from rar_app.rules.common import fmt_money
-from rar_app.services.identity.accounts import DEMO_SECURITY_ANSWERS, question_text
+from rar_app.services.identity.accounts import question_text
+from rar_app.services.identity.demo_accounts import DEMO_SECURITY_ANSWERS
 from tests.browser.harness import assert_accessible, assert_no_horizontal_scroll, portal_db, wait_ready
 from tests.fixtures.documents import samples
 

@@ -31,7 +31,7 @@ from starlette.testclient import TestClient
 
 from rar_app.db import session_scope
 from rar_app.models import Account, AuditEvent, OidcLogin
-from rar_app.services.identity import accounts, oidc, sessions
+from rar_app.services.identity import accounts, enrolment, oidc, sessions, signin
 
 PROVIDER_DIR = Path(__file__).resolve().parent / "oidc_provider"
 CLIENT_ID = "rar-portal-test"
@@ -149,14 +149,14 @@ def error_code(response: httpx.Response) -> str | None:
     return parse_qs(urlparse(location).query).get("oidc_error", [None])[0]
 
 
-def enrolment_form(**overrides) -> accounts.EnrolmentForm:
+def enrolment_form(**overrides) -> enrolment.EnrolmentForm:
     data = dict(family_name="Tremblay", given_names="Marie", email="marie.tremblay@example.ca",
                 phone="514 555-0199", business_name="Tremblay Immigration", business_address="1 rue Principale, Québec",
                 language="fr", regulatory_body="CICC", membership_number="R512345",
                 questions=[("first_pet", "Pixel"), ("birth_city", "Québec"), ("primary_school", "Saint-Jean")],
                 username="marie.t", password="Kayak2026Zz", password_confirmation="Kayak2026Zz")
     data.update(overrides)
-    return accounts.EnrolmentForm(**data)
+    return enrolment.EnrolmentForm(**data)
 
 
 def enrol_with_partner(portal: TestClient, browser: httpx.Client, user=MARIE, **overrides) -> int:
@@ -165,7 +165,7 @@ def enrol_with_partner(portal: TestClient, browser: httpx.Client, user=MARIE, **
     ticket = oidc.partner_ticket_from_cookie_header(
         f"{oidc.PARTNER_COOKIE}={portal.cookies.get(oidc.PARTNER_COOKIE)}")
     with session_scope() as db:
-        return accounts.enrol(db, enrolment_form(**overrides), partner_ticket=ticket).account_id
+        return enrolment.enrol(db, enrolment_form(**overrides), partner_ticket=ticket).account_id
 
 
 # ---------------------------------------------------------------------------
@@ -204,7 +204,7 @@ def test_full_code_flow_needs_enrolment_then_signs_in_to_challenge(portal, brows
     assert identity.email == "marie.tremblay@example.ca" and identity.email_verified
     assert (identity.given_name, identity.family_name) == ("Marie", "Tremblay")
     with session_scope() as db:
-        result = accounts.enrol(db, enrolment_form(), partner_ticket=ticket)
+        result = enrolment.enrol(db, enrolment_form(), partner_ticket=ticket)
     assert result.status == "active"
     with session_scope() as db:
         account = db.get(Account, result.account_id)
@@ -220,9 +220,9 @@ def test_full_code_flow_needs_enrolment_then_signs_in_to_challenge(portal, brows
     token = sessions.redeem_ticket(params["ticket"])
     info = sessions.lookup(token)
     assert info.account_id == result.account_id and info.stage == "challenge" and not info.is_complete
-    question = accounts.begin_challenge(token)
+    question = signin.begin_challenge(token)
     answer = dict(enrolment_form().questions)[question.key]
-    passed = accounts.answer_challenge(token, answer)
+    passed = signin.answer_challenge(token, answer)
     assert sessions.lookup(token) is None, "the challenge session id is replaced"
     assert sessions.lookup(passed.token).stage == "full"
     with session_scope() as db:
@@ -381,10 +381,10 @@ def test_identity_already_linked_cannot_enrol_twice(portal, browser):
         assert response.headers["location"] == "/fr/inscription"
         tickets.append(portal.cookies.get(oidc.PARTNER_COOKIE))
     with session_scope() as db:
-        accounts.enrol(db, enrolment_form(), partner_ticket=tickets[0])
+        enrolment.enrol(db, enrolment_form(), partner_ticket=tickets[0])
     with pytest.raises(accounts.ValidationFailed) as refused:
         with session_scope() as db:
-            accounts.enrol(db, enrolment_form(username="marie.t2"), partner_ticket=tickets[1])
+            enrolment.enrol(db, enrolment_form(username="marie.t2"), partner_ticket=tickets[1])
     assert refused.value.codes == {"partner": ["partner_already_linked"]}
     # Now linked: the callback signs in instead of offering enrolment.
     response = callback(portal, provider_sign_in(browser, start(portal)))
@@ -400,7 +400,7 @@ def test_enrolment_ticket_expires(portal, browser):
         db.add(row)
     with pytest.raises(accounts.ValidationFailed) as refused:
         with session_scope() as db:
-            accounts.enrol(db, enrolment_form(), partner_ticket=ticket)
+            enrolment.enrol(db, enrolment_form(), partner_ticket=ticket)
     assert refused.value.codes == {"partner": ["partner_expired"]}
 
 

@@ -242,7 +242,7 @@ def test_account_events_reach_the_real_server_in_the_representatives_language(sm
     """Enrolment approved, password changed, e-mail address changed (to the replaced
     address): one notice each, in English for an English-speaking representative;
     a bystander gets nothing."""
-    from rar_app.services.identity import accounts
+    from rar_app.services.identity import enrolment, own_account
     from tests.services.test_account_messages import ANSWERS, PASSWORD
 
     portal_env(RAR_AUTO_APPROVE_ENROLMENTS="true")
@@ -250,17 +250,17 @@ def test_account_events_reach_the_real_server_in_the_representatives_language(sm
         make_account(db, email="bystander@example.invalid")
     with SMTPServer(smtp_env, Recorder()) as server:
         with session_scope() as db:
-            sam = accounts.enrol(db, accounts.EnrolmentForm(
+            sam = enrolment.enrol(db, enrolment.EnrolmentForm(
                 family_name="Lee", given_names="Sam", email="sam.lee@example.invalid", phone="613 555 0100",
                 business_name="Lee inc.", business_address="Ottawa", language="en", regulatory_body="CICC",
                 membership_number="R509876", questions=list(ANSWERS), username="sam.lee", password=PASSWORD,
                 password_confirmation=PASSWORD)).account_id
         assert wait_for(lambda: len(server.handler.envelopes) == 1)
         with session_scope() as db:
-            accounts.change_password(db, sam, PASSWORD, "Nouveau2027Xy", "Nouveau2027Xy")
+            own_account.change_password(db, sam, PASSWORD, "Nouveau2027Xy", "Nouveau2027Xy")
         assert wait_for(lambda: len(server.handler.envelopes) == 2)
         with session_scope() as db:
-            accounts.change_email(db, sam, "Nouveau2027Xy", "sam@new.example.invalid")
+            own_account.change_email(db, sam, "Nouveau2027Xy", "sam@new.example.invalid")
         assert wait_for(lambda: len(server.handler.envelopes) == 3)
         assert mailer.wait_until_idle(10)
         envelopes = list(server.handler.envelopes)

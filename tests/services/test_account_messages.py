@@ -12,7 +12,7 @@ from sqlmodel import select
 
 from rar_app.db import session_scope
 from rar_app.models import Account, Document, Message
-from rar_app.services.identity import accounts, passwords
+from rar_app.services.identity import accounts, demo_accounts, enrolment, own_account, passwords, recovery
 from rar_app.services.messaging import mailer, messages
 from rar_app.services.casework import requests, submission
 from tests.services.test_search_helpers import make_account, stop_mail_worker  # noqa: F401
@@ -27,14 +27,14 @@ def world(migrated_db, portal_env):
     """Manual approval; the demo admin, staff and representative; a bystander representative."""
     portal_env(RAR_AUTO_APPROVE_ENROLMENTS="false")
     with session_scope() as db:
-        ids = accounts.ensure_demo_accounts(db)
+        ids = demo_accounts.ensure_demo_accounts(db)
         ids["bystander"] = make_account(db, email="bystander@example.invalid").id
     return ids
 
 
-def enrol(username: str, *, language: str = "fr", number: str = "R509876", **extra) -> accounts.EnrolmentResult:
+def enrol(username: str, *, language: str = "fr", number: str = "R509876", **extra) -> enrolment.EnrolmentResult:
     with session_scope() as db:
-        return accounts.enrol(db, accounts.EnrolmentForm(
+        return enrolment.enrol(db, enrolment.EnrolmentForm(
             family_name="Gagnon", given_names="Léa", email=f"{username}@example.ca", phone="613 555 0100",
             business_name="Gagnon inc.", business_address="Ottawa", language=language, regulatory_body="CICC",
             membership_number=number, questions=list(ANSWERS), username=username, password=PASSWORD,
@@ -92,7 +92,7 @@ def request_name_change(db, who: int) -> int:
     proof = Document(owner_id=who, storage_key=f"proof-{who}")
     db.add(proof)
     db.flush()
-    return accounts.request_name_change(db, who, family_name="Tremblay", given_names="Camille", document_id=proof.id)
+    return own_account.request_name_change(db, who, family_name="Tremblay", given_names="Camille", document_id=proof.id)
 
 
 def account(account_id: int) -> Account:
@@ -197,7 +197,7 @@ def test_refused_requests_say_why(world, kind):
             if kind == "name_change":
                 request_id = request_name_change(db, who)
             else:
-                request_id = accounts.request_closure(db, who)
+                request_id = own_account.request_closure(db, who)
     with session_scope() as db:
         requests.refuse(db, world["demo.admin"], request_id, reason="Pièce justificative illisible")
     expect_one(who, f"{kind}_refused", {"reason": "Pièce justificative illisible"}, detail="information")
@@ -231,7 +231,7 @@ def lea(world, portal_env):
 
 def test_password_change_sends_a_security_notice(world, lea):
     with session_scope() as db:
-        accounts.change_password(db, lea, PASSWORD, "Nouveau2027Xy", "Nouveau2027Xy", ip="10.0.0.1")
+        own_account.change_password(db, lea, PASSWORD, "Nouveau2027Xy", "Nouveau2027Xy", ip="10.0.0.1")
     m = expect_one(lea, "password_changed")
     assert m.subject_en.startswith("Security notice") and m.subject_fr.startswith("Avis de sécurité")
     expect_one_notice("lea.gagnon@example.ca", "en")
@@ -241,15 +241,15 @@ def test_password_change_sends_a_security_notice(world, lea):
 def test_a_refused_password_change_sends_nothing(world, lea):
     with pytest.raises(accounts.ValidationFailed):
         with session_scope() as db:
-            accounts.change_password(db, lea, "wrong password", "Nouveau2027Xy", "Nouveau2027Xy")
+            own_account.change_password(db, lea, "wrong password", "Nouveau2027Xy", "Nouveau2027Xy")
     assert inbox(lea) == [] and outbox() == []
 
 
 def test_password_reset_by_recovery_sends_a_security_notice(world, lea):
     with session_scope() as db:
-        token = accounts.verify_recovery_answers(db, "lea.gagnon", [a for _, a in ANSWERS])
+        token = recovery.verify_recovery_answers(db, "lea.gagnon", [a for _, a in ANSWERS])
     with session_scope() as db:
-        accounts.reset_password(db, token, "Nouveau2027Xy", "Nouveau2027Xy")
+        recovery.reset_password(db, token, "Nouveau2027Xy", "Nouveau2027Xy")
     expect_one(lea, "password_reset")
     expect_one_notice("lea.gagnon@example.ca", "en")
     bystander_got_nothing(world)
@@ -257,20 +257,20 @@ def test_password_reset_by_recovery_sends_a_security_notice(world, lea):
 
 def test_email_change_notice_goes_to_the_replaced_address(world, lea):
     with session_scope() as db:
-        accounts.change_email(db, lea, PASSWORD, "lea@nouveau.example")
+        own_account.change_email(db, lea, PASSWORD, "lea@nouveau.example")
     m = expect_one(lea, "email_changed", {"email": "lea@nouveau.example"})
     assert m.email_to == "lea.gagnon@example.ca"
     expect_one_notice("lea.gagnon@example.ca", "en")
     bystander_got_nothing(world)
     with session_scope() as db:  # later notices go to the new address again
-        accounts.change_password(db, lea, PASSWORD, "Nouveau2027Xy", "Nouveau2027Xy")
+        own_account.change_password(db, lea, PASSWORD, "Nouveau2027Xy", "Nouveau2027Xy")
     assert sorted(mail["to"] for mail in outbox()) == ["lea.gagnon@example.ca", "lea@nouveau.example"]
 
 
 def test_security_questions_change_sends_a_security_notice(world, lea):
     new = [("first_car", "Civic"), ("birth_city", "Gatineau"), ("primary_school", "Saint-Jean")]
     with session_scope() as db:
-        accounts.change_security_questions(db, lea, PASSWORD, new)
+        own_account.change_security_questions(db, lea, PASSWORD, new)
     expect_one(lea, "security_questions_changed")
     expect_one_notice("lea.gagnon@example.ca", "en")
     bystander_got_nothing(world)
@@ -278,7 +278,7 @@ def test_security_questions_change_sends_a_security_notice(world, lea):
 
 def test_a_language_change_is_not_a_security_event(world, lea):
     with session_scope() as db:
-        accounts.set_language(db, lea, "fr")
+        own_account.set_language(db, lea, "fr")
     assert inbox(lea) == [] and outbox() == []
 
 

@@ -13,23 +13,23 @@ from sqlmodel import select
 from rar_app import rules
 from rar_app.db import session_scope
 from rar_app.models import Account, AccountRequest, AuditEvent, AuthSession, AuthThrottle, SecurityQuestion
-from rar_app.services.identity import accounts, passwords, sessions
+from rar_app.services.identity import accounts, demo_accounts, enrolment, housekeeping, passwords, sessions, signin, throttle
 from rar_app.services.identity.passwords import normalise_answer
 from tests.services.account_helpers import ANSWERS, PASSWORD, cheap_argon2  # noqa: F401  (autouse)
 
 
-def form(**overrides) -> accounts.EnrolmentForm:
+def form(**overrides) -> enrolment.EnrolmentForm:
     data = dict(family_name="Gagnon", given_names="Léa", email="lea.gagnon@example.ca", phone="(514) 555-0142",
                 business_name="Gagnon Immigration inc.", business_address="12, rue Saint-Paul, Montréal (Québec)",
                 language="fr", regulatory_body="CICC", membership_number="R509876", questions=list(ANSWERS),
                 username="lea.gagnon", password=PASSWORD, password_confirmation=PASSWORD)
     data.update(overrides)
-    return accounts.EnrolmentForm(**data)
+    return enrolment.EnrolmentForm(**data)
 
 
-def enrol(**overrides) -> accounts.EnrolmentResult:
+def enrol(**overrides) -> enrolment.EnrolmentResult:
     with session_scope() as db:
-        return accounts.enrol(db, form(**overrides), ip="10.0.0.1")
+        return enrolment.enrol(db, form(**overrides), ip="10.0.0.1")
 
 
 def codes(exc: pytest.ExceptionInfo) -> dict[str, list[str]]:
@@ -53,10 +53,10 @@ def manual(migrated_db, portal_env):
     return migrated_db
 
 
-def full_sign_in(username="lea.gagnon", password=PASSWORD, ip="10.0.0.1") -> accounts.ChallengePassed:
-    result = accounts.sign_in(username, password, ip=ip)
-    question = accounts.begin_challenge(result.token)
-    return accounts.answer_challenge(result.token, dict(ANSWERS)[question.key], ip=ip)
+def full_sign_in(username="lea.gagnon", password=PASSWORD, ip="10.0.0.1") -> signin.ChallengePassed:
+    result = signin.sign_in(username, password, ip=ip)
+    question = signin.begin_challenge(result.token)
+    return signin.answer_challenge(result.token, dict(ANSWERS)[question.key], ip=ip)
 
 
 # --------------------------------------------------------------------------- enrolment
@@ -76,7 +76,7 @@ def test_enrolment_pending_until_approved(manual):
         request = db.get(AccountRequest, result.enrolment_request_id)
         assert (request.kind, request.status) == ("enrolment", "open")
     with pytest.raises(accounts.AccountPending) as exc:
-        accounts.sign_in("lea.gagnon", PASSWORD)
+        signin.sign_in("lea.gagnon", PASSWORD)
     assert exc.value.code == "account_pending"
     assert "account.enrolled" in audit_actions()
 
@@ -102,7 +102,7 @@ def test_enrolment_with_previous_account_creates_merge_request(auto):
 def test_required_fields_all_reported_at_once(auto):
     with pytest.raises(accounts.ValidationFailed) as exc:
         with session_scope() as db:
-            accounts.enrol(db, accounts.EnrolmentForm(language="de", already_enrolled=True))
+            enrolment.enrol(db, enrolment.EnrolmentForm(language="de", already_enrolled=True))
     found = codes(exc)
     for field in ("family_name", "email", "phone", "business_name", "business_address", "regulatory_body",
                   "membership_number", "question_1", "answer_1", "question_3", "answer_3", "username", "password"):
@@ -201,25 +201,25 @@ def test_password_errors_agree_with_the_rules_engine(password):
 
 def test_validation_of_one_step_only(auto):
     with session_scope() as db:
-        errors = accounts.validate_enrolment(db, accounts.EnrolmentForm(email="bad"), fields=["email", "phone"])
+        errors = enrolment.validate_enrolment(db, enrolment.EnrolmentForm(email="bad"), fields=["email", "phone"])
     assert {(e.field, e.code) for e in errors} == {("email", "email_format"), ("phone", "required")}
 
 
 def test_demo_accounts_idempotent_and_usable(migrated_db):
     with session_scope() as db:
-        first = accounts.ensure_demo_accounts(db)
+        first = demo_accounts.ensure_demo_accounts(db)
     with session_scope() as db:
-        assert accounts.ensure_demo_accounts(db) == first
+        assert demo_accounts.ensure_demo_accounts(db) == first
         roles = {a.username: (a.role, a.status) for a in db.exec(select(Account))}
     assert roles == {"demo.rep": ("representative", "active"), "demo.admin": ("admin", "active"),
                      "demo.staff": ("staff", "active")}
     for username in first:
-        assert rules.check_password(username, accounts.DEMO_PASSWORD)["valid"]
-    assert not rules.is_common_password(accounts.DEMO_PASSWORD)
-    result = accounts.sign_in("demo.rep", accounts.DEMO_PASSWORD)
-    question = accounts.begin_challenge(result.token)
-    answer = dict(accounts.DEMO_SECURITY_ANSWERS)[question.key].upper()  # case does not matter
-    assert accounts.answer_challenge(result.token, answer).account_id == first["demo.rep"]
+        assert rules.check_password(username, demo_accounts.DEMO_PASSWORD)["valid"]
+    assert not rules.is_common_password(demo_accounts.DEMO_PASSWORD)
+    result = signin.sign_in("demo.rep", demo_accounts.DEMO_PASSWORD)
+    question = signin.begin_challenge(result.token)
+    answer = dict(demo_accounts.DEMO_SECURITY_ANSWERS)[question.key].upper()  # case does not matter
+    assert signin.answer_challenge(result.token, answer).account_id == first["demo.rep"]
 
 
 # --------------------------------------------------------------------------- sign-in and throttling
@@ -227,48 +227,48 @@ def test_demo_accounts_idempotent_and_usable(migrated_db):
 
 def test_sign_in_gives_challenge_session_then_full_with_new_id(auto):
     account_id = enrol().account_id
-    result = accounts.sign_in(" LEA.GAGNON ", PASSWORD, ip="10.0.0.1", user_agent="pytest")
+    result = signin.sign_in(" LEA.GAGNON ", PASSWORD, ip="10.0.0.1", user_agent="pytest")
     assert sessions.redeem_ticket(result.ticket) == result.token
     info = sessions.lookup(result.token)
     assert info.stage == "challenge" and not info.is_complete and sessions.full_session(result.token) is None
-    question = accounts.begin_challenge(result.token)
-    assert accounts.begin_challenge(result.token) == question, "the same question on reload"
+    question = signin.begin_challenge(result.token)
+    assert signin.begin_challenge(result.token) == question, "the same question on reload"
     assert question.key in dict(ANSWERS) and question.text_fr and question.text_en and question.attempts_left == 3
-    passed = accounts.answer_challenge(result.token, "  " + normalise_answer(dict(ANSWERS)[question.key]).upper())
+    passed = signin.answer_challenge(result.token, "  " + normalise_answer(dict(ANSWERS)[question.key]).upper())
     assert passed.token != result.token and passed.account_id == account_id
     assert sessions.lookup(result.token) is None
     assert sessions.redeem_ticket(passed.ticket) == passed.token
     assert sessions.full_session(passed.token).account_id == account_id
     with pytest.raises(accounts.SessionInvalid):
-        accounts.begin_challenge(passed.token)  # a full session has no challenge
+        signin.begin_challenge(passed.token)  # a full session has no challenge
 
 
 def test_challenge_session_is_short_lived(auto):
     enrol()
-    result = accounts.sign_in("lea.gagnon", PASSWORD)
+    result = signin.sign_in("lea.gagnon", PASSWORD)
     with session_scope() as db:
         row = db.exec(select(AuthSession)).one()
         assert row.expires_at - row.created_at <= sessions.CHALLENGE_LIFETIME
         row.expires_at = row.created_at
         db.add(row)
     with pytest.raises(accounts.SessionInvalid):
-        accounts.begin_challenge(result.token)
+        signin.begin_challenge(result.token)
 
 
 def test_three_wrong_answers_revoke_the_session(auto):
     account_id = enrol().account_id
-    result = accounts.sign_in("lea.gagnon", PASSWORD, ip="10.0.0.2")
+    result = signin.sign_in("lea.gagnon", PASSWORD, ip="10.0.0.2")
     with pytest.raises(accounts.ChallengeFailed) as exc:
-        accounts.answer_challenge(result.token, "wrong", ip="10.0.0.2")
+        signin.answer_challenge(result.token, "wrong", ip="10.0.0.2")
     assert (exc.value.code, exc.value.attempts_left, exc.value.field) == ("challenge_wrong", 2, "answer")
     with pytest.raises(accounts.ChallengeFailed):
-        accounts.answer_challenge(result.token, "wrong again", ip="10.0.0.2")
+        signin.answer_challenge(result.token, "wrong again", ip="10.0.0.2")
     with pytest.raises(accounts.ChallengeLocked) as exc:
-        accounts.answer_challenge(result.token, "still wrong", ip="10.0.0.2")
+        signin.answer_challenge(result.token, "still wrong", ip="10.0.0.2")
     assert exc.value.code == "challenge_locked"
     assert sessions.lookup(result.token) is None
     with pytest.raises(accounts.SessionInvalid):
-        accounts.answer_challenge(result.token, dict(ANSWERS)["first_pet"])
+        signin.answer_challenge(result.token, dict(ANSWERS)["first_pet"])
     actions = audit_actions()
     assert actions.count("auth.challenge_failed") == 3 and "auth.challenge_locked" in actions
     with session_scope() as db:
@@ -281,19 +281,19 @@ def test_wrong_password_and_unknown_user_look_the_same(auto):
     errors = []
     for username in ("lea.gagnon", "nobody.here"):
         with pytest.raises(accounts.AuthenticationFailed) as exc:
-            accounts.sign_in(username, "Wrong2026Pass", ip="10.0.0.3")
+            signin.sign_in(username, "Wrong2026Pass", ip="10.0.0.3")
         errors.append((type(exc.value), exc.value.code, exc.value.message_fr, exc.value.message_en))
     assert errors[0] == errors[1] and errors[0][1] == "invalid_credentials"
 
 
 def test_five_failures_lock_the_username_for_fifteen_minutes(auto):
     enrol()
-    for i in range(accounts.MAX_FAILURES_PER_ACCOUNT):
+    for i in range(throttle.MAX_FAILURES_PER_ACCOUNT):
         with pytest.raises(accounts.AuthenticationFailed) as exc:
-            accounts.sign_in("lea.gagnon", f"Wrong{i}Pass", ip=f"10.1.0.{i}")
+            signin.sign_in("lea.gagnon", f"Wrong{i}Pass", ip=f"10.1.0.{i}")
         assert exc.value.code == "invalid_credentials"
     with pytest.raises(accounts.Throttled) as exc:
-        accounts.sign_in("lea.gagnon", PASSWORD, ip="10.1.0.99")  # even the right password, from elsewhere
+        signin.sign_in("lea.gagnon", PASSWORD, ip="10.1.0.99")  # even the right password, from elsewhere
     assert exc.value.code == "throttled" and 0 < exc.value.retry_after_seconds <= 15 * 60 + 1
     assert "auth.locked" in audit_actions() and "auth.throttled" in audit_actions()
     # Fifteen minutes later the lock is over.
@@ -306,48 +306,48 @@ def test_five_failures_lock_the_username_for_fifteen_minutes(auto):
 
 
 def test_unknown_usernames_are_throttled_too(auto):
-    for i in range(accounts.MAX_FAILURES_PER_ACCOUNT):
+    for i in range(throttle.MAX_FAILURES_PER_ACCOUNT):
         with pytest.raises(accounts.AuthenticationFailed):
-            accounts.sign_in("ghost.user", "Wrong2026Pass", ip=f"10.2.0.{i}")
+            signin.sign_in("ghost.user", "Wrong2026Pass", ip=f"10.2.0.{i}")
     with pytest.raises(accounts.Throttled):
-        accounts.sign_in("ghost.user", "Wrong2026Pass", ip="10.2.0.99")
+        signin.sign_in("ghost.user", "Wrong2026Pass", ip="10.2.0.99")
 
 
 def test_address_is_throttled_across_usernames(auto):
     enrol()
-    for i in range(accounts.MAX_FAILURES_PER_ADDRESS):
+    for i in range(throttle.MAX_FAILURES_PER_ADDRESS):
         with pytest.raises(accounts.AuthenticationFailed) as exc:
-            accounts.sign_in(f"guess.{i:03d}", "Wrong2026Pass", ip="192.0.2.7")
+            signin.sign_in(f"guess.{i:03d}", "Wrong2026Pass", ip="192.0.2.7")
         assert exc.value.code == "invalid_credentials"
     with pytest.raises(accounts.Throttled):
-        accounts.sign_in("lea.gagnon", PASSWORD, ip="192.0.2.7")
-    assert accounts.sign_in("lea.gagnon", PASSWORD, ip="192.0.2.8").token  # another address is fine
+        signin.sign_in("lea.gagnon", PASSWORD, ip="192.0.2.7")
+    assert signin.sign_in("lea.gagnon", PASSWORD, ip="192.0.2.8").token  # another address is fine
 
 
 def test_wrong_challenge_answers_count_towards_the_account_lock(auto):
     enrol()
     for attempt in range(2):  # 2 sessions x 3 wrong answers > 5 failures
-        result = accounts.sign_in("lea.gagnon", PASSWORD, ip="10.3.0.1")
+        result = signin.sign_in("lea.gagnon", PASSWORD, ip="10.3.0.1")
         for _ in range(3):
             try:
-                accounts.answer_challenge(result.token, "nope", ip="10.3.0.1")
+                signin.answer_challenge(result.token, "nope", ip="10.3.0.1")
             except accounts.Throttled:
                 break
             except accounts.ChallengeFailed:
                 pass
     with pytest.raises(accounts.Throttled):
-        accounts.sign_in("lea.gagnon", PASSWORD, ip="10.3.0.2")
+        signin.sign_in("lea.gagnon", PASSWORD, ip="10.3.0.2")
 
 
 def test_successful_challenge_clears_the_account_counter(auto):
     enrol()
-    for i in range(accounts.MAX_FAILURES_PER_ACCOUNT - 1):
+    for i in range(throttle.MAX_FAILURES_PER_ACCOUNT - 1):
         with pytest.raises(accounts.AuthenticationFailed):
-            accounts.sign_in("lea.gagnon", f"Wrong{i}Pass", ip="10.4.0.1")
+            signin.sign_in("lea.gagnon", f"Wrong{i}Pass", ip="10.4.0.1")
     full_sign_in(ip="10.4.0.2")
-    for i in range(accounts.MAX_FAILURES_PER_ACCOUNT - 1):
+    for i in range(throttle.MAX_FAILURES_PER_ACCOUNT - 1):
         with pytest.raises(accounts.AuthenticationFailed) as exc:
-            accounts.sign_in("lea.gagnon", f"Wrong{i}Pass", ip="10.4.0.3")
+            signin.sign_in("lea.gagnon", f"Wrong{i}Pass", ip="10.4.0.3")
         assert exc.value.code == "invalid_credentials"
 
 
@@ -357,7 +357,7 @@ def test_failures_survive_the_callers_rollback(auto):
     enrol()
     with pytest.raises(accounts.AuthenticationFailed):
         with session_scope() as db:
-            accounts.authenticate(db, "lea.gagnon", "Wrong2026Pass", ip="10.5.0.1")
+            signin.authenticate(db, "lea.gagnon", "Wrong2026Pass", ip="10.5.0.1")
     with session_scope() as db:
         assert db.exec(select(AuthThrottle).where(AuthThrottle.key == "user:lea.gagnon")).one().failures == 1
     assert "auth.sign_in_failed" in audit_actions()
@@ -368,10 +368,10 @@ def test_closed_account_refused_with_its_own_code_only_with_the_right_password(a
     with session_scope() as db:
         db.get(Account, account_id).status = "closed"
     with pytest.raises(accounts.AuthenticationFailed) as exc:
-        accounts.sign_in("lea.gagnon", "Wrong2026Pass")
+        signin.sign_in("lea.gagnon", "Wrong2026Pass")
     assert exc.value.code == "invalid_credentials"
     with pytest.raises(accounts.AccountClosed) as exc:
-        accounts.sign_in("lea.gagnon", PASSWORD)
+        signin.sign_in("lea.gagnon", PASSWORD)
     assert exc.value.code == "account_closed"
 
 
@@ -381,7 +381,7 @@ def test_account_without_questions_cannot_finish_sign_in(auto):
         for q in db.exec(select(SecurityQuestion).where(SecurityQuestion.account_id == account_id)):
             db.delete(q)
     with pytest.raises(accounts.AccountError) as exc:
-        accounts.sign_in("lea.gagnon", PASSWORD)
+        signin.sign_in("lea.gagnon", PASSWORD)
     assert exc.value.code == "no_security_questions"
     with session_scope() as db:
         assert db.exec(select(AuthSession)).first() is None
@@ -389,11 +389,11 @@ def test_account_without_questions_cannot_finish_sign_in(auto):
 
 def test_housekeeping_forgets_spent_counters(auto):
     with pytest.raises(accounts.AuthenticationFailed):
-        accounts.sign_in("ghost.user", "Wrong2026Pass", ip="10.6.0.1")
+        signin.sign_in("ghost.user", "Wrong2026Pass", ip="10.6.0.1")
     with session_scope() as db:
-        assert accounts.housekeeping(db) == {"sessions": 0, "throttles": 0, "oidc_logins": 0}
+        assert housekeeping.housekeeping(db) == {"sessions": 0, "throttles": 0, "oidc_logins": 0}
         for row in db.exec(select(AuthThrottle)):
             row.window_started_at -= timedelta(minutes=16)
             db.add(row)
     with session_scope() as db:
-        assert accounts.housekeeping(db)["throttles"] == 2  # the username and the address
+        assert housekeeping.housekeeping(db)["throttles"] == 2  # the username and the address

@@ -13,7 +13,7 @@ from sqlmodel import select
 
 from rar_app.db import session_scope
 from rar_app.models import Account, AccountRequest, AuditEvent, AuthThrottle, Document
-from rar_app.services.identity import accounts, passwords, sessions
+from rar_app.services.identity import accounts, enrolment, own_account, passwords, recovery, sessions, signin, throttle
 
 from tests.services.account_helpers import ANSWERS, PASSWORD, cheap_argon2  # noqa: F401  (autouse)
 
@@ -25,7 +25,7 @@ def two_reps(migrated_db, portal_env):
     ids = []
     for username, name, number in (("lea.gagnon", "Gagnon", "R509876"), ("noah.martin", "Martin", "R601234")):
         with session_scope() as db:
-            ids.append(accounts.enrol(db, accounts.EnrolmentForm(
+            ids.append(enrolment.enrol(db, enrolment.EnrolmentForm(
                 family_name=name, given_names="Test", email=f"{username}@example.ca", phone="613 555 0100",
                 business_name=f"{name} inc.", business_address="Ottawa", language="fr", regulatory_body="CICC",
                 membership_number=number, questions=list(ANSWERS), username=username, password=PASSWORD,
@@ -51,45 +51,45 @@ def new_document(owner_id: int, key: str) -> int:
 
 def test_recovery_with_all_three_answers_then_new_password(two_reps):
     lea, _ = two_reps
-    token_before = accounts.sign_in("lea.gagnon", PASSWORD).token
+    token_before = signin.sign_in("lea.gagnon", PASSWORD).token
     with session_scope() as db:
-        questions = accounts.recovery_questions(db, "Lea.Gagnon")
+        questions = recovery.recovery_questions(db, "Lea.Gagnon")
     assert [q.key for q in questions] == [k for k, _ in ANSWERS]
     with session_scope() as db:
-        token = accounts.verify_recovery_answers(db, "lea.gagnon", ["pixel", "TROIS-RIVIERES", " sainte-marie "],
+        token = recovery.verify_recovery_answers(db, "lea.gagnon", ["pixel", "TROIS-RIVIERES", " sainte-marie "],
                                                  ip="10.0.0.1")
     with pytest.raises(accounts.ValidationFailed) as exc:
         with session_scope() as db:
-            accounts.reset_password(db, token, "weakpass", "weakpass")
+            recovery.reset_password(db, token, "weakpass", "weakpass")
     assert set(exc.value.codes["new_password"]) == {"password_uppercase", "password_digit"}
     with session_scope() as db:
-        accounts.reset_password(db, token, "Nouveau2027Xy", "Nouveau2027Xy", ip="10.0.0.1")
+        recovery.reset_password(db, token, "Nouveau2027Xy", "Nouveau2027Xy", ip="10.0.0.1")
     assert sessions.lookup(token_before) is None, "every session ends with the reset"
     with pytest.raises(accounts.RecoveryFailed) as exc:
         with session_scope() as db:
-            accounts.reset_password(db, token, "Autre2027Xyz", "Autre2027Xyz")
+            recovery.reset_password(db, token, "Autre2027Xyz", "Autre2027Xyz")
     assert exc.value.code == "recovery_expired", "a recovery token works once"
     with pytest.raises(accounts.AuthenticationFailed):
-        accounts.sign_in("lea.gagnon", PASSWORD)
-    assert accounts.sign_in("lea.gagnon", "Nouveau2027Xy").account_id == lea
+        signin.sign_in("lea.gagnon", PASSWORD)
+    assert signin.sign_in("lea.gagnon", "Nouveau2027Xy").account_id == lea
     assert "account.password_reset" in audit_actions()
 
 
 def test_recovery_needs_all_three_answers(two_reps):
     with pytest.raises(accounts.RecoveryFailed) as exc:
         with session_scope() as db:
-            accounts.verify_recovery_answers(db, "lea.gagnon", {1: "Pixel", 2: "Trois-Rivières", 3: "wrong"})
+            recovery.verify_recovery_answers(db, "lea.gagnon", {1: "Pixel", 2: "Trois-Rivières", 3: "wrong"})
     assert exc.value.code == "recovery_failed"
     with pytest.raises(accounts.RecoveryFailed):
         with session_scope() as db:
-            accounts.verify_recovery_answers(db, "lea.gagnon", ["Pixel", "Trois-Rivières"])
+            recovery.verify_recovery_answers(db, "lea.gagnon", ["Pixel", "Trois-Rivières"])
 
 
 def test_recovery_does_not_reveal_whether_a_username_exists(two_reps):
     with session_scope() as db:
-        decoys = accounts.recovery_questions(db, "nobody.here")
-        again = accounts.recovery_questions(db, "NOBODY.HERE")
-        other = accounts.recovery_questions(db, "someone.else")
+        decoys = recovery.recovery_questions(db, "nobody.here")
+        again = recovery.recovery_questions(db, "NOBODY.HERE")
+        other = recovery.recovery_questions(db, "someone.else")
     assert decoys == again, "the same questions every time for the same name"
     assert len(decoys) == 3 and len({q.key for q in decoys}) == 3
     assert all(q.key in accounts.SECURITY_QUESTIONS for q in decoys + other)
@@ -97,36 +97,36 @@ def test_recovery_does_not_reveal_whether_a_username_exists(two_reps):
     for username in ("nobody.here", "lea.gagnon"):
         with pytest.raises(accounts.RecoveryFailed) as exc:
             with session_scope() as db:
-                accounts.verify_recovery_answers(db, username, ["a", "b", "c"])
+                recovery.verify_recovery_answers(db, username, ["a", "b", "c"])
         errors.append((exc.value.code, exc.value.message_fr))
     assert errors[0] == errors[1]
 
 
 def test_recovery_failures_are_throttled(two_reps):
-    for i in range(accounts.MAX_FAILURES_PER_ACCOUNT):
+    for i in range(throttle.MAX_FAILURES_PER_ACCOUNT):
         with pytest.raises(accounts.RecoveryFailed):
             with session_scope() as db:
-                accounts.verify_recovery_answers(db, "lea.gagnon", ["x", "y", "z"], ip=f"10.9.0.{i}")
+                recovery.verify_recovery_answers(db, "lea.gagnon", ["x", "y", "z"], ip=f"10.9.0.{i}")
     with pytest.raises(accounts.Throttled):
         with session_scope() as db:
-            accounts.verify_recovery_answers(db, "lea.gagnon", [a for _, a in ANSWERS], ip="10.9.0.99")
+            recovery.verify_recovery_answers(db, "lea.gagnon", [a for _, a in ANSWERS], ip="10.9.0.99")
 
 
 def test_recovery_token_expires_and_cannot_be_forged(two_reps, monkeypatch):
     with session_scope() as db:
-        token = accounts.verify_recovery_answers(db, "lea.gagnon", [a for _, a in ANSWERS])
+        token = recovery.verify_recovery_answers(db, "lea.gagnon", [a for _, a in ANSWERS])
     account_id, expires, signature = token.split(".")
     for forged in (f"{account_id}.{int(expires) + 3600}.{signature}", f"{two_reps[1]}.{expires}.{signature}",
                    "garbage", ""):
         with pytest.raises(accounts.RecoveryFailed):
             with session_scope() as db:
-                accounts.reset_password(db, forged, "Nouveau2027Xy", "Nouveau2027Xy")
-    monkeypatch.setattr(accounts, "RECOVERY_TOKEN_LIFETIME", timedelta(seconds=-1))
+                recovery.reset_password(db, forged, "Nouveau2027Xy", "Nouveau2027Xy")
+    monkeypatch.setattr(recovery, "RECOVERY_TOKEN_LIFETIME", timedelta(seconds=-1))
     with session_scope() as db:
-        expired = accounts.verify_recovery_answers(db, "lea.gagnon", [a for _, a in ANSWERS])
+        expired = recovery.verify_recovery_answers(db, "lea.gagnon", [a for _, a in ANSWERS])
     with pytest.raises(accounts.RecoveryFailed):
         with session_scope() as db:
-            accounts.reset_password(db, expired, "Nouveau2027Xy", "Nouveau2027Xy")
+            recovery.reset_password(db, expired, "Nouveau2027Xy", "Nouveau2027Xy")
 
 
 def test_closed_account_cannot_recover(two_reps):
@@ -134,7 +134,7 @@ def test_closed_account_cannot_recover(two_reps):
         db.get(Account, two_reps[0]).status = "closed"
     with pytest.raises(accounts.RecoveryFailed):
         with session_scope() as db:
-            accounts.verify_recovery_answers(db, "lea.gagnon", [a for _, a in ANSWERS])
+            recovery.verify_recovery_answers(db, "lea.gagnon", [a for _, a in ANSWERS])
 
 
 # --------------------------------------------------------------------------- profile
@@ -143,7 +143,7 @@ def test_closed_account_cannot_recover(two_reps):
 def test_profile_shows_enrolment_details(two_reps):
     lea, _ = two_reps
     with session_scope() as db:
-        profile = accounts.get_profile(db, lea)
+        profile = own_account.get_profile(db, lea)
     assert profile.username == "lea.gagnon" and profile.family_name == "Gagnon"
     assert profile.regulatory_body == "CICC"
     assert profile.regulatory_body_name_fr == "Collège des consultants en immigration et en citoyenneté"
@@ -155,57 +155,57 @@ def test_profile_shows_enrolment_details(two_reps):
 
 def test_change_password(two_reps):
     lea, _ = two_reps
-    keep = accounts.sign_in("lea.gagnon", PASSWORD).token
-    other = accounts.sign_in("lea.gagnon", PASSWORD).token
+    keep = signin.sign_in("lea.gagnon", PASSWORD).token
+    other = signin.sign_in("lea.gagnon", PASSWORD).token
     with pytest.raises(accounts.ValidationFailed) as exc:
         with session_scope() as db:
-            accounts.change_password(db, lea, "Wrong2026Pass", "Nouveau2027Xy", "Nouveau2027Xy")
+            own_account.change_password(db, lea, "Wrong2026Pass", "Nouveau2027Xy", "Nouveau2027Xy")
     assert exc.value.codes == {"current_password": ["current_password_wrong"]}
     with pytest.raises(accounts.ValidationFailed) as exc:
         with session_scope() as db:
-            accounts.change_password(db, lea, PASSWORD, "Nouveau2027Xy", "Nouveau2027Xz")
+            own_account.change_password(db, lea, PASSWORD, "Nouveau2027Xy", "Nouveau2027Xz")
     assert exc.value.codes == {"new_password_confirmation": ["password_mismatch"]}
     with pytest.raises(accounts.ValidationFailed) as exc:
         with session_scope() as db:
-            accounts.change_password(db, lea, PASSWORD, PASSWORD, PASSWORD)
+            own_account.change_password(db, lea, PASSWORD, PASSWORD, PASSWORD)
     assert exc.value.codes == {"new_password": ["password_reused"]}
     with pytest.raises(accounts.ValidationFailed) as exc:
         with session_scope() as db:
-            accounts.change_password(db, lea, PASSWORD, "Gagnon2027Xy", "Gagnon2027Xy")
+            own_account.change_password(db, lea, PASSWORD, "Gagnon2027Xy", "Gagnon2027Xy")
     assert exc.value.codes == {"new_password": ["password_username_sequence"]}
     with session_scope() as db:
-        accounts.change_password(db, lea, PASSWORD, "Nouveau2027Xy", "Nouveau2027Xy", keep_session_token=keep)
+        own_account.change_password(db, lea, PASSWORD, "Nouveau2027Xy", "Nouveau2027Xy", keep_session_token=keep)
     assert sessions.lookup(keep) is not None and sessions.lookup(other) is None
-    assert accounts.sign_in("lea.gagnon", "Nouveau2027Xy").account_id == lea
+    assert signin.sign_in("lea.gagnon", "Nouveau2027Xy").account_id == lea
     with session_scope() as db:  # the wrong current password counted as a failure
         assert db.exec(select(AuditEvent).where(AuditEvent.action == "account.password_check_failed")).first()
 
 
 def test_wrong_current_password_is_throttled(two_reps):
     lea, _ = two_reps
-    for _ in range(accounts.MAX_FAILURES_PER_ACCOUNT):
+    for _ in range(throttle.MAX_FAILURES_PER_ACCOUNT):
         with pytest.raises(accounts.ValidationFailed):
             with session_scope() as db:
-                accounts.change_email(db, lea, "Wrong2026Pass", "new@example.ca")
+                own_account.change_email(db, lea, "Wrong2026Pass", "new@example.ca")
     with pytest.raises(accounts.Throttled):
         with session_scope() as db:
-            accounts.change_email(db, lea, PASSWORD, "new@example.ca")
+            own_account.change_email(db, lea, PASSWORD, "new@example.ca")
 
 
 def test_change_email_after_password(two_reps):
     lea, _ = two_reps
     with pytest.raises(accounts.ValidationFailed) as exc:
         with session_scope() as db:
-            accounts.change_email(db, lea, PASSWORD, "not-an-email")
+            own_account.change_email(db, lea, PASSWORD, "not-an-email")
     assert exc.value.codes == {"email": ["email_format"]}
     with pytest.raises(accounts.ValidationFailed) as exc:
         with session_scope() as db:
-            accounts.change_email(db, lea, PASSWORD, "LEA.GAGNON@EXAMPLE.CA")
+            own_account.change_email(db, lea, PASSWORD, "LEA.GAGNON@EXAMPLE.CA")
     assert exc.value.codes == {"email": ["email_unchanged"]}
     with session_scope() as db:
-        assert accounts.change_email(db, lea, PASSWORD, "Lea@Cabinet.CA") == "Lea@cabinet.ca"
+        assert own_account.change_email(db, lea, PASSWORD, "Lea@Cabinet.CA") == "Lea@cabinet.ca"
     with session_scope() as db:
-        assert accounts.get_profile(db, lea).email == "Lea@cabinet.ca"
+        assert own_account.get_profile(db, lea).email == "Lea@cabinet.ca"
         event = db.exec(select(AuditEvent).where(AuditEvent.action == "account.email_changed")).one()
         assert json.loads(event.details)["old"] == "lea.gagnon@example.ca"
 
@@ -213,11 +213,11 @@ def test_change_email_after_password(two_reps):
 def test_language_preference(two_reps):
     lea, _ = two_reps
     with session_scope() as db:
-        accounts.set_language(db, lea, "en")
-    assert sessions.lookup(accounts.sign_in("lea.gagnon", PASSWORD).token).language == "en"
+        own_account.set_language(db, lea, "en")
+    assert sessions.lookup(signin.sign_in("lea.gagnon", PASSWORD).token).language == "en"
     with pytest.raises(accounts.ValidationFailed) as exc:
         with session_scope() as db:
-            accounts.set_language(db, lea, "es")
+            own_account.set_language(db, lea, "es")
     assert exc.value.codes == {"language": ["language_invalid"]}
 
 
@@ -226,14 +226,14 @@ def test_change_security_questions(two_reps):
     new = [("first_car", "Civic"), ("first_street", "rue des Érables"), ("grandmother_name", "Jeanne")]
     with pytest.raises(accounts.ValidationFailed) as exc:
         with session_scope() as db:
-            accounts.change_security_questions(db, lea, PASSWORD, [("first_car", "Civic")])
+            own_account.change_security_questions(db, lea, PASSWORD, [("first_car", "Civic")])
     assert exc.value.codes["question_2"] == ["required"]
     with session_scope() as db:
-        accounts.change_security_questions(db, lea, PASSWORD, new)
-    result = accounts.sign_in("lea.gagnon", PASSWORD)
-    question = accounts.begin_challenge(result.token)
+        own_account.change_security_questions(db, lea, PASSWORD, new)
+    result = signin.sign_in("lea.gagnon", PASSWORD)
+    question = signin.begin_challenge(result.token)
     assert question.key in dict(new)
-    assert accounts.answer_challenge(result.token, dict(new)[question.key].upper()).account_id == lea
+    assert signin.answer_challenge(result.token, dict(new)[question.key].upper()).account_id == lea
 
 
 def test_name_change_request_with_owned_document(two_reps):
@@ -242,14 +242,14 @@ def test_name_change_request_with_owned_document(two_reps):
     foreign = new_document(noah, "k-noah")
     with pytest.raises(accounts.ValidationFailed) as exc:
         with session_scope() as db:
-            accounts.request_name_change(db, lea, family_name="Gagnon-Roy", given_names="Léa")
+            own_account.request_name_change(db, lea, family_name="Gagnon-Roy", given_names="Léa")
     assert exc.value.codes == {"proof": ["proof_required"]}
     with pytest.raises(accounts.ValidationFailed) as exc:
         with session_scope() as db:
-            accounts.request_name_change(db, lea, family_name="Gagnon-Roy", document_id=foreign)
+            own_account.request_name_change(db, lea, family_name="Gagnon-Roy", document_id=foreign)
     assert exc.value.codes == {"proof": ["proof_invalid"]}, "another representative's document is refused"
     with session_scope() as db:
-        request_id = accounts.request_name_change(db, lea, family_name="Gagnon-Roy", given_names="Léa",
+        request_id = own_account.request_name_change(db, lea, family_name="Gagnon-Roy", given_names="Léa",
                                                   document_id=own)
     with session_scope() as db:
         request = db.get(AccountRequest, request_id)
@@ -257,7 +257,7 @@ def test_name_change_request_with_owned_document(two_reps):
         assert json.loads(request.details)["request_type"] == "technical_difficulties"
     with pytest.raises(accounts.RequestConflict):
         with session_scope() as db:
-            accounts.request_name_change(db, lea, family_name="Autre", document_id=own)
+            own_account.request_name_change(db, lea, family_name="Autre", document_id=own)
 
 
 def test_name_change_request_with_bytes_stored_by_callable(two_reps):
@@ -272,32 +272,32 @@ def test_name_change_request_with_bytes_stored_by_callable(two_reps):
         db.flush()
         return doc.id
 
-    proof = accounts.ProofFile("certificat.pdf", "application/pdf", b"%PDF-1.4 ...")
+    proof = own_account.ProofFile("certificat.pdf", "application/pdf", b"%PDF-1.4 ...")
     with session_scope() as db:
-        request_id = accounts.request_name_change(db, lea, family_name="Roy", proof=proof, store_proof=store_proof)
+        request_id = own_account.request_name_change(db, lea, family_name="Roy", proof=proof, store_proof=store_proof)
     assert stored == [(lea, "certificat.pdf", b"%PDF-1.4 ...")]
     with session_scope() as db:
         assert db.get(Document, db.get(AccountRequest, request_id).document_id).owner_id == lea
-        assert accounts.get_profile(db, lea).open_requests[0]["kind"] == "name_change"
+        assert own_account.get_profile(db, lea).open_requests[0]["kind"] == "name_change"
 
 
 def test_closure_request(two_reps):
     lea, _ = two_reps
     with session_scope() as db:
-        request_id = accounts.request_closure(db, lea, reason="Retraite")
+        request_id = own_account.request_closure(db, lea, reason="Retraite")
     with pytest.raises(accounts.RequestConflict):
         with session_scope() as db:
-            accounts.request_closure(db, lea)
+            own_account.request_closure(db, lea)
     with session_scope() as db:
-        assert accounts.my_requests(db, lea)[0] == {**accounts.my_requests(db, lea)[0], "id": request_id,
+        assert own_account.my_requests(db, lea)[0] == {**own_account.my_requests(db, lea)[0], "id": request_id,
                                                      "kind": "close", "status": "open"}
-    assert accounts.sign_in("lea.gagnon", PASSWORD).token, "still open until an administrator approves"
+    assert signin.sign_in("lea.gagnon", PASSWORD).token, "still open until an administrator approves"
 
 
 def test_update_details_path_prefills_a_new_enrolment(two_reps):
     lea, _ = two_reps
     with session_scope() as db:
-        prefill = accounts.enrolment_prefill(db, lea)
+        prefill = enrolment.enrolment_prefill(db, lea)
     assert prefill["already_enrolled"] is True and prefill["previous_username"] == "lea.gagnon"
     assert prefill["membership_number"] == "R509876" and "password" not in prefill
 
@@ -312,21 +312,21 @@ def test_a_representative_never_reads_or_changes_another_account(two_reps):
             from rar_app.models import SecurityQuestion
             return (db.get(Account, noah).model_dump(),
                     [q.model_dump() for q in db.exec(select(SecurityQuestion).where(SecurityQuestion.account_id == noah))],
-                    accounts.my_requests(db, noah), sessions.lookup(noah_token) is not None)
+                    own_account.my_requests(db, noah), sessions.lookup(noah_token) is not None)
 
-    noah_token = accounts.sign_in("noah.martin", PASSWORD).token
+    noah_token = signin.sign_in("noah.martin", PASSWORD).token
     before = snapshot()
     with pytest.raises(accounts.NotFound):
         with session_scope() as db:
-            accounts.get_profile(db, lea, noah)
+            own_account.get_profile(db, lea, noah)
     # Every write acts on the actor's own account only: there is no way to name another one.
     with session_scope() as db:
-        accounts.set_language(db, lea, "en")
-        accounts.change_email(db, lea, PASSWORD, "lea.new@example.ca")
-        accounts.change_password(db, lea, PASSWORD, "Nouveau2027Xy", "Nouveau2027Xy")
-        accounts.change_security_questions(db, lea, "Nouveau2027Xy", [("first_car", "Civic"), ("first_street", "Elm"),
+        own_account.set_language(db, lea, "en")
+        own_account.change_email(db, lea, PASSWORD, "lea.new@example.ca")
+        own_account.change_password(db, lea, PASSWORD, "Nouveau2027Xy", "Nouveau2027Xy")
+        own_account.change_security_questions(db, lea, "Nouveau2027Xy", [("first_car", "Civic"), ("first_street", "Elm"),
                                                                       ("grandmother_name", "Jeanne")])
-        accounts.request_closure(db, lea)
+        own_account.request_closure(db, lea)
     assert snapshot() == before
 
 
@@ -334,9 +334,9 @@ def test_inactive_or_unknown_actor_is_forbidden(two_reps):
     lea, _ = two_reps
     with session_scope() as db:
         db.get(Account, lea).status = "closed"
-    for call in (lambda db: accounts.get_profile(db, lea), lambda db: accounts.set_language(db, lea, "en"),
-                 lambda db: accounts.request_closure(db, lea), lambda db: accounts.get_profile(db, 999_999),
-                 lambda db: accounts.get_profile(db, None)):
+    for call in (lambda db: own_account.get_profile(db, lea), lambda db: own_account.set_language(db, lea, "en"),
+                 lambda db: own_account.request_closure(db, lea), lambda db: own_account.get_profile(db, 999_999),
+                 lambda db: own_account.get_profile(db, None)):
         with pytest.raises(accounts.Forbidden):
             with session_scope() as db:
                 call(db)

@@ -10,7 +10,7 @@ from sqlmodel import select
 
 from rar_app.db import session_scope
 from rar_app.models import Account, AccountRequest, Application, AuditEvent, Client, Document
-from rar_app.services.identity import accounts, passwords, sessions
+from rar_app.services.identity import accounts, demo_accounts, enrolment, own_account, passwords, sessions, signin
 from rar_app.services.casework import requests
 
 from tests.services.account_helpers import ANSWERS, PASSWORD, cheap_argon2  # noqa: F401  (autouse)
@@ -21,12 +21,12 @@ def world(migrated_db, portal_env):
     """Manual approval; demo admin/staff/rep exist. Returns the demo ids."""
     portal_env(RAR_AUTO_APPROVE_ENROLMENTS="false")
     with session_scope() as db:
-        return accounts.ensure_demo_accounts(db)
+        return demo_accounts.ensure_demo_accounts(db)
 
 
-def enrol(username: str, *, number: str = "R509876", **extra) -> accounts.EnrolmentResult:
+def enrol(username: str, *, number: str = "R509876", **extra) -> enrolment.EnrolmentResult:
     with session_scope() as db:
-        return accounts.enrol(db, accounts.EnrolmentForm(
+        return enrolment.enrol(db, enrolment.EnrolmentForm(
             family_name="Gagnon", given_names="Léa", email=f"{username}@example.ca", phone="613 555 0100",
             business_name="Gagnon inc.", business_address="Ottawa", language="fr", regulatory_body="CICC",
             membership_number=number, questions=list(ANSWERS), username=username, password=PASSWORD,
@@ -66,7 +66,7 @@ def test_approve_enrolment(world):
         (result.enrolment_request_id, "enrolment", "lea.gagnon")]
     view = approve(world["demo.admin"], result.enrolment_request_id, ip="10.0.0.9")
     assert view.status == "approved" and view.decided_by_id == world["demo.admin"]
-    assert accounts.sign_in("lea.gagnon", PASSWORD).account_id == result.account_id
+    assert signin.sign_in("lea.gagnon", PASSWORD).account_id == result.account_id
     with pytest.raises(accounts.AccountError) as exc:
         approve(world["demo.admin"], result.enrolment_request_id)
     assert exc.value.code == "request_not_open"
@@ -79,7 +79,7 @@ def test_refuse_enrolment(world):
     with session_scope() as db:
         requests.refuse(db, world["demo.admin"], result.enrolment_request_id, reason="Numéro de membre inconnu")
     with pytest.raises(accounts.EnrolmentRefused) as exc:
-        accounts.sign_in("lea.gagnon", PASSWORD)
+        signin.sign_in("lea.gagnon", PASSWORD)
     assert exc.value.code == "enrolment_refused"
     with session_scope() as db:
         details = json.loads(db.get(AccountRequest, result.enrolment_request_id).details)
@@ -101,7 +101,7 @@ def test_merge_moves_everything_and_closes_the_previous_account(world):
         db.add(other_rep)
         db.flush()
         db.add(Application(representative_id=other_rep.id))
-    old_token = accounts.sign_in("demo.rep", accounts.DEMO_PASSWORD).token
+    old_token = signin.sign_in("demo.rep", demo_accounts.DEMO_PASSWORD).token
 
     new = enrol("camille.new", number="R700001", already_enrolled=True, previous_username="demo.rep")
     with pytest.raises(accounts.AccountError) as exc:
@@ -125,7 +125,7 @@ def test_merge_moves_everything_and_closes_the_previous_account(world):
         assert db.get(Account, new.account_id).oidc_subject == "sub-123", "the partner link follows"
     assert sessions.lookup(old_token) is None
     with pytest.raises(accounts.AccountClosed):
-        accounts.sign_in("demo.rep", accounts.DEMO_PASSWORD)
+        signin.sign_in("demo.rep", demo_accounts.DEMO_PASSWORD)
     old_events = [e for e in events(old) if e.action == "account.merged_into"]
     new_events = [e for e in events(new.account_id) if e.action == "account.merged_from"]
     assert len(old_events) == len(new_events) == 1
@@ -172,26 +172,26 @@ def test_name_change_approved(world):
         doc = Document(owner_id=rep, storage_key="proof")
         db.add(doc)
         db.flush()
-        request_id = accounts.request_name_change(db, rep, family_name="Tremblay", given_names="Camille",
+        request_id = own_account.request_name_change(db, rep, family_name="Tremblay", given_names="Camille",
                                                   document_id=doc.id)
     with session_scope() as db:
         view = requests.list_open(db, world["demo.admin"], kind="name_change")[0]
     assert view.document_id == doc.id and view.details["family_name"] == "Tremblay"
     approve(world["demo.admin"], request_id)
     with session_scope() as db:
-        assert accounts.get_profile(db, rep).family_name == "Tremblay"
+        assert own_account.get_profile(db, rep).family_name == "Tremblay"
     event = [e for e in events(rep) if e.action == "account.name_changed"][0]
     assert json.loads(event.details)["old"]["family_name"] == "Démo"
 
 
 def test_closure_approved_refuses_sign_in(world):
     rep = world["demo.rep"]
-    token = accounts.sign_in("demo.rep", accounts.DEMO_PASSWORD).token
+    token = signin.sign_in("demo.rep", demo_accounts.DEMO_PASSWORD).token
     with session_scope() as db:
-        request_id = accounts.request_closure(db, rep)
+        request_id = own_account.request_closure(db, rep)
     approve(world["demo.admin"], request_id)
     assert sessions.lookup(token) is None
     with pytest.raises(accounts.AccountClosed) as exc:
-        accounts.sign_in("demo.rep", accounts.DEMO_PASSWORD)
+        signin.sign_in("demo.rep", demo_accounts.DEMO_PASSWORD)
     assert exc.value.code == "account_closed"
     assert "account.closed" in [e.action for e in events(rep)]

@@ -4,7 +4,7 @@ from sqlmodel import select
 
 from rar_app.db import session_scope
 from rar_app.models import Account, AuditEvent, AuthSession
-from rar_app.services.identity import accounts, sessions
+from rar_app.services.identity import accounts, sessions, signin
 from rar_app.services.identity.passwords import hash_secret
 import pytest
 
@@ -21,7 +21,7 @@ def _account(username="rep.demo", password="Tr0ub4dor&3x", status="active"):
 def test_sign_in_ticket_cookie_round_trip(migrated_db):
     _account()
     with session_scope() as db:
-        account = accounts.authenticate(db, "rep.demo", "Tr0ub4dor&3x", ip="127.0.0.1")
+        account = signin.authenticate(db, "rep.demo", "Tr0ub4dor&3x", ip="127.0.0.1")
         token = sessions.create(db, account, ip="127.0.0.1")
         ticket = sessions.issue_ticket(db, token)
     assert sessions.redeem_ticket(ticket) == token
@@ -39,10 +39,10 @@ def test_wrong_password_and_unknown_user_fail_alike(migrated_db):
     _account()
     with pytest.raises(accounts.AuthenticationFailed):
         with session_scope() as db:
-            accounts.authenticate(db, "rep.demo", "wrong")
+            signin.authenticate(db, "rep.demo", "wrong")
     with pytest.raises(accounts.AuthenticationFailed):
         with session_scope() as db:
-            accounts.authenticate(db, "nobody", "wrong")
+            signin.authenticate(db, "nobody", "wrong")
 
 
 def test_idle_timeout_and_closed_account(migrated_db, portal_env):

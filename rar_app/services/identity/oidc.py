@@ -13,13 +13,13 @@ Flow
    ID token signature with the provider's JWKS (from discovery; asymmetric
    algorithms only), its iss, aud, azp, exp, iat, at_hash and nonce, then reads
    userinfo (same `sub`). It returns a `PartnerIdentity`.
-3. `accounts.sign_in_with_partner()` finds the account linked to (issuer,
+3. `signin.sign_in_with_partner()` finds the account linked to (issuer,
    subject): the callback creates a session in stage "challenge" and redirects to
    /api/session/establish?ticket=...&next=<security question page>. With no linked
    account, the identity stays in the row; the browser gets an HttpOnly cookie
    `rar_partner` (an enrolment ticket, 30 minutes) and goes to the enrolment
    page, which reads it with `identity_for_enrolment()` to prefill names and email
-   and passes it to `accounts.enrol(..., partner_ticket=...)` to link the account.
+   and passes it to `enrolment.enrol(..., partner_ticket=...)` to link the account.
 
 Errors are `OidcError` (an accounts.AccountError) with codes: oidc_unavailable,
 partner_cancelled, provider_error, state_mismatch, issuer_mismatch,
@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import json
 import logging
 import secrets
 import time
@@ -55,8 +54,9 @@ from starlette.routing import Route
 
 from rar_app.db import session_scope
 from rar_app.models import OidcLogin, utcnow
-from rar_app.services.identity import accounts, sessions
+from rar_app.services.identity import accounts, signin
 from rar_app.services.identity.accounts import AccountError
+from rar_app.services.identity.signin import PartnerIdentity
 from rar_app.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
@@ -94,28 +94,6 @@ accounts.MESSAGES.update({
 
 class OidcError(AccountError):
     code = "provider_error"
-
-
-@dataclasses.dataclass(frozen=True)
-class PartnerIdentity:
-    """Who the Sign-In Partner says signed in: (issuer, subject) is the stable key."""
-
-    issuer: str
-    subject: str
-    email: str = ""
-    email_verified: bool = False
-    given_name: str = ""
-    family_name: str = ""
-    name: str = ""
-    locale: str = ""
-
-    def to_json(self) -> str:
-        return json.dumps(dataclasses.asdict(self), sort_keys=True)
-
-    @classmethod
-    def from_json(cls, text: str) -> "PartnerIdentity":
-        data = json.loads(text)
-        return cls(**{f.name: data[f.name] for f in dataclasses.fields(cls) if f.name in data})
 
 
 @dataclasses.dataclass(frozen=True)
@@ -503,8 +481,8 @@ def oidc_routes(paths: Mapping[str, Mapping[str, str]] | None = None) -> list[Ro
         try:
             identity = await complete(query, browser_key=request.cookies.get(STATE_COOKIE))
             with session_scope() as db:
-                result = accounts.sign_in_with_partner(db, identity, ip=ip, user_agent=user_agent)
-                needs_enrolment = isinstance(result, accounts.NeedsEnrolment)
+                result = signin.sign_in_with_partner(db, identity, ip=ip, user_agent=user_agent)
+                needs_enrolment = isinstance(result, signin.NeedsEnrolment)
                 ticket = issue_enrolment_ticket(db, query["state"]) if needs_enrolment else None
         except AccountError as exc:
             return error_redirect(exc.code, language)

@@ -46,6 +46,9 @@ from sqlmodel import Session, select
 from rar_app.db import session_scope
 from rar_app.i18n import normalise, t
 from rar_app.models import Account, Message, utcnow
+from rar_app.services.messaging.notices import (
+    CLIENT_HOME_PATH, ENROL_PATH, INBOX_PATH, category_label, detail_label, notice_allowed, recipient_for,
+)
 from rar_app.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
@@ -88,8 +91,6 @@ def _after_rollback(session: SASession) -> None:
 
 
 def build_notice(message: Message, recipient: Account, settings: Settings | None = None) -> EmailMessage:
-    from rar_app.services.messaging.messages import CLIENT_HOME_PATH, ENROL_PATH, INBOX_PATH, category_label, detail_label
-
     settings = settings or get_settings()
     lang = normalise(recipient.language)
     path = (CLIENT_HOME_PATH if recipient.role == "client" else INBOX_PATH)[lang]
@@ -200,8 +201,6 @@ def deliver_one(message_id: int, *, now: datetime | None = None,
         if not _claim(db, message_id, now):
             return "skipped"
         message = db.get(Message, message_id)
-        from rar_app.services.messaging.messages import notice_allowed, recipient_for
-
         recipient = recipient_for(db, message)
         if recipient is None or not (message.email_to or recipient.email) or not notice_allowed(message, recipient):
             message.email_status, message.email_next_attempt_at, message.email_error = "none", None, "no recipient"

@@ -23,38 +23,17 @@ from typing import Any, Mapping
 from sqlalchemy import and_, func, or_
 from sqlmodel import Session, select
 
-from rar_app import rules
 from rar_app.i18n import LANGS, t
 from rar_app.models import Account, Applicant, Application, Client, Message, utcnow
 from rar_app.services import audit
+from rar_app.services.messaging import mailer
+from rar_app.services.messaging.notices import (  # noqa: F401  (part of this module's interface)
+    CATEGORY_ACCOUNT, CLIENT_HOME_PATH, DETAILS, ENROL_PATH, INBOX_PATH, categories, category_label, category_values,
+    detail_label, notice_allowed, recipient_for,
+)
 from rar_app.services.office.search import NotFound, actor_account, may_see
 
-CATEGORY_ACCOUNT = "account"
-DETAILS = ("updated", "follow_up", "information")
 PAGE_SIZE = 20
-
-# Where notices send people (the pages register these same addresses).
-INBOX_PATH = {"fr": "/fr/messages-du-compte", "en": "/en/account-messages"}
-CLIENT_HOME_PATH = {"fr": "/fr/client/accueil", "en": "/en/client/home"}
-ENROL_PATH = {"fr": "/fr/inscription", "en": "/en/enrolment"}  # for the refused enrolment's notice
-
-
-def categories() -> list[str]:
-    """Category codes of the representative queue: the account itself, then each application type."""
-    return [CATEGORY_ACCOUNT] + [a["code"] for a in rules.APPLICATION_TYPES]
-
-
-def category_label(code: str, lang: str) -> str:
-    if code == CATEGORY_ACCOUNT or not code:
-        return t("messages.category_account", lang)
-    for a in rules.APPLICATION_TYPES:
-        if a["code"] == code:
-            return a["label_fr"] if lang == "fr" else a["label_en"]
-    return code
-
-
-def detail_label(code: str, lang: str) -> str:
-    return t(f"messages.detail_{code}", lang) if code in DETAILS else code
 
 
 def render(template: str, values: Mapping[str, Any] | None = None) -> dict[str, str]:
@@ -66,23 +45,6 @@ def render(template: str, values: Mapping[str, Any] | None = None) -> dict[str, 
         out[f"subject_{lang}"] = t(f"messages.tpl.{template}.subject", lang, **filled)[:200]
         out[f"body_{lang}"] = t(f"messages.tpl.{template}.body", lang, **filled)
     return out
-
-
-def category_values(code: str) -> dict[str, str]:
-    return {lang: category_label(code, lang) for lang in LANGS}
-
-
-def recipient_for(db: Session, message: Message) -> Account | None:
-    """Who the e-mail notice of `message` goes to: the inbox owner, else whoever holds
-    the application (its representative, or the client who took it over)."""
-    if message.account_id is not None:
-        return db.get(Account, message.account_id)
-    if message.application_id is not None:
-        app = db.get(Application, message.application_id)
-        if app is not None:
-            holder = app.representative_id or app.client_account_id
-            return db.get(Account, holder) if holder else None
-    return None
 
 
 def post(
@@ -118,8 +80,6 @@ def post(
     if notify:
         recipient = recipient_for(db, message)
         if recipient is not None and (email_to or recipient.email) and notice_allowed(message, recipient):
-            from rar_app.services.messaging import mailer
-
             message.email_status = "pending"
             message.email_next_attempt_at = message.created_at
             db.add(message)
@@ -134,15 +94,6 @@ def post_template(db: Session, template: str, values: Mapping[str, Any] | None =
 # ---------------------------------------------------------------------------
 # Account events: what the services post to the representative's own inbox
 # (each with its e-mail notice, in the representative's language)
-
-
-def notice_allowed(message: Message, recipient: Account) -> bool:
-    """Active accounts get a notice of every message. A refused enrolment cannot
-    sign in, so its only notice is the one about its own account (the refusal),
-    which says so instead of inviting it to sign in (mailer.build_notice)."""
-    if recipient.status == "active":
-        return True
-    return recipient.status == "refused" and message.category == CATEGORY_ACCOUNT
 
 
 def post_account_event(db: Session, account_id: int, template: str, values: Mapping[str, Any] | None = None, *,

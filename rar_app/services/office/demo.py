@@ -44,14 +44,14 @@ from rar_app.services.office.search import write_processing
 
 log = logging.getLogger(__name__)
 
-from rar_app.services.identity import accounts as _accounts
+from rar_app.services.identity import demo_accounts as _demo_accounts
 
 # The demo accounts come from the accounts service (`ensure_demo_accounts`: demo.rep,
 # demo.admin, demo.staff); this world adds demo.rep2 and demo.client with the same
 # password and security answers.
 DEMO_USERNAME = "demo.rep"
-DEMO_PASSWORD = _accounts.DEMO_PASSWORD
-DEMO_SECURITY_ANSWERS: dict[str, str] = dict(_accounts.DEMO_SECURITY_ANSWERS)  # question key → answer
+DEMO_PASSWORD = _demo_accounts.DEMO_PASSWORD
+DEMO_SECURITY_ANSWERS: dict[str, str] = dict(_demo_accounts.DEMO_SECURITY_ANSWERS)  # question key → answer
 DEMO_SECURITY_ANSWER = next(iter(DEMO_SECURITY_ANSWERS.values()))  # the first question's answer
 
 DEMO_OTHER_REP = "demo.rep2"
@@ -371,7 +371,7 @@ def load_demo_world(db: Session, *, today: date | None = None) -> Account:
     today = today or date.today()
     world = _World(db, today)
     try:
-        ids = _accounts.ensure_demo_accounts(db)  # demo.rep, demo.admin, demo.staff
+        ids = _demo_accounts.ensure_demo_accounts(db)  # demo.rep, demo.admin, demo.staff
         rep = db.get(Account, ids[DEMO_USERNAME])
         staff = db.get(Account, ids[DEMO_STAFF])
         rep2 = _account(db, rep, DEMO_OTHER_REP, "representative", family_name="Exemple-Autre", given_names="Alex",
