@@ -1,11 +1,11 @@
 """GET /api/documents/download?t=<token>: a document's bytes, through the portal.
 
 The uploader's "Download" handler checks access and issues a short-lived token
-bound to the browser's session (`documents.issue_download_token`), then sends
+bound to the browser's session (`document_links.issue_download_token`), then sends
 the browser here. This route checks again, from the request itself: the
 `rar_session` cookie must name a live, complete session; the token must be
 genuine, unexpired, issued in that very session for that account; and the
-account must still be allowed to read the document (`documents.open_with_token`).
+account must still be allowed to read the document (`document_links.open_with_token`).
 Anything else — no session, another session or representative, a guessed,
 tampered, expired or reused-elsewhere link, a deleted document — is the same
 404, so a link reveals nothing. Downloads are audited by the service
@@ -24,7 +24,7 @@ from starlette.responses import PlainTextResponse, Response, StreamingResponse
 from starlette.routing import Route
 
 from rar_app.i18n import normalise
-from rar_app.services.casework import documents
+from rar_app.services.casework import document_links, documents
 from rar_app.services.identity import sessions
 from rar_app.storage import ObjectStream, StorageUnavailable
 
@@ -46,7 +46,7 @@ def _open(request: Request) -> tuple[documents.DocumentInfo, ObjectStream]:
     """Blocking (database, store): run in a worker thread."""
     info = sessions.lookup(sessions.token_from_cookie_header(request.headers.get("cookie")))
     actor = documents.Actor.from_session(info, ip=request.client.host if request.client else "")  # NotFound
-    return documents.open_with_token(request.query_params.get("t", ""), actor)
+    return document_links.open_with_token(request.query_params.get("t", ""), actor)
 
 
 def _chunks(stream: ObjectStream) -> Iterator[bytes]:

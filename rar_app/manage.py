@@ -29,9 +29,9 @@ def cmd_init(_args: argparse.Namespace) -> int:
                 paper = demo.PAPER_TO_LINK
                 print(f"Paper application ready to link: {paper['application_number']}, {paper['family_name']} "
                       f"{paper['given_names']}, born {paper['date_of_birth']}, UCI {paper['uci']}.")
-    from rar_app.services.casework import documents
+    from rar_app.services.casework import document_orphans
 
-    documents.startup_check()  # logs the orphan report (or that storage is unreachable); never raises
+    document_orphans.startup_check()  # logs the orphan report (or that storage is unreachable); never raises
     return 0
 
 

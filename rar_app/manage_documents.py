@@ -18,7 +18,7 @@ import sys
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from rar_app.services.casework import documents
+from rar_app.services.casework import document_orphans
 from rar_app.storage import StorageUnavailable, get_store
 
 
@@ -39,8 +39,8 @@ def main(argv: list[str] | None = None) -> int:
             store.check()
             print(f"ok: {store!r}")
             return 0
-        report = documents.find_orphans(store=store, grace_seconds=args.grace_minutes * 60)
-        purged = documents.purge_orphans(report, store=store) if args.purge else []
+        report = document_orphans.find_orphans(store=store, grace_seconds=args.grace_minutes * 60)
+        purged = document_orphans.purge_orphans(report, store=store) if args.purge else []
     except StorageUnavailable as exc:
         print(f"storage unavailable: {exc.detail or exc}", file=sys.stderr)
         return 2

@@ -31,7 +31,7 @@ from rar_app.pages.account_profile import back_to_profile
 from rar_app.pages.registry import page
 from rar_app.services.identity import accounts, own_account
 from rar_app.services import audit
-from rar_app.services.casework import documents
+from rar_app.services.casework import document_intake, documents
 from rar_app.settings import get_settings
 from rar_app.state.session import client_ip, page_lang, require_session, sign_in_redirect
 from rar_app.storage import StorageUnavailable, formats, get_store, new_key
@@ -48,10 +48,10 @@ def _store_proof(account_id: int, filename: str, upload: Any, ip: str = "") -> t
     """Stage, check and store a proof file for `account_id`; returns (document id, shown name).
     Raises documents.DocumentRefused or StorageUnavailable (then nothing is kept)."""
     store = get_store()
-    with documents.StagedUpload() as staged:
+    with document_intake.StagedUpload() as staged:
         staged.fill_from(upload)
-        kind = documents.validate(staged)
-        name = documents.clean_filename(filename) or "document"
+        kind = document_intake.validate(staged)
+        name = document_intake.clean_filename(filename) or "document"
         key = new_key()
         try:
             size = store.put_stream(key, staged.rewind(), content_type=kind.content_type)

@@ -25,7 +25,7 @@ from urllib.parse import urlencode
 import reflex as rx
 
 from rar_app.i18n import t
-from rar_app.services.casework import documents
+from rar_app.services.casework import document_intake, document_links, documents
 from rar_app.services.casework.documents import Actor, DocumentRefused, NotFound
 from rar_app.services.identity.sessions import SessionInfo
 from rar_app.settings import get_settings
@@ -279,7 +279,7 @@ class DocumentsState(rx.State):
                     result = await asyncio.to_thread(documents.upload, actor, self._application_id,
                                                      self._applicant_id or None, slot_code, name, upload, declared)
             except DocumentRefused as refusal:
-                shown = documents.clean_filename(name)
+                shown = document_intake.clean_filename(name)
                 self._last[slot_code] = ("refused", t("documents.refused_file", lang, name=shown,
                                                      reason=refusal.message(lang)), "")
                 self.status_message = ""
@@ -359,7 +359,7 @@ class DocumentsState(rx.State):
             return None
         actor = self._actor(info)
         try:
-            token = await asyncio.to_thread(documents.issue_download_token, actor, shown[1].document_id)
+            token = await asyncio.to_thread(document_links.issue_download_token, actor, shown[1].document_id)
         except NotFound as exc:
             self._last[shown[0].slot_code] = ("refused", exc.message(lang), "")
             return await self._after_error(actor, lang)

@@ -321,13 +321,13 @@ def test_download_only_in_the_owners_session(portal, browser, tmp_path):
 
 def expired_token(portal, context, document_id: int) -> str:
     """A genuine token for the browser's own session, but issued 10 minutes ago."""
-    from rar_app.services.casework import documents
+    from rar_app.services.casework import document_links, documents
     from rar_app.services.identity import sessions
 
     cookie = next(c["value"] for c in context.cookies() if c["name"] == sessions.COOKIE_NAME)
     with portal_db(portal):
         actor = documents.Actor.from_session(sessions.lookup(cookie))
-        return documents.issue_download_token(actor, document_id, now=time.time() - 600)
+        return document_links.issue_download_token(actor, document_id, now=time.time() - 600)
 
 
 def test_the_running_portal_refuses_an_oversized_upload_at_the_door(portal):

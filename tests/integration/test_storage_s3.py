@@ -13,7 +13,7 @@ from sqlmodel import select
 from rar_app import manage_documents
 from rar_app.db import session_scope
 from rar_app.models import Document
-from rar_app.services.casework import documents
+from rar_app.services.casework import document_links, document_orphans, documents
 from rar_app.storage import ObjectNotFound, StorageUnavailable, get_store, new_key
 from rar_app.storage.s3 import S3Store
 from tests.fixtures.documents import samples
@@ -112,8 +112,8 @@ def test_document_service_on_s3(s3_portal_env, migrated_db):
 
     _info, stream = documents.open_for_download(world.rep, doc.id)
     assert stream.read_all() == data
-    token = documents.issue_download_token(world.rep, doc.id)
-    assert documents.open_with_token(token, world.rep)[1].read_all() == data
+    token = document_links.issue_download_token(world.rep, doc.id)
+    assert document_links.open_with_token(token, world.rep)[1].read_all() == data
     with pytest.raises(documents.NotFound):
         documents.open_for_download(world.other_rep, doc.id)
 
@@ -123,14 +123,14 @@ def test_document_service_on_s3(s3_portal_env, migrated_db):
     # Orphans: a stray object; grace 0 so it counts although it is new.
     stray = new_key()
     store.put_stream(stray, io.BytesIO(b"stray"), content_type="application/pdf")
-    report = documents.find_orphans(grace_seconds=0)
+    report = document_orphans.find_orphans(grace_seconds=0)
     assert [o.key for o in report.objects_without_rows] == [stray] and report.rows_without_objects == []
     assert manage_documents.main(["orphans", "--purge", "--grace-minutes", "0"]) == 0
     assert set(store.list_keys()) == {key}
 
     documents.remove(world.rep, doc.id)
     assert list(store.list_keys()) == []
-    assert documents.find_orphans().consistent
+    assert document_orphans.find_orphans().consistent
 
 
 def test_upload_with_s3_unreachable_leaves_nothing(s3_portal_env, migrated_db):

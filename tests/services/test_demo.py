@@ -13,7 +13,7 @@ from sqlmodel import select
 from rar_app.db import session_scope
 from rar_app.models import Account, Applicant, Application, Client, Document, Message
 from rar_app.services.office import demo, search
-from rar_app.services.casework import documents, linking
+from rar_app.services.casework import document_intake, linking
 from rar_app.services.messaging import messages
 from rar_app.services.casework import submission  # noqa: F401  (the read-only guard, as in the portal)
 from rar_app.services.identity.passwords import verify_secret
@@ -71,9 +71,9 @@ def test_everything_is_obviously_fictional(loaded):
     store = get_store()
     with store.open_stream(docs[0].storage_key) as stream:
         data = stream.read_all()
-    staged = documents.StagedUpload()
+    staged = document_intake.StagedUpload()
     staged.fill_from(io.BytesIO(data))
-    assert documents.validate(staged).content_type == "application/pdf"  # a real, readable PDF
+    assert document_intake.validate(staged).content_type == "application/pdf"  # a real, readable PDF
     staged.close()
 
 

@@ -17,7 +17,7 @@ from sqlmodel import select
 from rar_app import manage_documents
 from rar_app.db import session_scope
 from rar_app.models import AuditEvent, Document
-from rar_app.services.casework import documents
+from rar_app.services.casework import document_intake, document_links, document_orphans, documents
 from rar_app.services.casework.documents import Actor, DocumentRefused, NotFound
 from rar_app.settings import get_settings
 from rar_app.storage import LocalFolderStore, StorageUnavailable, get_store, new_key
@@ -101,7 +101,7 @@ def test_audit_entries_say_who_what_where(world):
 def test_chunks_staged_uploads_and_reflex_upload_files(world):
     data = samples.png()
     r1 = documents.upload(world.rep, world.app, None, "photo", "a.png", iter([data[:10], data[10:]]))
-    with documents.StagedUpload() as staged:
+    with document_intake.StagedUpload() as staged:
         staged.write(samples.jpeg()[:50])
         staged.write(samples.jpeg()[50:])
         r2 = documents.upload(world.rep, world.app, None, "photo", "b.jpg", staged)
@@ -187,7 +187,7 @@ def test_another_representative_gets_not_found_everywhere(world):
         lambda: documents.list_for_application(intruder, world.app),
         lambda: documents.get_info(intruder, doc.id),
         lambda: documents.open_for_download(intruder, doc.id),
-        lambda: documents.issue_download_token(intruder, doc.id),
+        lambda: document_links.issue_download_token(intruder, doc.id),
         lambda: documents.presigned_download_url(intruder, doc.id),
         lambda: documents.remove(intruder, doc.id),
         lambda: documents.replace(intruder, doc.id, "x.pdf", io.BytesIO(samples.pdf(marker="x"))),
@@ -238,11 +238,11 @@ def test_actor_from_session_requires_a_complete_session():
 
 def test_download_token_round_trip(world):
     doc = _upload(world).document
-    token = documents.issue_download_token(world.rep, doc.id)
+    token = document_links.issue_download_token(world.rep, doc.id)
     assert str(world.rep.session_id) not in token.split(".")[:3], "the session id is not revealed"
-    grant = documents.resolve_download_token(token, world.rep.session_id)
+    grant = document_links.resolve_download_token(token, world.rep.session_id)
     assert grant.document_id == doc.id and grant.account_id == world.rep.account_id
-    info, stream = documents.open_with_token(token, world.rep)
+    info, stream = document_links.open_with_token(token, world.rep)
     assert info.id == doc.id and stream.read_all() == samples.pdf()
     assert _actions(doc.id)[-1] == "document.download"
 
@@ -250,21 +250,21 @@ def test_download_token_round_trip(world):
 def test_token_from_another_session_expired_guessed_or_tampered_is_not_found(world):
     doc = _upload(world).document
     now = time.time()
-    token = documents.issue_download_token(world.rep, doc.id, now=now)
+    token = document_links.issue_download_token(world.rep, doc.id, now=now)
     same_rep_other_session = Actor(world.rep.account_id, world.rep.role, session_id="another-session")
     with pytest.raises(NotFound):
-        documents.resolve_download_token(token, same_rep_other_session.session_id)
+        document_links.resolve_download_token(token, same_rep_other_session.session_id)
     with pytest.raises(NotFound):
-        documents.open_with_token(token, same_rep_other_session)
+        document_links.open_with_token(token, same_rep_other_session)
     # Expired: valid for 300 s.
-    documents.resolve_download_token(token, world.rep.session_id, now=now + 299)
+    document_links.resolve_download_token(token, world.rep.session_id, now=now + 299)
     with pytest.raises(NotFound):
-        documents.resolve_download_token(token, world.rep.session_id, now=now + 301)
+        document_links.resolve_download_token(token, world.rep.session_id, now=now + 301)
     with pytest.raises(NotFound):
-        documents.open_with_token(token, world.rep, now=now + 301)
+        document_links.open_with_token(token, world.rep, now=now + 301)
     # Another person replaying it with their own session and account.
     with pytest.raises(NotFound):
-        documents.open_with_token(token, world.other_rep)
+        document_links.open_with_token(token, world.other_rep)
     # Tampered: another document id, a longer expiry, a guessed signature, garbage.
     doc_id, account_id, expires, mac = token.split(".")
     forged = [
@@ -276,24 +276,24 @@ def test_token_from_another_session_expired_guessed_or_tampered_is_not_found(wor
     ]
     for bad in forged:
         with pytest.raises(NotFound):
-            documents.resolve_download_token(bad, world.rep.session_id)
+            document_links.resolve_download_token(bad, world.rep.session_id)
 
 
 def test_token_checks_access_again_when_used(world):
     doc = _upload(world).document
-    token = documents.issue_download_token(world.rep, doc.id)
+    token = document_links.issue_download_token(world.rep, doc.id)
     documents.remove(world.rep, doc.id)
     with pytest.raises(NotFound):
-        documents.open_with_token(token, world.rep)
+        document_links.open_with_token(token, world.rep)
 
 
 def test_token_depends_on_the_secret_key(portal_env, migrated_db):
     world = make_world()
     doc = _upload(world).document
-    token = documents.issue_download_token(world.rep, doc.id)
+    token = document_links.issue_download_token(world.rep, doc.id)
     portal_env(RAR_SECRET_KEY="another-secret-key-that-is-long-enough-0123456789")
     with pytest.raises(NotFound):
-        documents.resolve_download_token(token, world.rep.session_id)
+        document_links.resolve_download_token(token, world.rep.session_id)
 
 
 def test_local_store_issues_no_presigned_url(world):
@@ -455,7 +455,7 @@ def test_orphan_report_and_purge(world, capsys):
         store.put_stream(key, io.BytesIO(b"left over"), content_type="application/pdf")
     _age(store, stray_old, 7200)
 
-    report = documents.find_orphans()
+    report = document_orphans.find_orphans()
     assert [o.key for o in report.objects_without_rows] == [stray_old]
     assert [o.key for o in report.recent_objects_without_rows] == [stray_new]
     assert report.rows_without_objects == [(lost.id, lost_key)]
@@ -468,7 +468,7 @@ def test_orphan_report_and_purge(world, capsys):
     assert f"object without row: {stray_old}" in out and f"row without object: document {lost.id}" in out
     assert stray_old in set(store.list_keys()), "a report alone deletes nothing"
 
-    assert documents.purge_orphans(report) == [stray_old]
+    assert document_orphans.purge_orphans(report) == [stray_old]
     remaining = set(store.list_keys())
     assert stray_old not in remaining and stray_new in remaining
     assert kept.id in {d.id for d in documents.list_for_application(world.rep, world.app)}
@@ -476,12 +476,12 @@ def test_orphan_report_and_purge(world, capsys):
 
 def test_consistent_store_and_cli(world, capsys):
     _upload(world)
-    report = documents.find_orphans()
+    report = document_orphans.find_orphans()
     assert report.consistent and report.objects_checked == 1
     assert manage_documents.main(["check"]) == 0
     assert manage_documents.main(["orphans", "--json"]) == 0
     assert '"consistent": true' in capsys.readouterr().out
-    assert documents.startup_check() is not None
+    assert document_orphans.startup_check() is not None
 
 
 def test_orphan_report_with_storage_unavailable(world, capsys, tmp_path):
@@ -489,8 +489,8 @@ def test_orphan_report_with_storage_unavailable(world, capsys, tmp_path):
     blocker.write_text("x")
     store = LocalFolderStore(blocker / "docs")
     with pytest.raises(StorageUnavailable):
-        documents.find_orphans(store=store)
-    assert documents.startup_check(store=store) is None
+        document_orphans.find_orphans(store=store)
+    assert document_orphans.startup_check(store=store) is None
 
 
 def test_cli_reports_an_unmigrated_database(portal_env, capsys):

@@ -12,7 +12,7 @@ from sqlmodel import select
 
 from rar_app.db import session_scope
 from rar_app.models import AuditEvent, Document
-from rar_app.services.casework import documents
+from rar_app.services.casework import document_errors, documents
 from rar_app.services.casework.documents import DocumentRefused, clean_filename
 from rar_app.settings import get_settings
 from rar_app.storage import formats, get_store
@@ -81,11 +81,11 @@ def test_refusals_have_a_code_and_both_languages(world):
 
 
 def test_refusal_messages_say_what_to_do():
-    assert "PDF, JPEG, PNG, TIFF" in documents._refused("unsupported_type", formats=formats.ACCEPTED_LABELS).message_fr
-    assert "mot de passe" in documents._refused("pdf_encrypted").message_fr
-    assert "password" in documents._refused("pdf_encrypted").message_en
-    assert "endommagé" in documents._refused("pdf_broken").message_fr
-    assert "damaged" in documents._refused("pdf_broken").message_en
+    assert "PDF, JPEG, PNG, TIFF" in document_errors._refused("unsupported_type", formats=formats.ACCEPTED_LABELS).message_fr
+    assert "mot de passe" in document_errors._refused("pdf_encrypted").message_fr
+    assert "password" in document_errors._refused("pdf_encrypted").message_en
+    assert "endommagé" in document_errors._refused("pdf_broken").message_fr
+    assert "damaged" in document_errors._refused("pdf_broken").message_en
 
 
 def test_size_limit_is_four_megabytes_inclusive(world):
@@ -109,8 +109,8 @@ def test_size_limit_is_configurable(portal_env, migrated_db):
 
 
 def test_size_labels():
-    assert documents._size_label(1572864, "fr") == "1,5 Mo"
-    assert documents._size_label(1572864, "en") == "1.5 MB"
+    assert document_errors._size_label(1572864, "fr") == "1,5 Mo"
+    assert document_errors._size_label(1572864, "en") == "1.5 MB"
 
 
 def test_type_comes_from_content_not_name_or_declared_type(world):

@@ -16,7 +16,7 @@ from rar_app import manage
 from rar_app.api import build_api
 from rar_app.db import session_scope
 from rar_app.models import Account, AuditEvent
-from rar_app.services.casework import documents
+from rar_app.services.casework import document_links, documents
 from rar_app.services.identity import sessions
 from rar_app.services.casework.documents import Actor
 from rar_app.storage import StorageUnavailable, get_store
@@ -61,7 +61,7 @@ def test_owner_downloads_the_bytes_with_safe_headers(world):
     cookie, owner = _sign_in(world.rep.account_id)
     data = samples.pdf(pages=2)
     doc = _upload(owner, world.app, data, name="Passeport de Marie.pdf")
-    token = documents.issue_download_token(owner, doc)
+    token = document_links.issue_download_token(owner, doc)
     response = _client(cookie).get(URL, params={"t": token})
     assert response.status_code == 200
     assert response.content == data
@@ -77,7 +77,7 @@ def test_owner_downloads_the_bytes_with_safe_headers(world):
 def test_the_link_works_again_in_the_same_session_until_it_expires(world):
     cookie, owner = _sign_in(world.rep.account_id)
     doc = _upload(owner, world.app, samples.png(), name="photo.png")
-    token = documents.issue_download_token(owner, doc)
+    token = document_links.issue_download_token(owner, doc)
     client = _client(cookie)
     assert client.get(URL, params={"t": token}).content == samples.png()
     assert client.get(URL, params={"t": token}).status_code == 200
@@ -87,7 +87,7 @@ def test_the_link_works_again_in_the_same_session_until_it_expires(world):
 def test_another_representative_with_the_same_link_gets_404(world):
     cookie, owner = _sign_in(world.rep.account_id)
     doc = _upload(owner, world.app, samples.pdf())
-    token = documents.issue_download_token(owner, doc)
+    token = document_links.issue_download_token(owner, doc)
     other_cookie, _other = _sign_in(world.other_rep.account_id)
     response = _client(other_cookie).get(URL, params={"t": token})
     assert response.status_code == 404
@@ -99,7 +99,7 @@ def test_another_representative_with_the_same_link_gets_404(world):
 def test_the_same_representative_in_another_session_gets_404(world):
     cookie, owner = _sign_in(world.rep.account_id)
     doc = _upload(owner, world.app, samples.pdf())
-    token = documents.issue_download_token(owner, doc)
+    token = document_links.issue_download_token(owner, doc)
     second_cookie, _ = _sign_in(world.rep.account_id)
     assert _client(second_cookie).get(URL, params={"t": token}).status_code == 404
     assert _client(cookie).get(URL, params={"t": token}).status_code == 200
@@ -108,7 +108,7 @@ def test_the_same_representative_in_another_session_gets_404(world):
 def test_no_session_signed_out_or_half_signed_in_gets_404(world):
     cookie, owner = _sign_in(world.rep.account_id)
     doc = _upload(owner, world.app, samples.pdf())
-    token = documents.issue_download_token(owner, doc)
+    token = document_links.issue_download_token(owner, doc)
     assert _client().get(URL, params={"t": token}).status_code == 404
     assert _client("not-a-session").get(URL, params={"t": token}).status_code == 404
     sessions.revoke(cookie)
@@ -123,9 +123,9 @@ def test_expired_tampered_guessed_or_missing_tokens_get_404(world):
     cookie, owner = _sign_in(world.rep.account_id)
     doc = _upload(owner, world.app, samples.pdf())
     client = _client(cookie)
-    expired = documents.issue_download_token(owner, doc, now=time.time() - documents.DOWNLOAD_TOKEN_TTL - 1)
+    expired = document_links.issue_download_token(owner, doc, now=time.time() - document_links.DOWNLOAD_TOKEN_TTL - 1)
     assert client.get(URL, params={"t": expired}).status_code == 404
-    token = documents.issue_download_token(owner, doc)
+    token = document_links.issue_download_token(owner, doc)
     doc_id, account_id, expires, mac = token.split(".")
     flipped = mac[:-1] + ("A" if mac[-1] != "A" else "B")
     tampered = [
@@ -146,7 +146,7 @@ def test_expired_tampered_guessed_or_missing_tokens_get_404(world):
 def test_a_document_deleted_after_the_link_was_issued_gets_404(world):
     cookie, owner = _sign_in(world.rep.account_id)
     doc = _upload(owner, world.app, samples.pdf())
-    token = documents.issue_download_token(owner, doc)
+    token = document_links.issue_download_token(owner, doc)
     documents.remove(owner, doc)
     assert _client(cookie).get(URL, params={"t": token}).status_code == 404
 
@@ -156,7 +156,7 @@ def test_tokens_are_issued_only_to_the_owner(world):
     doc = _upload(owner, world.app, samples.pdf())
     _other_cookie, other = _sign_in(world.other_rep.account_id)
     with pytest.raises(documents.NotFound):
-        documents.issue_download_token(other, doc)
+        document_links.issue_download_token(other, doc)
 
 
 def test_not_found_in_the_browsers_language(world):
@@ -167,7 +167,7 @@ def test_not_found_in_the_browsers_language(world):
 def test_storage_unreachable_is_503_with_a_message(world, monkeypatch):
     cookie, owner = _sign_in(world.rep.account_id)
     doc = _upload(owner, world.app, samples.pdf())
-    token = documents.issue_download_token(owner, doc)
+    token = document_links.issue_download_token(owner, doc)
 
     class Unreachable:
         def __init__(self, inner):

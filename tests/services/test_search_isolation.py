@@ -9,7 +9,7 @@ from sqlmodel import select
 from rar_app.db import session_scope
 from rar_app.models import Document, DocumentRequest, Message
 from rar_app.services.office import backoffice, search
-from rar_app.services.casework import documents
+from rar_app.services.casework import document_links, documents
 from rar_app.services.messaging import messages
 from rar_app.services.office.search import NotFound, SearchCriteria
 from tests.services.test_search_helpers import make_account, make_application, stop_mail_worker  # noqa: F401
@@ -53,7 +53,7 @@ def test_every_read_is_not_found_or_empty(world):
     actor = documents.Actor(me, "representative", session_id=1)
     for call in (lambda: documents.list_for_application(actor, world["app"]),
                  lambda: documents.get_info(actor, world["doc"]),
-                 lambda: documents.issue_download_token(actor, world["doc"])):
+                 lambda: document_links.issue_download_token(actor, world["doc"])):
         with pytest.raises(documents.NotFound):
             call()
 

@@ -1,5 +1,7 @@
-"""Documents of client files: upload, list, download, replace, delete, signed
-download links, and the orphan report. No Reflex here.
+"""Documents of client files: upload, list, download, replace, delete. No Reflex here.
+Beside it: `document_errors` (refusals, NotFound), `document_intake` (staging, names,
+format checks), `document_links` (signed download tokens), `document_orphans` (the
+orphan report and the start-up check).
 
 Transactions: every function opens its own `session_scope()` — callers pass no
 database session. The service must decide when to commit, because the row and
@@ -42,18 +44,10 @@ event.
 
 from __future__ import annotations
 
-import base64
 import dataclasses
-import hashlib
-import hmac
 import logging
-import os
 import re
-import tempfile
-import time
-import unicodedata
-from datetime import datetime, timezone
-from pathlib import Path
+from datetime import datetime
 from typing import Any, BinaryIO, Iterable
 
 from sqlalchemy import func
@@ -62,129 +56,22 @@ from sqlmodel import Session, select
 from rar_app.db import session_scope
 from rar_app.models import Applicant, Application, Document, utcnow
 from rar_app.services import audit
+from rar_app.services.casework.document_errors import _WARNINGS, DocumentRefused, NotFound, _refused
+from rar_app.services.casework.document_intake import StagedUpload, _name_for, clean_filename, validate
 from rar_app.settings import get_settings
 from rar_app.storage import (
-    CHUNK_SIZE,
     DocumentStore,
     ObjectNotFound,
     ObjectStream,
     StorageUnavailable,
-    StoredObject,
-    check_key,
     content_disposition,
     get_store,
     new_key,
 )
-from rar_app.storage import formats
 
 log = logging.getLogger(__name__)
 
-DOWNLOAD_TOKEN_TTL = 300  # seconds
 STAFF_ROLES = frozenset({"staff"})  # read every client file; never write
-DISPLAY_NAME_MAX = 120
-
-# ---------------------------------------------------------------------------
-# Messages (French first: the portal's default language)
-
-_REFUSALS: dict[str, tuple[str, str]] = {
-    "empty": ("Le fichier est vide.", "The file is empty."),
-    "too_large": (
-        "Le fichier dépasse la taille maximale permise ({limit_fr}). Réduisez-le (par exemple en le "
-        "numérisant à une résolution plus faible), puis téléversez-le de nouveau.",
-        "The file is larger than the maximum allowed ({limit_en}). Make it smaller (for example by "
-        "scanning it at a lower resolution), then upload it again.",
-    ),
-    "unsupported_type": (
-        "Ce type de fichier n'est pas accepté. Formats acceptés : {formats}.",
-        "This type of file is not accepted. Accepted formats: {formats}.",
-    ),
-    "word_document": (
-        "Les documents Word ne sont pas acceptés. Enregistrez le document en PDF, puis téléversez le PDF.",
-        "Word documents are not accepted. Save the document as a PDF, then upload the PDF.",
-    ),
-    "heic_image": (
-        "Les photos HEIC ne sont pas acceptées. Enregistrez la photo en JPEG, puis téléversez-la de nouveau.",
-        "HEIC photos are not accepted. Save the photo as a JPEG, then upload it again.",
-    ),
-    "pdf_encrypted": (
-        "Ce PDF est protégé par un mot de passe ou chiffré. Enregistrez-en une copie sans protection, "
-        "puis téléversez cette copie.",
-        "This PDF is password-protected or encrypted. Save a copy without protection, then upload that copy.",
-    ),
-    "pdf_broken": (
-        "Ce PDF est endommagé ou incomplet et ne peut pas être lu. Créez-le de nouveau, puis téléversez-le.",
-        "This PDF is damaged or incomplete and cannot be read. Create it again, then upload it.",
-    ),
-    "image_broken": (
-        "Cette image est endommagée ou incomplète. Enregistrez-la de nouveau, puis téléversez-la.",
-        "This image is damaged or incomplete. Save it again, then upload it.",
-    ),
-    "too_many_files": (
-        "Ce document compte déjà le nombre maximal de fichiers ({limit}). Supprimez un fichier avant "
-        "d'en ajouter un autre.",
-        "This document already has the maximum number of files ({limit}). Delete a file before adding another.",
-    ),
-    "duplicate_in_slot": (
-        "Ce fichier a déjà été téléversé pour ce document.",
-        "This file has already been uploaded for this document.",
-    ),
-    "invalid_slot": (
-        "Ce type de document n'est pas reconnu.",
-        "This type of document is not recognized.",
-    ),
-    "upload_interrupted": (
-        "Le téléversement a été interrompu. Réessayez.",
-        "The upload was interrupted. Please try again.",
-    ),
-}
-
-_WARNINGS: dict[str, tuple[str, str]] = {
-    "duplicate_in_application": (
-        "Le même fichier a déjà été téléversé ailleurs dans cette demande. Vérifiez qu'il s'agit du bon document.",
-        "The same file has already been uploaded elsewhere in this application. Check that it is the right document.",
-    ),
-}
-
-
-def _size_label(n: int, lang: str) -> str:
-    """4194304 → "4 Mo" / "4 MB"; 1572864 → "1,5 Mo" / "1.5 MB"; 2000 → "2 ko" / "2 KB"."""
-    if n >= 1024 * 1024:
-        value, unit = n / (1024 * 1024), ("Mo" if lang == "fr" else "MB")
-    else:
-        value, unit = max(1.0, round(n / 1024)), ("ko" if lang == "fr" else "KB")
-    text = f"{value:.0f}" if value == int(value) else f"{value:.1f}"
-    return f"{text.replace('.', ',') if lang == 'fr' else text} {unit}"
-
-
-class DocumentRefused(Exception):
-    """The file cannot be accepted; show `message(lang)` next to `field`."""
-
-    def __init__(self, code: str, field: str, message_fr: str, message_en: str) -> None:
-        super().__init__(f"{code}: {message_en}")
-        self.code = code
-        self.field = field
-        self.message_fr = message_fr
-        self.message_en = message_en
-
-    def message(self, lang: str = "fr") -> str:
-        return self.message_en if lang == "en" else self.message_fr
-
-
-def _refused(code: str, field: str = "file", **params: Any) -> DocumentRefused:
-    fr, en = _REFUSALS[code]
-    return DocumentRefused(code, field, fr.format(**params), en.format(**params))
-
-
-class NotFound(Exception):
-    """Unknown, deleted or not yours — deliberately indistinguishable."""
-
-    code = "not_found"
-    message_fr = "Document introuvable."
-    message_en = "Document not found."
-
-    def message(self, lang: str = "fr") -> str:
-        return self.message_en if lang == "en" else self.message_fr
-
 
 # ---------------------------------------------------------------------------
 # Who acts, and what callers get back
@@ -316,136 +203,6 @@ def _check_slot(slot_code: Any) -> str:
 def _audit(db: Session, actor: Actor, action: str, document_id: int | None, **details: Any) -> None:
     audit.record(db, action, actor_id=actor.account_id, actor_role=actor.role, object_type="document",
                  object_id=document_id, ip=actor.ip, **details)
-
-
-# ---------------------------------------------------------------------------
-# Names
-
-
-_WINDOWS_RESERVED = re.compile(r'[<>:"|?*]')
-
-
-def clean_filename(name: Any, max_length: int = DISPLAY_NAME_MAX) -> str:
-    """The uploaded name made safe to show and to offer on download: no folder
-    part, no control or invisible formatting characters (bidi overrides that
-    disguise "exe"), single spaces, no leading dots, at most `max_length`
-    characters with the extension kept. Never used to name the stored object."""
-    text = unicodedata.normalize("NFC", name if isinstance(name, str) else "")
-    text = re.split(r"[\\/]", text)[-1]
-    text = "".join(c for c in text if unicodedata.category(c) not in {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
-    text = _WINDOWS_RESERVED.sub("_", " ".join(text.split())).strip(" .")
-    if len(text) > max_length:
-        stem, ext = os.path.splitext(text)
-        if len(ext) > 10:
-            stem, ext = text, ""
-        text = stem[: max_length - len(ext)].rstrip(" .") + ext
-    return text or "document"
-
-
-def _name_for(name: str, kind: formats.FileKind) -> str:
-    """Give the display name the extension of what the file really is."""
-    stem, ext = os.path.splitext(name)
-    if ext.lower() in kind.extensions:
-        return name
-    known = {e for k in formats.ACCEPTED for e in k.extensions} | {".doc", ".docx", ".heic", ".exe"}
-    base = stem if ext.lower() in known and stem else name
-    return clean_filename(base[: DISPLAY_NAME_MAX - len(kind.extensions[0])] + kind.extensions[0])
-
-
-# ---------------------------------------------------------------------------
-# Staging: the upload, streamed to an anonymous temporary file
-
-
-class StagedUpload:
-    """An upload being received: written to an anonymous temporary file in
-    chunks while it is hashed and measured. Refuses as soon as the size limit
-    is passed. Use it directly when the bytes arrive in chunks (Reflex's
-    chunked upload): `with documents.StagedUpload() as staged: staged.write(chunk)...`,
-    then pass `staged` as the `fileobj` of `upload`."""
-
-    def __init__(self, limit: int | None = None, directory: Path | None = None) -> None:
-        settings = get_settings()
-        self.limit = settings.max_upload_bytes if limit is None else limit
-        self.size = 0
-        self._sha = hashlib.sha256()
-        self._head = bytearray()
-        folder = directory or settings.data_dir / "upload-staging"
-        try:
-            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-            self.file: BinaryIO = tempfile.TemporaryFile(dir=folder)
-        except OSError as exc:
-            raise StorageUnavailable(f"staging folder {folder}: {exc}", operation="upload") from exc
-
-    def write(self, chunk: bytes) -> None:
-        if not chunk:
-            return
-        self.size += len(chunk)
-        if self.size > self.limit:
-            raise _refused("too_large", limit_fr=_size_label(self.limit, "fr"), limit_en=_size_label(self.limit, "en"))
-        if len(self._head) < formats.SNIFF_BYTES:
-            self._head += chunk[: formats.SNIFF_BYTES - len(self._head)]
-        self._sha.update(chunk)
-        try:
-            self.file.write(chunk)
-        except OSError as exc:
-            raise StorageUnavailable(f"staging write: {exc}", operation="upload") from exc
-
-    def fill_from(self, source: BinaryIO | Iterable[bytes]) -> "StagedUpload":
-        inner = getattr(source, "file", None)  # Reflex/Starlette UploadFile: its read() is async
-        if inner is not None and hasattr(inner, "read"):
-            source = inner
-        try:
-            if isinstance(source, (bytes, bytearray, memoryview)):
-                self.write(bytes(source))
-            elif hasattr(source, "read"):
-                while chunk := source.read(CHUNK_SIZE):  # type: ignore[union-attr]
-                    self.write(chunk)
-            else:
-                for chunk in source:  # type: ignore[union-attr]
-                    self.write(bytes(chunk))
-        except OSError as exc:  # the sender went away mid-way
-            raise _refused("upload_interrupted") from exc
-        return self
-
-    @property
-    def sha256(self) -> str:
-        return self._sha.hexdigest()
-
-    @property
-    def head(self) -> bytes:
-        return bytes(self._head)
-
-    def rewind(self) -> BinaryIO:
-        self.file.flush()
-        self.file.seek(0)
-        return self.file
-
-    def close(self) -> None:
-        self.file.close()
-
-    def __enter__(self) -> "StagedUpload":
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-
-def validate(staged: StagedUpload) -> formats.FileKind:
-    """The file's format, or DocumentRefused. Content decides, never names or declared types."""
-    if staged.size == 0:
-        raise _refused("empty")
-    kind = formats.sniff(staged.head)
-    if kind is None:
-        family = formats.refused_family(staged.head)
-        if family == "word":
-            raise _refused("word_document")
-        if family == "heic":
-            raise _refused("heic_image")
-        raise _refused("unsupported_type", formats=formats.ACCEPTED_LABELS)
-    problem = formats.problem(kind, staged.rewind(), staged.size)
-    if problem:
-        raise _refused(problem)
-    return kind
 
 
 # ---------------------------------------------------------------------------
@@ -688,175 +445,3 @@ def presigned_download_url(actor: Actor, document_id: int, *, ttl: int = 60,
         if url is not None:
             _audit(db, actor, "document.download", doc.id, application_id=doc.application_id, via="presigned")
         return url
-
-
-# ---------------------------------------------------------------------------
-# Download tokens: "<document id>.<account id>.<expiry>.<HMAC>", the HMAC also
-# covering the session id, which the token does not reveal.
-
-
-@dataclasses.dataclass(frozen=True)
-class DownloadGrant:
-    document_id: int
-    account_id: int
-    expires_at: datetime
-
-
-_TOKEN_RE = re.compile(r"^([1-9][0-9]{0,18})\.([1-9][0-9]{0,18})\.([0-9]{1,12})\.([A-Za-z0-9_-]{43})$")
-
-
-def _token_mac(payload: str, session_id: int | str) -> str:
-    key = hmac.new(get_settings().secret_key.encode(), b"rar.documents.download-token.v1", hashlib.sha256).digest()
-    digest = hmac.new(key, f"{payload}|{session_id}".encode(), hashlib.sha256).digest()
-    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
-
-
-def issue_download_token(actor: Actor, document_id: int, *, ttl: int = DOWNLOAD_TOKEN_TTL,
-                         now: float | None = None) -> str:
-    """A signed token for one document, valid `ttl` seconds for this actor in
-    this session only (for a link such as `/documents/download?t=<token>`)."""
-    with session_scope() as db:
-        doc, _app = _document(db, actor, document_id, write=False)
-    expires = int(time.time() if now is None else now) + int(ttl)
-    payload = f"{doc.id}.{actor.account_id}.{expires}"
-    return f"{payload}.{_token_mac(payload, actor.session_id)}"
-
-
-def resolve_download_token(token: Any, session_id: int | str, *, now: float | None = None) -> DownloadGrant:
-    """The grant a token carries, if it is genuine, unexpired and issued in this
-    session; NotFound otherwise. Access is checked again on opening."""
-    match = _TOKEN_RE.fullmatch(token) if isinstance(token, str) else None
-    if match is None:
-        raise NotFound()
-    doc_id, account_id, expires, mac = match.groups()
-    expected = _token_mac(f"{doc_id}.{account_id}.{expires}", session_id)
-    if not hmac.compare_digest(mac, expected):
-        raise NotFound()
-    if int(expires) <= (time.time() if now is None else now):
-        raise NotFound()
-    return DownloadGrant(int(doc_id), int(account_id), datetime.fromtimestamp(int(expires), timezone.utc))
-
-
-def open_with_token(token: Any, actor: Actor, *, store: DocumentStore | None = None,
-                    now: float | None = None) -> tuple[DocumentInfo, ObjectStream]:
-    """What the portal's download route does: verify the token against the
-    requester's session and account, re-check access, open the bytes."""
-    grant = resolve_download_token(token, actor.session_id, now=now)
-    if grant.account_id != actor.account_id:
-        raise NotFound()
-    return open_for_download(actor, grant.document_id, store=store, via="token")
-
-
-# ---------------------------------------------------------------------------
-# Consistency: the orphan report
-
-
-@dataclasses.dataclass
-class OrphanReport:
-    store: str
-    objects_checked: int = 0
-    rows_checked: int = 0
-    objects_without_rows: list[StoredObject] = dataclasses.field(default_factory=list)
-    # Newer than the grace period: possibly an upload between its put and its commit.
-    recent_objects_without_rows: list[StoredObject] = dataclasses.field(default_factory=list)
-    rows_without_objects: list[tuple[int, str]] = dataclasses.field(default_factory=list)  # (document id, key)
-
-    @property
-    def consistent(self) -> bool:
-        return not self.objects_without_rows and not self.rows_without_objects
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "store": self.store,
-            "consistent": self.consistent,
-            "objects_checked": self.objects_checked,
-            "rows_checked": self.rows_checked,
-            "objects_without_rows": [o.key for o in self.objects_without_rows],
-            "recent_objects_without_rows": [o.key for o in self.recent_objects_without_rows],
-            "rows_without_objects": [{"document_id": i, "key": k} for i, k in self.rows_without_objects],
-        }
-
-    def summary(self) -> str:
-        return (f"{self.store}: {self.objects_checked} objects, {self.rows_checked} live rows; "
-                f"{len(self.objects_without_rows)} objects without rows "
-                f"(+{len(self.recent_objects_without_rows)} recent, maybe uploads in progress), "
-                f"{len(self.rows_without_objects)} rows without objects")
-
-
-def _live_keys(keys: Iterable[str] | None = None) -> dict[str, int]:
-    with session_scope() as db:
-        query = _live(select(Document.storage_key, Document.id))
-        if keys is not None:
-            query = query.where(Document.storage_key.in_(list(keys)))
-        return {key: doc_id for key, doc_id in db.exec(query)}
-
-
-def find_orphans(*, store: DocumentStore | None = None, grace_seconds: float = 3600) -> OrphanReport:
-    """Compare the live rows with the stored objects, both ways. Candidates are
-    checked a second time, so a document added or deleted during the scan is
-    not reported. Raises StorageUnavailable when the store cannot be listed."""
-    store = store or get_store()
-    store.check()
-    rows = _live_keys()
-    report = OrphanReport(store=repr(store), rows_checked=len(rows))
-    seen: set[str] = set()
-    strays: list[StoredObject] = []
-    for obj in store.list_objects():
-        report.objects_checked += 1
-        seen.add(obj.key)
-        if obj.key not in rows:
-            strays.append(obj)
-    if strays:
-        now_rows = _live_keys(o.key for o in strays)
-        cutoff = time.time() - grace_seconds
-        for obj in strays:
-            if obj.key in now_rows:
-                continue
-            recent = obj.last_modified.timestamp() > cutoff
-            (report.recent_objects_without_rows if recent else report.objects_without_rows).append(obj)
-    missing = [key for key in rows if key not in seen]
-    if missing:
-        still_live = _live_keys(missing)
-        for key in missing:
-            if key in still_live and not store.exists(key):
-                report.rows_without_objects.append((still_live[key], key))
-    return report
-
-
-def purge_orphans(report: OrphanReport, *, store: DocumentStore | None = None) -> list[str]:
-    """Delete the objects without rows that `report` lists (not the recent ones),
-    each checked once more against the database first. Rows without objects are
-    only reported: a person decides (restore the object from backup, or delete
-    the document). Returns the deleted keys."""
-    store = store or get_store()
-    deleted: list[str] = []
-    candidates = []
-    for obj in report.objects_without_rows:
-        try:
-            candidates.append(check_key(obj.key))
-        except ValueError:
-            log.warning("not deleting %r: not a key the portal creates", obj.key)
-    live = _live_keys(candidates)
-    for key in candidates:
-        if key not in live:
-            store.delete(key)
-            deleted.append(key)
-    remove_partials = getattr(store, "remove_stale_partials", None)
-    if remove_partials is not None:
-        remove_partials()
-    return deleted
-
-
-def startup_check(*, store: DocumentStore | None = None) -> OrphanReport | None:
-    """For the portal's start-up: log the orphan report (a warning when
-    inconsistent, an error when the store is unreachable). Never raises."""
-    try:
-        report = find_orphans(store=store)
-    except StorageUnavailable as exc:
-        log.error("document storage unavailable at start-up: %s", exc.detail or exc)
-        return None
-    except Exception:
-        log.exception("document orphan check failed")
-        return None
-    (log.info if report.consistent else log.warning)("documents: %s", report.summary())
-    return report

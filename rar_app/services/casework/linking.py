@@ -247,7 +247,7 @@ def take_over(actor_id: int, form: LinkForm, filename: str | None,
     and uploads a completed IMM 5476; the representative is removed. Raises ValueError
     on form errors, documents.DocumentRefused for a file that is not a readable
     PDF/image, StorageUnavailable when the file cannot be stored (nothing changes)."""
-    from rar_app.services.casework import documents
+    from rar_app.services.casework import document_intake, documents
     from rar_app.storage import get_store, new_key
 
     if form.kind not in ONLINE_KINDS or form_errors(form):
@@ -265,16 +265,16 @@ def take_over(actor_id: int, form: LinkForm, filename: str | None,
             return TakeoverResult("none")
         applicant_id, app_id = exact[0][0].id, exact[0][1].id
     store = store or get_store()
-    staged = fileobj if isinstance(fileobj, documents.StagedUpload) else documents.StagedUpload()
+    staged = fileobj if isinstance(fileobj, document_intake.StagedUpload) else document_intake.StagedUpload()
     try:
         if staged is not fileobj:
             staged.fill_from(fileobj)
-        kind = documents.validate(staged)
+        kind = document_intake.validate(staged)
         key = new_key()
         size = store.put_stream(key, staged.rewind(), content_type=kind.content_type)
     finally:
         staged.close()
-    name = documents.clean_filename(filename) or "IMM5476"
+    name = document_intake.clean_filename(filename) or "IMM5476"
     try:
         with session_scope() as db:
             applicant = db.get(Applicant, applicant_id)
