@@ -16,17 +16,16 @@ from sqlmodel import select
 from rar_app.db import get_engine, session_scope
 from rar_app.models import Application, AuditEvent, Payment
 from rar_app.services.casework import applications, submission
-from rar_app.services.money import payments
-from rar_app.services.money.payments import (
+from rar_app.services.money import payment_methods, payment_providers, payments
+from rar_app.services.money.payment_errors import (
     AlreadySubmitted,
     CardRefused,
-    ChargeResult,
-    DemoGateway,
     InvalidKey,
     NothingToPay,
     NotSigned,
     PaymentInProgress,
 )
+from rar_app.services.money.payment_providers import ChargeResult, DemoGateway
 from rar_app.services.casework.submission import NotFound
 from tests.services.test_submission_drafts import ANSWER, make_draft, make_rep, new_session
 
@@ -48,7 +47,7 @@ FAMILY = [
 def card(number="4242 4242 4242 4242", month="12", year=str(TODAY.year + 2), code=None, holder="Hélène Côté"):
     digits = number.replace(" ", "")
     code = code or ("1234" if digits[:2] in ("34", "37") else "123")
-    return payments.validate_card(holder, number, month, year, code, today=TODAY)
+    return payment_methods.validate_card(holder, number, month, year, code, today=TODAY)
 
 
 @pytest.fixture
@@ -107,15 +106,15 @@ def test_accepted_cards(number, brand):
 ])
 def test_refused_numbers(number, code):
     with pytest.raises(CardRefused) as exc:
-        payments.validate_card("A B", number, "12", "2030", "123", today=TODAY)
+        payment_methods.validate_card("A B", number, "12", "2030", "123", today=TODAY)
     assert exc.value.codes["number"] == code
 
 
 def test_luhn():
-    assert payments.luhn_valid("79927398713")
-    assert not payments.luhn_valid("79927398710")
-    assert not payments.luhn_valid("")
-    assert not payments.luhn_valid("abc")
+    assert payment_methods.luhn_valid("79927398713")
+    assert not payment_methods.luhn_valid("79927398710")
+    assert not payment_methods.luhn_valid("")
+    assert not payment_methods.luhn_valid("abc")
 
 
 def test_expiry_this_month_is_fine_last_month_is_not():
@@ -125,7 +124,7 @@ def test_expiry_this_month_is_fine_last_month_is_not():
                               ("", "", "expiry_required"), ("ab", "2030", "expiry_required"),
                               ("1", "1999", "expiry_invalid")):
         with pytest.raises(CardRefused) as exc:
-            payments.validate_card("A B", "4242424242424242", month, year, "123", today=TODAY)
+            payment_methods.validate_card("A B", "4242424242424242", month, year, "123", today=TODAY)
         assert exc.value.codes == {"expiry": code}
 
 
@@ -137,17 +136,17 @@ def test_security_code_length_follows_the_brand():
         card("4242424242424242", code="1234")
     assert exc.value.codes == {"security_code": "security_code_three"}
     with pytest.raises(CardRefused) as exc:
-        payments.validate_card("A", "42", "12", "2030", "12", today=TODAY)
+        payment_methods.validate_card("A", "42", "12", "2030", "12", today=TODAY)
     assert exc.value.codes == {"number": "number_invalid", "security_code": "security_code_invalid"}
 
 
 def test_holder_and_every_error_at_once():
     with pytest.raises(CardRefused) as exc:
-        payments.validate_card("  ", "", None, None, "", today=TODAY)
+        payment_methods.validate_card("  ", "", None, None, "", today=TODAY)
     assert exc.value.codes == {"holder": "holder_required", "number": "number_required",
                                "expiry": "expiry_required", "security_code": "security_code_required"}
     with pytest.raises(CardRefused) as exc:
-        payments.validate_card("R2D2", "4242424242424242", "12", "2030", "123", today=TODAY)
+        payment_methods.validate_card("R2D2", "4242424242424242", "12", "2030", "123", today=TODAY)
     assert exc.value.codes == {"holder": "holder_invalid"}
 
 
@@ -214,7 +213,7 @@ def test_demo_numbers_that_do_not_approve_leave_the_application_unsubmitted(rep,
     ("demo_bank", "approved"), ("demo_bank_decline", "declined"), ("demo_bank_outage", "failed")])
 def test_interac(rep, gateway, institution, status):
     app_id = signed(rep, FAMILY)
-    outcome = payments.pay(rep, app_id, payments.validate_interac(institution), payments.new_idempotency_key(),
+    outcome = payments.pay(rep, app_id, payment_methods.validate_interac(institution), payments.new_idempotency_key(),
                            provider=gateway)
     assert outcome.status == status and outcome.method == "interac"
     assert status_of(app_id) == ("submitted" if status == "approved" else "signed")
@@ -224,7 +223,7 @@ def test_interac(rep, gateway, institution, status):
 
 def test_interac_needs_an_institution():
     with pytest.raises(CardRefused) as exc:
-        payments.validate_interac("some_bank")
+        payment_methods.validate_interac("some_bank")
     assert exc.value.codes == {"institution": "institution_required"}
 
 
@@ -454,7 +453,7 @@ def test_unpaid_applications_stay_on_the_home_page_and_resume_at_the_payment(rep
 
 def test_receipt_per_client_and_fee_line(rep, gateway):
     app_id = signed(rep, FAMILY)
-    outcome = payments.pay(rep, app_id, payments.validate_interac("demo_bank"), payments.new_idempotency_key(),
+    outcome = payments.pay(rep, app_id, payment_methods.validate_interac("demo_bank"), payments.new_idempotency_key(),
                            provider=gateway)
     receipt = payments.receipt(rep, app_id)
     assert receipt.transaction_number == outcome.transaction_number and receipt.method == "interac"
@@ -516,22 +515,22 @@ RECORDING = RecordingProvider()
 def test_provider_from_settings(rep, portal_env):
     # The dotted path imports this file as `tests.services.test_payments` (pytest may know it by another name).
     here = importlib.import_module("tests.services.test_payments")
-    assert isinstance(payments.load_provider("demo"), DemoGateway)
-    assert isinstance(payments.load_provider("tests.services.test_payments:RecordingProvider"), here.RecordingProvider)
-    assert payments.load_provider("tests.services.test_payments.RECORDING") is here.RECORDING
+    assert isinstance(payment_providers.load_provider("demo"), DemoGateway)
+    assert isinstance(payment_providers.load_provider("tests.services.test_payments:RecordingProvider"), here.RecordingProvider)
+    assert payment_providers.load_provider("tests.services.test_payments.RECORDING") is here.RECORDING
     with pytest.raises(ValueError):
-        payments.load_provider("tests.services.test_payments:card")  # a function that is no provider
+        payment_providers.load_provider("tests.services.test_payments:card")  # a function that is no provider
     with pytest.raises(ValueError):
-        payments.load_provider("nothing")
+        payment_providers.load_provider("nothing")
     portal_env(RAR_PAYMENT_PROVIDER="tests.services.test_payments.RECORDING")
-    payments._provider_cache.clear()
+    payment_providers._provider_cache.clear()
     try:
         app_id = signed(rep)
         outcome = payments.pay(rep, app_id, card(), "key-" + "r" * 20)
         assert outcome.approved and here.RECORDING.keys == ["key-" + "r" * 20]
         assert payments.attempts(rep, app_id)[0].provider == "recording"
     finally:
-        payments._provider_cache.clear()
+        payment_providers._provider_cache.clear()
 
 
 def test_demo_gateway_is_idempotent_and_refuses_a_reused_key_with_other_details(gateway):

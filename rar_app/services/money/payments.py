@@ -10,37 +10,8 @@ never saw it). A provider must be idempotent on the key: the same key charged
 again returns the first result and moves no money. `settings.payment_provider`
 (RAR_PAYMENT_PROVIDER) chooses it: ``demo`` (the default, `DemoGateway` below), or
 a dotted path ``package.module:name`` / ``package.module.name`` naming a provider
-instance, class or factory (called with no argument). See docs/payments.md.
-
-Demo gateway test numbers (any holder name, any future expiry date, any security
-code of the right length — 3 digits, 4 for American Express)
------------------------------------------------------------------------------
-==========================  ==================  ==========================================
-Card number                 Brand               Result
-==========================  ==================  ==========================================
-4242 4242 4242 4242         Visa                approved
-4111 1111 1111 1111         Visa                approved
-5555 5555 5555 4444         Mastercard          approved
-2223 0031 2200 3222         Mastercard          approved (2-series)
-3782 822463 10005           American Express    approved
-4000 0000 0000 0002         Visa                declined: card_declined
-4000 0000 0000 9995         Visa                declined: insufficient_funds
-4000 0000 0000 0069         Visa                declined: expired_card (the bank says so)
-5105 1051 0510 5100         Mastercard          declined: card_declined
-3714 496353 98431           American Express    declined: insufficient_funds
-4000 0000 0000 0119         Visa                failed: processing_error (nothing charged)
-4000 0000 0000 3063         Visa                failed: the gateway cannot be reached
-                                                (raises; the portal records provider_unreachable)
-any other valid number      Visa/MC/Amex        approved
-6011 1111 1111 1117         Discover            refused by the portal: brand not accepted
-==========================  ==================  ==========================================
-
-Interac Online (demo institutions): ``demo_bank`` approves, ``demo_bank_decline``
-declines (interac_declined), ``demo_bank_outage`` fails (institution_unavailable).
-
-The demo gateway keeps its ledger in memory (one per process): enough for
-training and tests; with several workers each has its own ledger, which is
-harmless because the portal never charges one key from two workers (below).
+instance, class or factory (called with no argument). See docs/payments.md; the demo
+gateway's test numbers are in payment_providers.py.
 
 State machine (table `payment`)
 -------------------------------
@@ -73,325 +44,31 @@ transaction number.
 from __future__ import annotations
 
 import dataclasses
-import importlib
 import json
 import re
 import secrets
-import threading
-from datetime import date, timedelta
-from functools import lru_cache
-from typing import Any, Protocol, Union, runtime_checkable
+from datetime import timedelta
+from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from rar_app.db import session_scope
-from rar_app.models import Applicant, Application, Payment, utcnow
+from rar_app.models import Application, Payment, utcnow
 from rar_app.services import audit
 from rar_app.services.casework import submission
-from rar_app.services.casework.submission import FinishError, NotFound, as_id, owned_application
-from rar_app.settings import get_settings
+from rar_app.services.casework.submission import NotFound, as_id, owned_application
+# The errors and the method checks are part of what the payment pages call here.
+from rar_app.services.money.payment_errors import (  # noqa: F401
+    AlreadySubmitted, CardRefused, InvalidKey, NothingToPay, NotSigned, PaymentError, PaymentInProgress,
+)
+from rar_app.services.money.payment_methods import (  # noqa: F401
+    BRAND_LABELS, INTERAC_INSTITUTIONS, CardDetails, PaymentMethod, validate_card, validate_interac,
+)
+from rar_app.services.money.payment_providers import ChargeResult, PaymentProvider, get_provider
 
 STALE_AFTER = timedelta(minutes=2)
 KEY_RE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
-
-ACCEPTED_BRANDS = ("visa", "mastercard", "amex")
-BRAND_LABELS = {"visa": "Visa", "mastercard": "Mastercard", "amex": "American Express"}
-INTERAC_INSTITUTIONS = ("demo_bank", "demo_bank_decline", "demo_bank_outage")
-
-# ---------------------------------------------------------------------------
-# Errors
-
-
-class PaymentError(FinishError):
-    code = "payment_error"
-
-
-class NotSigned(PaymentError):
-    code = "not_signed"
-
-
-class AlreadySubmitted(PaymentError):
-    code = "already_submitted"
-
-
-class PaymentInProgress(PaymentError):
-    code = "payment_in_progress"
-
-
-class NothingToPay(PaymentError):
-    code = "nothing_to_pay"
-
-
-class InvalidKey(PaymentError):
-    code = "invalid_key"
-
-
-class CardRefused(PaymentError):
-    """The card form has errors (checked before any provider call)."""
-
-    code = "card_refused"
-
-    def __init__(self, errors: list[submission.FieldError]) -> None:
-        self.errors = errors
-        super().__init__("card_refused", errors[0].field if errors else None)
-
-    @property
-    def codes(self) -> dict[str, str]:
-        return {e.field: e.code for e in self.errors}
-
-
-# ---------------------------------------------------------------------------
-# Payment methods and card checks
-
-
-@dataclasses.dataclass(frozen=True)
-class CardDetails:
-    """A validated card, for one request only. repr/str never show the number or code."""
-
-    holder: str
-    number: str = dataclasses.field(repr=False)
-    expiry_month: int
-    expiry_year: int
-    security_code: str = dataclasses.field(repr=False)
-    brand: str
-
-    kind = "card"
-
-    @property
-    def last4(self) -> str:
-        return self.number[-4:]
-
-    def __repr__(self) -> str:
-        return f"CardDetails(brand={self.brand!r}, last4={self.last4!r}, expiry={self.expiry_month:02d}/{self.expiry_year})"
-
-    __str__ = __repr__
-
-
-@dataclasses.dataclass(frozen=True)
-class InteracDetails:
-    institution: str
-
-    kind = "interac"
-
-
-PaymentMethod = Union[CardDetails, InteracDetails]
-
-
-def card_digits(number: str | None) -> str | None:
-    """The digits of a card number typed with spaces or hyphens; None if anything else is in it."""
-    raw = (number or "").strip()
-    cleaned = re.sub(r"[\s-]", "", raw)
-    return cleaned if cleaned.isascii() and cleaned.isdigit() else None
-
-
-def luhn_valid(digits: str) -> bool:
-    if not digits or not digits.isascii() or not digits.isdigit():
-        return False
-    total = 0
-    for i, ch in enumerate(reversed(digits)):
-        d = int(ch)
-        if i % 2:
-            d *= 2
-            if d > 9:
-                d -= 9
-        total += d
-    return total % 10 == 0
-
-
-def card_brand(digits: str) -> str | None:
-    """visa, mastercard, amex; "other" for a card of a brand the portal does not
-    accept (Discover, JCB, Diners, UnionPay…); None when no brand has that shape."""
-    n = len(digits)
-    if digits.startswith("4"):
-        return "visa" if n in (13, 16, 19) else None
-    if digits[:2] in ("34", "37"):
-        return "amex" if n == 15 else None
-    if n == 16 and (51 <= int(digits[:2]) <= 55 or 2221 <= int(digits[:4]) <= 2720):
-        return "mastercard"
-    if digits[:1] in ("3", "5", "6", "2") and 14 <= n <= 19:
-        return "other"
-    return None
-
-
-def validate_card(holder: str | None, number: str | None, expiry_month: str | int | None,
-                  expiry_year: str | int | None, security_code: str | None, *,
-                  today: date | None = None) -> CardDetails:
-    """Check a card form; raises CardRefused with one FieldError per problem.
-    Fields: holder, number, expiry (month and year), security_code."""
-    today = today or date.today()
-    errors: list[submission.FieldError] = []
-    fe = submission.FieldError
-    holder_clean = " ".join((holder or "").split())
-    if not holder_clean:
-        errors.append(fe("holder", "holder_required"))
-    elif len(holder_clean) > 26 * 2 or any(c.isdigit() for c in holder_clean):
-        errors.append(fe("holder", "holder_invalid"))
-
-    brand: str | None = None
-    digits = card_digits(number)
-    if not (number or "").strip():
-        errors.append(fe("number", "number_required"))
-    elif digits is None:
-        errors.append(fe("number", "number_invalid"))
-    else:
-        shape = card_brand(digits)
-        if shape == "other":
-            errors.append(fe("number", "brand_not_accepted"))
-        elif shape is None or not luhn_valid(digits):
-            errors.append(fe("number", "number_invalid"))
-        else:
-            brand = shape
-
-    month = year = None
-    try:
-        month = int(str(expiry_month).strip())
-        year = int(str(expiry_year).strip())
-        if len(str(expiry_year).strip()) == 2:
-            year += 2000
-    except (TypeError, ValueError):
-        month = year = None
-    if month is None or year is None:
-        errors.append(fe("expiry", "expiry_required"))
-    elif not 1 <= month <= 12 or not 2000 <= year <= 2100:
-        errors.append(fe("expiry", "expiry_invalid"))
-    elif (year, month) < (today.year, today.month):
-        errors.append(fe("expiry", "expiry_past"))
-
-    code = (security_code or "").strip()
-    if not code:
-        errors.append(fe("security_code", "security_code_required"))
-    elif brand == "amex" and not re.fullmatch(r"[0-9]{4}", code):
-        errors.append(fe("security_code", "security_code_amex"))
-    elif brand in ("visa", "mastercard") and not re.fullmatch(r"[0-9]{3}", code):
-        errors.append(fe("security_code", "security_code_three"))
-    elif brand is None and not re.fullmatch(r"[0-9]{3,4}", code):
-        errors.append(fe("security_code", "security_code_invalid"))
-
-    if errors:
-        raise CardRefused(errors)
-    assert digits is not None and brand is not None and month is not None and year is not None
-    return CardDetails(holder_clean, digits, month, year, code, brand)
-
-
-def validate_interac(institution: str | None) -> InteracDetails:
-    if institution not in INTERAC_INSTITUTIONS:
-        raise CardRefused([submission.FieldError("institution", "institution_required")])
-    return InteracDetails(institution)
-
-
-# ---------------------------------------------------------------------------
-# Providers
-
-
-@dataclasses.dataclass(frozen=True)
-class ChargeResult:
-    status: str  # approved, declined, failed
-    transaction_number: str | None = None
-    code: str | None = None  # decline or failure reason, e.g. insufficient_funds
-
-
-@runtime_checkable
-class PaymentProvider(Protocol):
-    name: str
-
-    def charge(self, amount_cents: int, method: PaymentMethod, idempotency_key: str) -> ChargeResult:
-        """Charge once per key; the same key again returns the first result."""
-        ...
-
-    def lookup(self, idempotency_key: str) -> ChargeResult | None:
-        """What happened to a key (None: never seen, nothing charged)."""
-        ...
-
-
-class ProviderUnavailable(Exception):
-    """The provider could not be reached (the demo gateway's 4000 0000 0000 3063)."""
-
-
-class DemoGateway:
-    """The built-in demo gateway: outcomes by test number (module docstring)."""
-
-    name = "demo"
-
-    CARD_OUTCOMES: dict[str, tuple[str, str | None]] = {
-        "4000000000000002": ("declined", "card_declined"),
-        "4000000000009995": ("declined", "insufficient_funds"),
-        "4000000000000069": ("declined", "expired_card"),
-        "5105105105105100": ("declined", "card_declined"),
-        "371449635398431": ("declined", "insufficient_funds"),
-        "4000000000000119": ("failed", "processing_error"),
-    }
-    UNREACHABLE = "4000000000003063"
-    INTERAC_OUTCOMES: dict[str, tuple[str, str | None]] = {
-        "demo_bank": ("approved", None),
-        "demo_bank_decline": ("declined", "interac_declined"),
-        "demo_bank_outage": ("failed", "institution_unavailable"),
-    }
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._ledger: dict[str, tuple[tuple[Any, ...], ChargeResult]] = {}
-        self.captures: list[tuple[str, int]] = []  # (key, amount) of every approved charge: money moved
-
-    def charge(self, amount_cents: int, method: PaymentMethod, idempotency_key: str) -> ChargeResult:
-        if isinstance(method, CardDetails):
-            fingerprint: tuple[Any, ...] = ("card", amount_cents, method.brand, method.last4)
-            if method.number == self.UNREACHABLE:
-                raise ProviderUnavailable("demo gateway: connection lost (test number)")
-            status, code = self.CARD_OUTCOMES.get(method.number, ("approved", None))
-        elif isinstance(method, InteracDetails):
-            fingerprint = ("interac", amount_cents, method.institution)
-            status, code = self.INTERAC_OUTCOMES.get(method.institution, ("declined", "interac_declined"))
-        else:
-            raise TypeError("unknown payment method")
-        with self._lock:
-            seen = self._ledger.get(idempotency_key)
-            if seen is not None:
-                if seen[0] != fingerprint:
-                    return ChargeResult("failed", None, "idempotency_mismatch")
-                return seen[1]
-            number = f"D{utcnow():%y%m%d}-{secrets.token_hex(4).upper()}"
-            result = ChargeResult(status, number, code)
-            self._ledger[idempotency_key] = (fingerprint, result)
-            if status == "approved":
-                self.captures.append((idempotency_key, amount_cents))
-            return result
-
-    def lookup(self, idempotency_key: str) -> ChargeResult | None:
-        with self._lock:
-            seen = self._ledger.get(idempotency_key)
-            return seen[1] if seen else None
-
-
-@lru_cache(maxsize=1)
-def _demo() -> DemoGateway:
-    return DemoGateway()
-
-
-def load_provider(spec: str) -> PaymentProvider:
-    """'demo', or 'package.module:name' / 'package.module.name' (an instance, or a
-    class / factory called with no argument)."""
-    spec = (spec or "demo").strip()
-    if spec == "demo":
-        return _demo()
-    module_name, _, attr = spec.partition(":") if ":" in spec else spec.rpartition(".")
-    if not module_name or not attr:
-        raise ValueError(f"RAR_PAYMENT_PROVIDER must be 'demo' or a dotted path, not {spec!r}")
-    target = getattr(importlib.import_module(module_name), attr)
-    provider = target() if isinstance(target, type) or (callable(target) and not hasattr(target, "charge")) else target
-    if not isinstance(provider, PaymentProvider):
-        raise ValueError(f"{spec} is not a payment provider (needs name, charge() and lookup())")
-    return provider
-
-
-_provider_cache: dict[str, PaymentProvider] = {}
-
-
-def get_provider() -> PaymentProvider:
-    spec = get_settings().payment_provider
-    if spec not in _provider_cache:
-        _provider_cache[spec] = load_provider(spec)
-    return _provider_cache[spec]
 
 
 # ---------------------------------------------------------------------------
