@@ -48,7 +48,8 @@ EXPRESS_ENTRY = register(Program(
     code=CODE, title_key=f"{K}.title", home_key="home.apply_ee", slug_fr="entree-express", slug_en="express-entry",
     eligibility=eligibility.wizard(), outcome=outcome.outcome, profile=profile.SECTIONS, declaration=DECLARATION,
     submits=SUBMITS_PROFILE, number_prefix="E", status_steps=STATUS_STEPS, catalogues=(K, "pools"), order=20,
-    extra={"pool": POOL, "prefill_from": eligibility.answers_summary},
+    extra={"pool": POOL, "pool_admission": outcome.pool_admission, "pool_answers": outcome.pool_answers,
+           "stream_programs": ("fsw", "cec", "fst")},
 ))
 
 PERMANENT_RESIDENCE = register(Program(

@@ -22,7 +22,10 @@ K = "express_entry"
 
 
 def _profile(ctx: Context) -> Mapping[str, Any]:
-    return ctx.answers.get("profile") or {}
+    """The profile's answers: copied with the invitation (`invitation.details.answers`, see
+    services/office/pool_flow.py) or, in tests, under `profile`."""
+    invitation = ctx.answers.get("invitation") or {}
+    return (invitation.get("details") or {}).get("answers") or ctx.answers.get("profile") or {}
 
 
 def _check_members(ctx: Context, clean: dict[str, Any], _n: int | None) -> list[Problem]:

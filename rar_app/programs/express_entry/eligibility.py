@@ -241,10 +241,3 @@ def wizard() -> Wizard:
     )
     return Wizard("express_entry_eligibility", steps, t)
 
-
-def answers_summary(answers: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
-    """The flat values profile sections prefill from (see profile.py)."""
-    p = answers.get("ee_personal") or {}
-    e = answers.get("ee_education") or {}
-    return {"date_of_birth": p.get("date_of_birth", ""), "marital_status": p.get("marital_status", ""),
-            "education": e.get("level", ""), "canadian_education": e.get("canadian", "")}

@@ -73,3 +73,46 @@ def outcome(ctx: Context, lang: str) -> Outcome:
     except (KeyError, ValueError, TypeError, rq.ScoreProblem):
         return Outcome(eligible=False, advice=(Reason(t(f"{K}.advice_incomplete", "fr"), t(f"{K}.advice_incomplete", "en")),))
     return outcome_from(assessment, lang)
+
+
+def pool_answers(answers: Mapping[str, Any]) -> dict[str, Any]:
+    """The answers the pool scores: the profile's sections (in the eligibility shape) over step 1's."""
+    from rar_app.programs.express_entry import profile
+
+    return profile.eligibility_shape(answers)
+
+
+def streams(assessment: Mapping[str, Any]) -> list[str]:
+    """What a round may target: the eligible programs, and the categories the profile fits
+    (French-language proficiency: NCLC 7 in all four abilities; provincial nomination)."""
+    out = eligible_programs(assessment)
+    request = assessment["request"]
+    french = [x for x in (request["first_language"], request.get("second_language")) if x and x.get("language") == "fr"]
+    if any(min(x[a] for a in rq.ABILITIES) >= 7 for x in french):
+        out.append("french")
+    if request.get("provincial_nomination"):
+        out.append("pnp")
+    return out
+
+
+def pool_admission(ctx: Context) -> dict[str, Any]:
+    """The program's `pool_admission` hook: {"score", "streams", "details"} of the profile as it is now.
+    `details` keeps the CRS breakdown (both languages), the programs' decisions and the answers."""
+    answers = pool_answers(ctx.answers)
+    assessment = rq.assess(answers, ctx.on_date)
+    crs = assessment["crs"]
+    return {
+        "score": crs["total"],
+        "streams": streams(assessment),
+        "details": {
+            "crs": {k: crs[k] for k in ("total", "core", "spouse", "transferability", "additional")},
+            # Ready bilingual rows for the status page (generic: label, points).
+            "lines": [{"fr": ln["explanation_fr"], "en": ln["explanation_en"], "points": ln["points"]}
+                      for ln in crs["lines"] if ln.get("points")],
+            "sections": [{"fr": t(f"{K}.crs_section_{s}", "fr"), "en": t(f"{K}.crs_section_{s}", "en"), "points": crs[s]}
+                         for s in ("core", "spouse", "transferability", "additional")],
+            "programs": [{"program": p["program"], "eligible": p["eligible"]} for p in assessment["programs"]],
+            "answers": answers,
+            "on": ctx.on_date.isoformat(),
+        },
+    }
