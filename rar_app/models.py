@@ -402,8 +402,26 @@ class PoolInvitation(SQLModel, table=True):
     deadline_at: datetime
     answered_at: datetime | None = None
     application_id: int | None = Field(default=None, foreign_key="application.id")  # what acceptance started
+    # When the pool gives a period to submit after accepting (`PoolSpec.application_days`):
+    # the last moment to submit the application acceptance started; past it the invitation lapses.
+    apply_by: datetime | None = None
 
     __table_args__ = (Index("ix_pool_invitation_due", "state", "deadline_at"),)
+
+
+class PoolReminder(SQLModel, table=True):
+    """A deadline reminder sent (e-mail + message), once per invitation, deadline kind
+    (`answer`: accept or decline; `apply`: submit the application) and days before."""
+
+    __tablename__ = "pool_reminder"
+
+    id: int | None = Field(default=None, primary_key=True)
+    invitation_id: int = Field(foreign_key="pool_invitation.id", index=True)
+    kind: str = Field(max_length=10)
+    days: int
+    sent_at: datetime = Field(default_factory=utcnow)
+
+    __table_args__ = (UniqueConstraint("invitation_id", "kind", "days", name="uq_pool_reminder"),)
 
 
 class AuditEvent(SQLModel, table=True):

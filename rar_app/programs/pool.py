@@ -16,7 +16,16 @@ class Stream:
     """A part of the pool a round may target (a program, a category)."""
 
     code: str
-    label_key: str
+    label_key: str = ""
+    label_fr: str = ""  # ready labels instead of a key (streams built from reference data)
+    label_en: str = ""
+
+    def label(self, lang: str) -> str:
+        from rar_app.i18n import t
+
+        if self.label_key:
+            return t(self.label_key, lang)
+        return self.label_fr if lang == "fr" else self.label_en
 
 
 @dataclasses.dataclass(frozen=True)
@@ -32,3 +41,7 @@ class PoolSpec:
     notices: str = "pools.tpl"  # catalogue prefix: <notices>.<event>.subject / .body
     round_every_days: float = 14.0  # training: simulated days between two automatic rounds
     round_size: int = 500  # training: invitations per automatic round
+    # -- added for IEC (all optional, program-neutral) --------------------------------------
+    reminder_days: tuple[int, ...] = ()  # e-mail reminders this many days before each deadline
+    application_days: int | None = None  # after accepting: days to submit the application, else it lapses
+    rounds_by_stream: bool = False  # every round targets one stream; training rounds run per stream

@@ -4,7 +4,7 @@ accepted invitation, its work permit application. Both register themselves here.
 from __future__ import annotations
 
 from rar_app.programs.base import SUBMITS_APPLICATION, SUBMITS_PROFILE, Program, StatusStep
-from rar_app.programs.iec import eligibility, permit, profile
+from rar_app.programs.iec import eligibility, permit, pool, profile
 from rar_app.programs.iec.common import CODE, PERMIT_CODE
 from rar_app.programs.registry import register
 
@@ -31,7 +31,8 @@ IEC = register(Program(
     status_steps=STATUS_STEPS,
     catalogues=("iec",),
     order=40,
-    extra={"chosen_streams": profile.chosen_categories, "restart_fields": ("date_of_birth", "passport_country", "residence_country")},
+    extra={"pool": pool.POOL, "pool_admission": pool.admission, "chosen_streams": profile.chosen_categories,
+           "restart_fields": ("date_of_birth", "passport_country", "residence_country")},
 ))
 
 IEC_PERMIT = register(Program(
@@ -47,5 +48,5 @@ IEC_PERMIT = register(Program(
     number_prefix="W",
     catalogues=("iec",),
     order=41,
-    extra={"started_by_invitation": True},
+    extra={"listed": False, "started_by": CODE, "application_type": pool.application_type},
 ))

@@ -21,8 +21,13 @@ INVITATION_REF = "invitation"
 
 
 def category(ctx: Context) -> str:
+    """The category the invitation was for: its stream (``FR-YP``), or a category code."""
     c = answer(ctx, INVITATION_REF, "category")
-    return c if c in CATEGORIES else "working_holiday"
+    if c in CATEGORIES:
+        return c
+    stream = str(answer(ctx, INVITATION_REF, "stream") or "")
+    code = stream.rsplit("-", 1)[-1] if stream else ""
+    return {"WH": "working_holiday", "YP": "young_professionals", "CO": "international_coop"}.get(code, "working_holiday")
 
 
 def _employer_specific(ctx: Context, _index: int | None) -> bool:
@@ -65,5 +70,6 @@ def fees(ctx: Context) -> list[FeeLine]:
 
 
 def checklist(ctx: Context, _n: int | None) -> list[dict]:
-    ro = bool(answer(ctx, INVITATION_REF, "recognized_organization"))
+    stream = str(answer(ctx, INVITATION_REF, "stream") or "")
+    ro = bool(answer(ctx, INVITATION_REF, "recognized_organization")) or stream.startswith("RO-")
     return iec_documents(category(ctx), ctx.on_date, recognized_organization=ro)

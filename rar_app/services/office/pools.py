@@ -268,6 +268,8 @@ def run_round(db: Session, spec: PoolSpec, *, size: int, stream: str = "", selec
         raise PoolError("size")
     if stream and stream not in {s.code for s in spec.streams}:
         raise PoolError("stream")
+    if spec.rounds_by_stream and not stream:
+        raise PoolError("stream")
     choose = SELECTIONS.get(selection or spec.selection)
     if choose is None:
         raise PoolError("selection")
@@ -291,7 +293,7 @@ def run_round(db: Session, spec: PoolSpec, *, size: int, stream: str = "", selec
             db.connection().execute(update(PoolEntry).where(PoolEntry.id.in_(chunk), PoolEntry.status == IN_POOL)
                                     .values(status="invited", updated_at=now))
         if notify:
-            _bulk_notices(db, spec, ids, deadline, now)
+            _bulk_notices(db, spec, ids, deadline, now, stream)
     audit.record(db, "pool.round", actor_id=actor_id, actor_role="staff" if actor_id else "simulation",
                  object_type="pool_round", object_id=round_row.id, pool=spec.pool, stream=stream, size=size,
                  invited=len(picks), cut_off=round_row.cut_off)
@@ -303,10 +305,13 @@ def _chunks(items: Sequence[int], n: int) -> Iterable[Sequence[int]]:
         yield items[i:i + n]
 
 
-def _bulk_notices(db: Session, spec: PoolSpec, entry_ids: Sequence[int], deadline: datetime, now: datetime) -> None:
+def _bulk_notices(db: Session, spec: PoolSpec, entry_ids: Sequence[int], deadline: datetime, now: datetime,
+                  stream: str = "") -> None:
     """One message per invitation on the application and in the holder's inbox, written in one go;
     the e-mail notices leave after the commit."""
     rows: list[dict[str, Any]] = []
+    named = next((s for s in spec.streams if s.code == stream), None)
+    stream_label = {lang: named.label(lang) if named else "" for lang in LANGS}
     for chunk in _chunks(entry_ids, 900):
         found = db.exec(select(PoolEntry.profile_number, PoolEntry.score, Application.id, Application.kind,
                                Application.representative_id, Account.email, Account.status)
@@ -316,7 +321,7 @@ def _bulk_notices(db: Session, spec: PoolSpec, entry_ids: Sequence[int], deadlin
         for number, score, app_id, kind, rep_id, email, status in found:
             texts = notice_texts(spec, "invited", {"number": number, "score": score,
                                                    "deadline": toronto_date(deadline).isoformat(),
-                                                   "days": spec.invitation_days})
+                                                   "days": spec.invitation_days, "stream": stream_label})
             base = dict(application_id=app_id, applicant_id=None, category=kind[:40], detail="information",
                         created_at=now, read_at=None, email_attempts=0, email_error="", email_to=None, **texts)
             if rep_id is None:
@@ -354,14 +359,23 @@ def auto_rounds(specs: Iterable[PoolSpec], *, speed: float, now: datetime | None
         period = spec.round_every_days * 86400 / speed  # real seconds between two rounds
         if period <= 0:
             continue
-        slot = f"auto:{int(now.timestamp() // period)}:{spec.round_every_days:g}:{speed:g}"
-        try:
+        base = f"auto:{int(now.timestamp() // period)}:{spec.round_every_days:g}:{speed:g}"
+        targets = [""]
+        if spec.rounds_by_stream:
             with session_scope(engine) as db:
-                if db.exec(select(PoolRound.id).where(PoolRound.pool == spec.pool, PoolRound.slot == slot)).first():
-                    continue
-                done.append(run_round(db, spec, size=spec.round_size, now=now, slot=slot).id)
-        except IntegrityError:
-            continue  # another worker held this round
+                live = {s for text in db.exec(select(PoolEntry.streams).where(PoolEntry.pool == spec.pool,
+                                                                                  PoolEntry.status == IN_POOL).distinct())
+                        for s in text.split(",") if s}
+            targets = [s.code for s in spec.streams if s.code in live]
+        for stream in targets:
+            slot = f"{base}:{stream}" if stream else base
+            try:
+                with session_scope(engine) as db:
+                    if db.exec(select(PoolRound.id).where(PoolRound.pool == spec.pool, PoolRound.slot == slot)).first():
+                        continue
+                    done.append(run_round(db, spec, size=spec.round_size, stream=stream, now=now, slot=slot).id)
+            except IntegrityError:
+                continue  # another worker held this round
     return done
 
 
@@ -379,6 +393,9 @@ def accept(db: Session, account_id: int, invitation_id: Any, *, application_id: 
     invitation.state = "accepted"
     invitation.answered_at = now
     invitation.application_id = application_id
+    spec = next((s for s in specs() if s.pool == entry.pool), None)
+    if spec is not None and spec.application_days:
+        invitation.apply_by = deadline_for(now, spec.application_days)
     entry.status = "accepted"
     entry.updated_at = now
     db.add(invitation)
@@ -483,6 +500,10 @@ def expire_profiles(specs: Iterable[PoolSpec], *, now: datetime | None = None, e
 
 def tick(specs: Sequence[PoolSpec], *, speed: float, now: datetime | None = None) -> dict[str, int]:
     """What the training loop runs under its lease: expiries, then automatic rounds."""
+    from rar_app.services.office import pool_deadlines, pool_flow
+
     now = now or utcnow()
-    return {"invitations_expired": expire_due(specs, now=now), "profiles_expired": expire_profiles(specs, now=now),
+    return {"profiles_admitted": pool_flow.admit_pending(list(specs), now=now),"invitations_expired": expire_due(specs, now=now), "profiles_expired": expire_profiles(specs, now=now),
+            "applications_lapsed": pool_deadlines.lapse_due(specs, now=now),
+            "reminders": pool_deadlines.remind_due(specs, now=now),
             "rounds": len(auto_rounds(specs, speed=speed, now=now))}
