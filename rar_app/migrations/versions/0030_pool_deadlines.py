@@ -1,7 +1,7 @@
 """pool deadlines: apply_by, reminders
 
 Revision ID: 0030_pool_deadlines
-Revises: 0020_pools
+Revises: 0040_issued_authorization
 Create Date: 2026-12-04 16:36:24.782645
 """
 from typing import Sequence, Union
@@ -12,7 +12,7 @@ import sqlmodel
 
 
 revision: str = '0030_pool_deadlines'
-down_revision: Union[str, None] = '0020_pools'
+down_revision: Union[str, None] = '0040_issued_authorization'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
