@@ -26,6 +26,7 @@ from rar_app.components.wizard_form import (
 from rar_app.i18n import t
 from rar_app.pages.registry import page
 from rar_app.services.casework import applications
+from rar_app.programs import registry
 from rar_app.programs.engine import Field
 from rar_app.state.wizard import VswState
 
@@ -125,7 +126,7 @@ def _form(lang: str, *children: rx.Component, first: bool = False) -> rx.Compone
 
 
 def _fields(lang: str, step_id: str) -> list[rx.Component]:
-    return [render_field(lang, f) for f in applications.VSW_WIZARD.step(step_id).fields]
+    return [render_field(lang, f) for f in registry.default().application.step(step_id).fields]
 
 
 # -- the steps ------------------------------------------------------------------

@@ -67,12 +67,19 @@ class ProfileSection:
 @dataclasses.dataclass(frozen=True)
 class Declaration:
     """« Votre déclaration solennelle et votre signature électronique »: texts shown,
-    then consent questions (radio fields whose accepted answer is `accept_code`)."""
+    then consent questions (radio fields whose accepted answer is `accept_code`).
+
+    `sections` are (heading key, paragraph keys) shown in order before the questions;
+    `text_keys` are paragraphs shown before the sections (an introduction). The generic
+    declaration page renders both, then `questions` (radio groups), then the signature
+    fields (names + the security question) and « Signer »."""
 
     text_keys: tuple[str, ...]
     questions: tuple[Field, ...]
     required_accept: tuple[str, ...] = ()  # names of questions that must be answered `accept_code`
     accept_code: str = "accept"
+    sections: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    refused_error_key: str = "submit.error_agree"  # shown on a required question not accepted
 
 
 @dataclasses.dataclass(frozen=True)
@@ -91,8 +98,52 @@ class StatusStep:
 
 
 @dataclasses.dataclass(frozen=True)
+class ApplicantData:
+    """What a program's answers say about one person of the application: kept in step
+    with the answers in the `Applicant` (+ `Client`) rows after every save (see
+    `Program.applicants`). Fields not known yet stay at their defaults; `details_known`
+    False leaves the name/birth/country/type of an existing row untouched."""
+
+    position: int
+    details_known: bool = False
+    family_name: str = ""
+    given_names: str = ""
+    date_of_birth: str = ""  # ISO date
+    country_of_residence: str = ""
+    application_type: str = ""  # the rules engine's application type (fees, numbers)
+    is_minor: bool = False
+    sds: bool = False
+    fee_option: str = "standard"
+    biometrics_option: str = "none"
+
+
+# Generic pages every program gets; each program may rename their address parts.
+# page name -> (French, English) address part, appended to /fr/<slug_fr>/ and /en/<slug_en>/.
+DEFAULT_PAGE_SLUGS: dict[str, tuple[str, str]] = {
+    "results": ("vos-resultats", "your-results"),
+    "profile": ("profil", "profile"),
+    "review": ("revision", "review"),
+    "document_checklist": ("liste-de-verification-des-documents", "document-checklist"),
+    "declaration": ("declaration-solennelle-et-signature", "solemn-declaration-and-signature"),
+    "checklist": ("liste-de-controle-personnelle", "personal-checklist"),
+    "signature": ("signature", "signature"),
+    "payment": ("paiement", "payment"),
+    "receipt": ("transaction-approuvee", "transaction-approved"),
+    "submitted": ("demande-soumise", "application-submitted"),
+}
+
+
+@dataclasses.dataclass(frozen=True)
 class Program:
-    """A line of business. `code` is stored in `Application.kind`."""
+    """A line of business. `code` is stored in `Application.kind`.
+
+    Addresses: every page of a program lives under ``/fr/<slug_fr>`` and
+    ``/en/<slug_en>``. The first step of the application wizard is the bare slug;
+    other steps use `step_slugs[step id]` (default: the step id with ``-``), the
+    generic pages `page_slugs` (default `DEFAULT_PAGE_SLUGS`). See `path()`.
+    Page ids are ``<code>:<step or page name>`` (`page_id()`): the generic pages
+    register one page per program and never test a code.
+    """
 
     code: str
     title_key: str  # the program's name
@@ -105,7 +156,7 @@ class Program:
     profile: tuple[ProfileSection, ...] = ()  # task-list profile, when the program has one
     declaration: Declaration | None = None
     fees: Callable[[Context], list[FeeLine]] | None = None  # None: no fee
-    checklist: Callable[[Context, int | None], list[dict]] | None = None  # documents, from the rules
+    checklist: Callable[[Context, int | None], list[dict]] | None = None  # documents that apply to applicant n, from the rules
     submits: str = SUBMITS_APPLICATION
     number_prefix: str = "V"  # application numbers: prefix + 9 digits
     status_steps: tuple[StatusStep, ...] = ()
@@ -113,3 +164,53 @@ class Program:
     test_only: bool = False  # registered by tests, never listed on the home page
     order: int = 100  # place on the home page
     extra: Mapping[str, Any] = dataclasses.field(default_factory=dict)  # program-specific data
+    # -- added with the generic pages (all optional) --------------------------------------
+    step_slugs: Mapping[str, tuple[str, str]] = dataclasses.field(default_factory=dict)  # step id -> (fr, en)
+    page_slugs: Mapping[str, tuple[str, str]] = dataclasses.field(default_factory=dict)  # overrides DEFAULT_PAGE_SLUGS
+    home_group: str = "apply"  # the home page section that lists it
+    drafts_key: str = ""  # « Poursuivre une demande »: the kind column (default: title_key)
+    file_number: tuple[str, str] | None = None  # (step id, field) whose answer is Application.client_file_number
+    applicants: Callable[[Context], list[ApplicantData]] | None = None  # Applicant rows kept in step with answers
+    prune: Callable[[Context, str], None] | None = None  # after a valid save of a ref: drop answers made pointless
+    extra_keys: Callable[[Context, str], list[str]] | None = None  # step id -> keys kept on an unfinished save
+    step_panels: Mapping[str, Callable[[Context, int | None, Mapping[str, Any], str], Any]] = dataclasses.field(
+        default_factory=dict)  # step id -> data of its widget: panel(ctx, index, typed values, lang)
+    # The fee summary the review, declaration and payment pages show, from the saved answers:
+    # {"lines": [{"explanation", "amount"}], "total", "warnings": [{"message", …}], "cheapest"}
+    # (the rules engine's `fee_summary`); None while the fee answers are missing. No fee: leave None.
+    fee_summary: Callable[[Context, str], dict | None] | None = None
+    documents_step: bool = True  # the document checklist page (uploads) comes after the review
+    max_applicants: int = 1
+
+    # -- addresses -------------------------------------------------------------------------
+
+    def slug(self, lang: str) -> str:
+        return self.slug_fr if lang == "fr" else self.slug_en
+
+    def page_slug(self, name: str, lang: str) -> str:
+        """Address part of a step of the application wizard or of a generic page."""
+        pair = self.step_slugs.get(name) or self.page_slugs.get(name) or DEFAULT_PAGE_SLUGS.get(name)
+        if pair is None:
+            part = name.replace("_", "-")
+            return part
+        return pair[0] if lang == "fr" else pair[1]
+
+    def path(self, name: str, lang: str) -> str:
+        """``/fr/<slug>[/<part>]``: the first step of the application wizard is the bare slug."""
+        base = f"/{lang}/{self.slug(lang)}"
+        if self.application is not None and self.application.steps and name == self.application.steps[0].id:
+            return base
+        return f"{base}/{self.page_slug(name, lang)}"
+
+    def page_id(self, name: str) -> str:
+        return f"{self.code}:{name}"
+
+    def start_page(self) -> str:
+        """Where the home page link goes: eligibility, else the profile, else the application."""
+        if self.eligibility is not None:
+            return self.eligibility.steps[0].id
+        if self.profile:
+            return "profile"
+        if self.application is not None:
+            return self.application.steps[0].id
+        return "review"

@@ -158,6 +158,11 @@ class Step:
     validate: StepValidate | None = None
     review: StepReview | None = None
     group: Callable[[Context, "int | None", str], str] | None = None  # heading of its review lines
+    # How the generic question page shows the step: "" = its fields one by one; a named
+    # widget ("document_choice", "fee_selector") = a component of rar_app/components fed by
+    # the program's `step_panels[step id]`. Widgets are shared by programs, never per program.
+    widget: str = ""
+    intro_key: str | None = None  # a paragraph shown above the fields
 
 
 @dataclasses.dataclass(frozen=True)

@@ -19,7 +19,8 @@ import reflex as rx
 from rar_app import routes
 from rar_app.i18n import t
 from rar_app.services.casework import applications
-from rar_app.programs import engine
+from rar_app.programs import engine, registry
+from rar_app.programs.visitor_study_work import fees as vsw_fees  # replaced by the generic pages
 from rar_app.state.session import client_ip, page_lang, require_session, sign_in_redirect
 
 # Which page shows which step of the questionnaire.
@@ -110,7 +111,7 @@ class ReviewGroup:
 
 def _field_names(step_id: str) -> list[str]:
     try:
-        return [f.name for f in applications.VSW_WIZARD.step(step_id).fields]
+        return [f.name for f in registry.default().application.step(step_id).fields]
     except KeyError:
         return []
 
@@ -171,7 +172,7 @@ class VswState(rx.State):
         index = None
         if PAGE_STEPS.get(page_id) in ("client", "sds", "documents"):
             raw = str(params.get("client", "1"))
-            index = int(raw) if raw.isdigit() and 0 < int(raw) <= applications.MAX_APPLICANTS else 0
+            index = int(raw) if raw.isdigit() and 0 < int(raw) <= registry.default().max_applicants else 0
         return PAGE_STEPS.get(page_id, "file_number"), index
 
     def _query_id(self) -> int:
@@ -282,7 +283,7 @@ class VswState(rx.State):
         rows = []
         for r in preview["rows"]:
             n = r["position"]
-            fee_id, needed_id, bio_id = applications.fee_field_ids(n)
+            fee_id, needed_id, bio_id = vsw_fees.fee_field_ids(n)
             for key in (fee_id, needed_id, bio_id):
                 self.values.setdefault(key, "")
             rows.append(FeeRow(
@@ -316,7 +317,7 @@ class VswState(rx.State):
         info = require_session(self)
         if info is None:
             return sign_in_redirect(self)
-        keys = dict(zip(("fee", "bio_needed", "bio"), applications.fee_field_ids(int(position))))
+        keys = dict(zip(("fee", "bio_needed", "bio"), vsw_fees.fee_field_ids(int(position))))
         if kind not in keys or keys[kind] not in self.values:
             return None
         self.values[keys[kind]] = str(value)[:40]
@@ -393,7 +394,7 @@ class VswState(rx.State):
         self.errors = summary
         if step_id == "fees":
             for row in self.fee_rows:
-                fee_id, needed_id, bio_id = applications.fee_field_ids(row.position)
+                fee_id, needed_id, bio_id = vsw_fees.fee_field_ids(row.position)
                 row.fee_error = field_errors.get(fee_id, "")
                 row.bio_needed_error = field_errors.get(needed_id, "")
                 row.bio_error = field_errors.get(bio_id, "")

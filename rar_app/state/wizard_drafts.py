@@ -9,6 +9,7 @@ import dataclasses
 import reflex as rx
 
 from rar_app.i18n import t
+from rar_app.programs import registry
 from rar_app.services.casework import applications
 from rar_app.state.session import client_ip, page_lang, require_session, sign_in_redirect
 from rar_app.state.wizard import step_url
@@ -27,7 +28,11 @@ class DraftView:
     deletable: bool = True
 
 
-KIND_KEYS = {applications.KIND_VSW: "wizard.drafts_kind_vsw"}
+def _kind_label(kind: str, lang: str) -> str:
+    program = registry.find(kind)
+    if program is None:
+        return kind
+    return t(program.drafts_key or program.title_key, lang)
 
 
 class DraftsState(rx.State):
@@ -48,7 +53,7 @@ class DraftsState(rx.State):
             rows.append(DraftView(
                 id=r.id,
                 file_number=file_number,
-                kind=t(KIND_KEYS.get(r.kind, "wizard.drafts_kind_vsw"), lang),
+                kind=_kind_label(r.kind, lang),
                 clients=", ".join(r.applicant_names) or t("wizard.drafts_no_clients", lang),
                 updated=r.updated_at.strftime("%Y-%m-%d %H:%M"),
                 href=step_url(lang, r.id, r.resume),

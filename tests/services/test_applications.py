@@ -13,6 +13,7 @@ from sqlmodel import select
 from rar_app import rules
 from rar_app.db import session_scope
 from rar_app.models import Account, Applicant, Application, AuditEvent, Client
+from rar_app.programs.visitor_study_work import fees as vsw_fees, questions as vsw_questions
 from rar_app.services.casework import applications as apps
 from rar_app.services.casework import submission
 
@@ -126,8 +127,8 @@ def test_family_rate_is_offered_to_client_1_only_and_only_with_three_people(reps
     rep, _ = reps
     app_id = family(rep)
     ctx = apps.step_context(rep, app_id, on_date=ON)
-    p1, b1 = apps.fee_choices(ctx, 1)
-    p2, b2 = apps.fee_choices(ctx, 2)
+    p1, b1 = vsw_fees.fee_choices(ctx, 1)
+    p2, b2 = vsw_fees.fee_choices(ctx, 2)
     assert [o.code for o in p1] == ["standard", "family_rate", "exempt"]
     assert [o.code for o in p2] == ["standard", "exempt", "family_rate_exempt"]
     assert [o.code for o in b1] == ["standard", "exempt", "family_rate"]
@@ -142,7 +143,7 @@ def test_family_rate_is_offered_to_client_1_only_and_only_with_three_people(reps
     # Two people: no family rate at all.
     two = start(rep, "PAIR", 2)
     fill_clients(rep, two, [person(), person(given="Bo")])
-    p1, b1 = apps.fee_choices(apps.step_context(rep, two, on_date=ON), 1)
+    p1, b1 = vsw_fees.fee_choices(apps.step_context(rep, two, on_date=ON), 1)
     assert "family_rate" not in [o.code for o in p1] + [o.code for o in b1]
 
 
@@ -171,8 +172,8 @@ def test_study_and_work_permits_have_no_processing_family_rate(reps):
     app_id = start(rep, "MIX", 3)
     fill_clients(rep, app_id, [person(kind="study_permit", country="FR"), person(kind="work_permit"), person()])
     ctx = apps.step_context(rep, app_id, on_date=ON)
-    assert [o.code for o in apps.fee_choices(ctx, 1)[0]] == ["standard", "exempt"]
-    assert "family_rate" in [o.code for o in apps.fee_choices(ctx, 1)[1]]  # biometrics family rate is offered
+    assert [o.code for o in vsw_fees.fee_choices(ctx, 1)[0]] == ["standard", "exempt"]
+    assert "family_rate" in [o.code for o in vsw_fees.fee_choices(ctx, 1)[1]]  # biometrics family rate is offered
 
 
 def test_underpayment_is_refused_overpayment_is_only_a_warning(reps):
@@ -259,7 +260,7 @@ def test_student_direct_stream_questions_only_when_open_for_the_country(reps):
     # Same answers once the stream closed, or from a country outside it: no SDS step.
     assert "sds.1" not in apps.resume_ref(rep, app_id, on_date=ON)
     ctx = apps.step_context(rep, app_id, on_date=ON)
-    assert not apps._sds_applies(ctx, 1)
+    assert not vsw_questions._sds_applies(ctx, 1)
     r = apps.save_step(rep, app_id, "client.1", person(kind="study_permit", country="FR", born="2004-01-01"), on_date=SDS_ON)
     assert r.goto == "documents.1"
     with session_scope() as db:

@@ -1,20 +1,14 @@
-"""Applications: drafts, the visitor visa / study permit / work permit questionnaire,
-and the status changes of signature and submission. No Reflex here.
+"""Applications: drafts of any program's questionnaire, step by step, the review,
+restart and delete, the lists, and submission. No Reflex here.
+
+The program of a draft is `Application.kind` → `rar_app.programs.registry`; its
+application wizard (`Program.application`) is driven by `rar_app.programs.engine`.
+Storage, access (`answers.owned`) and the status changes of the signature are in
+`answers.py` (re-exported here); nothing here knows a program's questions.
 
 Access: every public function takes the acting representative's account id and
-finds applications only through `_owned`, the one helper that scopes a query
+finds applications only through `answers.owned`, the one helper that scopes a query
 to its owner. Unknown, deleted and foreign ids all raise `NotFound`.
-
-Where things live:
-- `Application.wizard_data` (JSON): ``{"v": 1, "answers": {step ref: values}}`` —
-  every answer of the questionnaire, as saved at each step;
-- `Application.wizard_step`: where the draft resumes (a step reference of the
-  questionnaire, or a later position such as ``"documents"`` set by the
-  signature/payment pages through `set_position`);
-- `Applicant` rows (+ one `Client` row each): kept in step with the answers after
-  every save — type, minor, Student Direct Stream, fee and biometric options.
-
-The questionnaire itself is data (`VSW_WIZARD`), driven by `rar_app.programs.engine`.
 
 Part B (checklist, signature, payment, receipt) uses: `get_application`,
 `document_checklist`, `fee_summary`, `questionnaire_complete`, `set_position`,
@@ -24,14 +18,9 @@ Part B (checklist, signature, payment, receipt) uses: `get_application`,
 
 from __future__ import annotations
 
-import csv
 import dataclasses
-import json
-import unicodedata
 from datetime import date, datetime
 from decimal import Decimal
-from functools import lru_cache
-from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 from sqlalchemy import func
@@ -41,442 +30,41 @@ from rar_app import rules
 from rar_app.db import session_scope
 from rar_app.i18n import t
 from rar_app.models import Applicant, Application, Client, Document, Payment, utcnow
+from rar_app.programs import engine, registry
+from rar_app.programs.base import Program
+from rar_app.programs.countries import countries, country_name, country_options  # noqa: F401  (re-exported)
+from rar_app.programs.engine import Context, Problem, ReviewLine, Wizard
 from rar_app.rules.common import fmt_money
 from rar_app.services import audit
 from rar_app.services.casework import submission
-from rar_app.programs import engine
-from rar_app.programs.engine import Context, Field, Option, Problem, ReviewLine, Step, Wizard
-from rar_app.settings import get_settings
-
-KIND_VSW = "visitor_study_work"
-MAX_APPLICANTS = 10
-PAGE_SIZE = 10
-EDITABLE = ("draft",)
-UNSUBMITTED = ("draft", "signed", "paying")  # listed under "Poursuivre une demande que vous n'avez pas soumise"
-# Rules-engine fee warnings that make the fees wrong (blocked at "Suivant");
-# the others (overpayment, a family rate that costs more) are shown as warnings.
-BLOCKING_FEE_WARNINGS = {
-    "family_exempt_without_family_rate",
-    "family_rate_not_principal",
-    "family_rate_too_few",
-    "family_rate_not_offered",
-    "biometrics_not_applicable",
-}
-
-
-class NotFound(Exception):
-    """Unknown, deleted or another representative's application — indistinguishable."""
-
-
-class NotEditable(Exception):
-    """The application is signed or submitted: its answers are frozen."""
-
-    def __init__(self, status: str):
-        super().__init__(status)
-        self.status = status
-
-
-class Incomplete(Exception):
-    """The questionnaire has a step still to answer (`goto`)."""
-
-    def __init__(self, goto: str):
-        super().__init__(goto)
-        self.goto = goto
-
-
-# ---------------------------------------------------------------------------
-# Reference data: countries (ISO 3166-1, names from Debian's iso-codes)
-
-
-@lru_cache(maxsize=1)
-def countries() -> list[dict[str, str]]:
-    with (Path(__file__).resolve().parent.parent / "data" / "countries.csv").open(encoding="utf-8") as fh:
-        return list(csv.DictReader(fh))
-
-
-def _sort_key(text: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFD", text.casefold()) if not unicodedata.combining(c))
-
-
-def country_options(lang: str) -> list[dict[str, str]]:
-    """[{code, label}] sorted by name in `lang`."""
-    key = "name_fr" if lang == "fr" else "name_en"
-    return sorted(({"code": c["iso2"], "label": c[key]} for c in countries()), key=lambda o: _sort_key(o["label"]))
-
-
-def country_name(code: str, lang: str) -> str:
-    for c in countries():
-        if c["iso2"] == code:
-            return c["name_fr" if lang == "fr" else "name_en"]
-    return code
-
-
-# ---------------------------------------------------------------------------
-# The questionnaire as data
-
-
-YES_NO = (Option("yes", "wizard.answer_yes"), Option("no", "wizard.answer_no"))
-FILE_NUMBER_PATTERN = r"[0-9A-Za-zÀ-ÖØ-öø-ÿ][0-9A-Za-zÀ-ÖØ-öø-ÿ _./#-]*"
-
-
-def _count(ctx: Context) -> int:
-    raw = (ctx.answers.get("applicants") or {}).get("count")
-    try:
-        n = int(str(raw).strip())
-    except (TypeError, ValueError):
-        return 0
-    return n if 1 <= n <= MAX_APPLICANTS else 0
-
-
-def _client(ctx: Context, n: int | None) -> dict[str, Any]:
-    return dict(ctx.answers.get(f"client.{n}") or {})
-
-
-def _sds_applies(ctx: Context, n: int | None) -> bool:
-    c = _client(ctx, n)
-    country = str(c.get("country") or "")
-    return c.get("application_type") == "study_permit" and bool(country) and rules.sds_open(country, ctx.on_date)
-
-
-def _sds_chosen(ctx: Context, n: int | None) -> bool:
-    return _sds_applies(ctx, n) and (ctx.answers.get(f"sds.{n}") or {}).get("apply_sds") == "yes"
-
-
-def _is_minor(ctx: Context, n: int | None) -> bool:
-    return _client(ctx, n).get("minor") == "yes"
-
-
-def _app_type(ctx: Context, n: int | None) -> str:
-    value = _client(ctx, n).get("application_type") or "visitor_visa"
-    return value if value in rules.services.WIZARD_TYPES else "visitor_visa"
-
-
-def _type_options(ctx: Context, _n: int | None) -> list[Option]:
-    return [Option(x["code"], label_fr=x["label_fr"], label_en=x["label_en"]) for x in rules.application_types(ctx.on_date)]
-
-
-@lru_cache(maxsize=1)
-def _all_country_options() -> tuple[Option, ...]:
-    # Built once: the list is static and validating a client's step checks against it.
-    return tuple(Option(c["iso2"], label_fr=c["name_fr"], label_en=c["name_en"]) for c in countries())
-
-
-def _country_options(_ctx: Context, _n: int | None) -> tuple[Option, ...]:
-    return _all_country_options()
-
-
-def checklist(ctx: Context, n: int | None) -> list[dict]:
-    """The rules engine's document list for client n, given their answers so far."""
-    return rules.required_documents(_app_type(ctx, n), minor=_is_minor(ctx, n), sds=_sds_chosen(ctx, n), on_date=ctx.on_date)
-
-
-def _optional_document_options(ctx: Context, n: int | None) -> list[Option]:
-    return [Option(d["code"], label_fr=d["label_fr"], label_en=d["label_en"], help_fr=d["help_fr"], help_en=d["help_en"])
-            for d in checklist(ctx, n) if not d["required"]]
-
-
-def _age(born: date, on: date) -> int:
-    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
-
-
-def _check_client(ctx: Context, clean: dict[str, Any], _n: int | None) -> list[Problem]:
-    born = date.fromisoformat(clean["date_of_birth"])
-    age = _age(born, ctx.on_date)
-    # The age of majority is 18 or 19 depending on the province: only clear contradictions are refused.
-    if clean["minor"] == "yes" and age >= 19:
-        return [Problem("minor", "wizard.error_minor_adult", {"age": age})]
-    if clean["minor"] == "no" and age < 18:
-        return [Problem("minor", "wizard.error_minor_child", {"age": age})]
-    return []
-
-
-def _check_sds(_ctx: Context, clean: dict[str, Any], _n: int | None) -> list[Problem]:
-    if clean.get("apply_sds") != "yes":
-        return []
-    return [Problem(name, "wizard.error_sds_requirement") for name in ("sds_gic", "sds_tuition", "sds_language")
-            if clean.get(name) != "yes"]
-
-
-def _client_group(ctx: Context, n: int | None, lang: str) -> str:
-    c = _client(ctx, n)
-    name = " ".join(x for x in (str(c.get("given_names") or ""), str(c.get("family_name") or "")) if x)
-    return t("wizard.client_heading_named", lang, n=n, name=name) if name else t("wizard.client_heading", lang, n=n)
-
-
-def _review_documents(ctx: Context, clean: dict[str, Any], n: int | None, lang: str) -> list[ReviewLine]:
-    items = checklist(ctx, n)
-    key = "label_fr" if lang == "fr" else "label_en"
-    required = "; ".join(d[key] for d in items if d["required"])
-    chosen = [d[key] for d in items if not d["required"] and d["code"] in (clean.get("documents") or [])]
-    ref = f"documents.{n}"
-    group = _client_group(ctx, n, lang)
-    return [
-        ReviewLine(t("wizard.documents_required", lang), required, ref, "documents", group),
-        ReviewLine(t("wizard.documents_additional", lang), "; ".join(chosen) if chosen else t("wizard.review_none", lang),
-                   ref, "documents", group),
-    ]
-
-
-# -- fees: one choice per applicant, so the step validates itself ------------------
-
-
-def fee_choices(ctx: Context, n: int) -> tuple[list[Option], list[Option]]:
-    """(processing options, biometric options except 'none') that client n may choose.
-
-    The family rate is paid by client 1 only, and only when the application has
-    enough people (rules parameter fees.family_rate.minimum_people); the others
-    may then be covered by it ("… – Tarif familial – Dispensé des frais")."""
-    opts = rules.fee_options(_app_type(ctx, n), ctx.on_date)
-    count = _count(ctx)
-    minimum = int(rules.parameter("fees.family_rate.minimum_people", ctx.on_date).value)
-    family_ok = count >= minimum
-
-    def allowed(code: str) -> bool:
-        if code == "family_rate":
-            return n == 1 and family_ok
-        if code == "family_rate_exempt":
-            return n != 1 and family_ok
-        return True
-
-    def option(o: dict) -> Option:
-        return Option(o["code"], label_fr=o["label_fr"], label_en=o["label_en"], help_fr=o["help_fr"], help_en=o["help_en"])
-
-    processing = [option(o) for o in opts["processing"] if allowed(o["code"])]
-    biometrics = [option(o) for o in opts["biometrics"] if o["code"] != "none" and allowed(o["code"])]
-    return processing, biometrics
-
-
-def fee_field_ids(n: int) -> tuple[str, str, str]:
-    return f"fee-{n}", f"bio_needed-{n}", f"bio-{n}"
-
-
-def _validate_fees(ctx: Context, raw: Mapping[str, Any], _index: int | None) -> tuple[dict[str, Any], list[Problem]]:
-    clean: dict[str, Any] = {}
-    problems: list[Problem] = []
-    count = _count(ctx)
-    for n in range(1, count + 1):
-        fee_id, needed_id, bio_id = fee_field_ids(n)
-        processing, biometrics = fee_choices(ctx, n)
-        fee = str(raw.get(fee_id) or "").strip()
-        if not fee:
-            problems.append(Problem(fee_id, "wizard.error_fee_required", {"n": n}))
-        elif fee not in {o.code for o in processing}:
-            problems.append(Problem(fee_id, "wizard.error_fee_not_allowed", {"n": n}))
-        else:
-            clean[fee_id] = fee
-        needed = str(raw.get(needed_id) or "").strip()
-        if not biometrics:
-            clean[needed_id], clean[bio_id] = "no", "none"
-            continue
-        if needed not in ("yes", "no"):
-            problems.append(Problem(needed_id, "wizard.error_bio_needed", {"n": n}))
-            continue
-        clean[needed_id] = needed
-        if needed == "no":
-            clean[bio_id] = "none"
-            continue
-        bio = str(raw.get(bio_id) or "").strip()
-        if not bio:
-            problems.append(Problem(bio_id, "wizard.error_bio_required", {"n": n}))
-        elif bio not in {o.code for o in biometrics}:
-            problems.append(Problem(bio_id, "wizard.error_fee_not_allowed", {"n": n}))
-        else:
-            clean[bio_id] = bio
-    if problems or count == 0:
-        return clean, problems or [Problem("fees", "wizard.error_no_applicants")]
-    summary = rules.fee_summary(_fee_request(ctx, clean), ctx.on_date, "fr")
-    for w in summary["warnings"]:
-        if w["code"] in BLOCKING_FEE_WARNINGS:
-            n = w["applicant"] + 1
-            field = fee_field_ids(n)[0 if w["item"] == "processing" else 2]
-            problems.append(Problem(field, message_fr=w["message_fr"], message_en=w["message_en"]))
-    return clean, problems
-
-
-def _fee_request(ctx: Context, choices: Mapping[str, Any]) -> list[dict]:
-    out = []
-    for n in range(1, _count(ctx) + 1):
-        fee_id, _needed_id, bio_id = fee_field_ids(n)
-        out.append({"application": _app_type(ctx, n), "fee": choices.get(fee_id) or "standard",
-                    "biometrics": choices.get(bio_id) or "none"})
-    return out
-
-
-def _option_label(options: Iterable[Option], code: str, lang: str) -> str:
-    for o in options:
-        if o.code == code:
-            return o.label(lang, t)
-    return code
-
-
-def _review_fees(ctx: Context, clean: dict[str, Any], _index: int | None, lang: str) -> list[ReviewLine]:
-    lines = []
-    for n in range(1, _count(ctx) + 1):
-        fee_id, needed_id, bio_id = fee_field_ids(n)
-        group = _client_group(ctx, n, lang)
-        opts = rules.fee_options(_app_type(ctx, n), ctx.on_date)
-        processing = [Option(o["code"], label_fr=o["label_fr"], label_en=o["label_en"]) for o in opts["processing"]]
-        biometrics = [Option(o["code"], label_fr=o["label_fr"], label_en=o["label_en"]) for o in opts["biometrics"]]
-        lines.append(ReviewLine(t("fees.fee_type", lang), _option_label(processing, clean.get(fee_id, ""), lang), "fees", fee_id, group))
-        needed = clean.get(needed_id) == "yes"
-        lines.append(ReviewLine(t("fees.bio_needed", lang), t("wizard.answer_yes" if needed else "wizard.answer_no", lang), "fees", needed_id, group))
-        if needed:
-            lines.append(ReviewLine(t("fees.bio_option", lang), _option_label(biometrics, clean.get(bio_id, ""), lang), "fees", bio_id, group))
-    return lines
-
-
-VSW_WIZARD = Wizard(
-    id=KIND_VSW,
-    translate=t,
-    steps=(
-        Step("file_number", "wizard.step_file_number", fields=(
-            Field("file_number", "text", "wizard.file_number", max_length=60, pattern=FILE_NUMBER_PATTERN,
-                  pattern_error_key="wizard.error_file_number_format", help_key="wizard.file_number_help",
-                  hint_key="wizard.file_number_hint", required_error_key="wizard.error_file_number_required"),
-        )),
-        Step("applicants", "wizard.step_applicants", fields=(
-            Field("count", "number", "wizard.applicant_count", minimum=1, maximum=MAX_APPLICANTS,
-                  help_key="wizard.applicant_count_help", hint_key="wizard.applicant_count_hint"),
-        )),
-        Step("client", "wizard.step_client", repeat=_count, group=_client_group, check=_check_client, fields=(
-            Field("family_name", "text", "wizard.family_name", max_length=100, help_key="wizard.family_name_help"),
-            Field("given_names", "text", "wizard.given_names", max_length=100, required=False,
-                  hint_key="wizard.given_names_hint"),
-            Field("date_of_birth", "date", "wizard.date_of_birth", hint_key="wizard.date_hint"),
-            Field("country", "select", "wizard.country", options=_country_options, help_key="wizard.country_help"),
-            Field("application_type", "radio", "wizard.application_type", options=_type_options),
-            Field("minor", "radio", "wizard.minor", options=YES_NO, help_key="wizard.minor_help"),
-        )),
-        Step("sds", "wizard.step_sds", repeat=_count, when=_sds_applies, group=_client_group, check=_check_sds, fields=(
-            Field("apply_sds", "radio", "wizard.sds_apply", options=YES_NO, help_key="wizard.sds_help"),
-            Field("sds_gic", "radio", "wizard.sds_gic", options=YES_NO, show_if=("apply_sds", "yes")),
-            Field("sds_tuition", "radio", "wizard.sds_tuition", options=YES_NO, show_if=("apply_sds", "yes")),
-            Field("sds_language", "radio", "wizard.sds_language", options=YES_NO, show_if=("apply_sds", "yes")),
-        )),
-        Step("documents", "wizard.step_documents", repeat=_count, group=_client_group, review=_review_documents, fields=(
-            Field("documents", "checkboxes", "wizard.documents_additional", required=False,
-                  options=_optional_document_options),
-        )),
-        Step("fees", "wizard.step_fees", validate=_validate_fees, review=_review_fees),
-    ),
+from rar_app.services.casework.answers import (  # noqa: F401  (re-exported: one import for the pages)
+    EDITABLE,
+    Incomplete,
+    NotEditable,
+    NotFound,
+    as_id as _as_id,
+    document_checklist,
+    mark_signed,
+    questionnaire_complete,
+    reopen,
+    set_position,
+)
+from rar_app.services.casework.answers import (
+    answers_of as _answers,
+    clean as _clean,
+    context as _ctx,
+    drop_applicant as _drop_applicant,
+    on_date as _on_date,
+    owned as _owned,
+    program_of as _program,
+    selected_codes,
+    store as _store,
+    sync_rows as _sync_rows,
+    wizard_of as _wizard,
 )
 
-WIZARDS = {KIND_VSW: VSW_WIZARD}
-
-
-# ---------------------------------------------------------------------------
-# Storage helpers
-
-
-def _as_id(value: Any) -> int:
-    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
-        value = int(value.strip())
-    if type(value) is not int or not 0 < value < 2**63:
-        raise NotFound()
-    return value
-
-
-def _owned(db: Session, account_id: int, app_id: Any, *, lock: bool = False) -> Application:
-    """The one place access is decided: the acting representative's own, live application."""
-    query = select(Application).where(Application.id == _as_id(app_id),
-                                      Application.representative_id == account_id,
-                                      Application.status != "deleted")
-    if lock:
-        query = query.with_for_update()
-    app = db.exec(query).first()
-    if app is None or account_id is None:
-        raise NotFound()
-    return app
-
-
-def _answers(app: Application) -> dict[str, dict[str, Any]]:
-    try:
-        data = json.loads(app.wizard_data or "{}")
-    except ValueError:
-        data = {}
-    answers = data.get("answers") if isinstance(data, dict) else None
-    return answers if isinstance(answers, dict) else {}
-
-
-def _store(app: Application, answers: dict[str, dict[str, Any]]) -> None:
-    app.wizard_data = json.dumps({"v": 1, "answers": answers}, ensure_ascii=False, sort_keys=True)
-    app.updated_at = utcnow()
-
-
-def _on_date(on_date: date | None = None) -> date:
-    return on_date or get_settings().rules_on()
-
-
-def _ctx(app: Application, on_date: date | None = None) -> Context:
-    return Context(on_date=_on_date(on_date), answers=_answers(app))
-
-
-def _wizard(app: Application) -> Wizard:
-    return WIZARDS.get(app.kind, VSW_WIZARD)
-
-
-def _clean(wiz: Wizard, ctx: Context, ref: str) -> dict[str, Any] | None:
-    saved = ctx.answers.get(ref)
-    if saved is None:
-        return None
-    clean, problems = engine.validate(wiz, ref, saved, ctx)
-    return None if problems else clean
-
-
-def _sync_rows(db: Session, app: Application, ctx: Context) -> None:
-    """Applicant (+ Client) rows follow the answers: one per client, with the
-    type, minor, SDS and fee options of the steps that are complete."""
-    wiz = _wizard(app)
-    count = _count(ctx) if _clean(wiz, ctx, "applicants") is not None else 0
-    rows = {a.position: a for a in db.exec(select(Applicant).where(Applicant.application_id == app.id))}
-    for position, row in list(rows.items()):
-        if position > count:
-            _drop_applicant(db, row)
-            del rows[position]
-    fees = _clean(wiz, ctx, "fees") or {}
-    for n in range(1, count + 1):
-        row = rows.get(n)
-        if row is None:
-            client = Client(representative_id=app.representative_id)
-            db.add(client)
-            db.flush()
-            row = Applicant(application_id=app.id, position=n, client_id=client.id)
-            db.add(row)
-        details = _clean(wiz, ctx, f"client.{n}")
-        if details is not None:
-            client = db.get(Client, row.client_id) if row.client_id else None
-            if client is not None:
-                client.family_name = details["family_name"]
-                client.given_names = details.get("given_names", "")
-                client.date_of_birth = date.fromisoformat(details["date_of_birth"])
-                client.country_of_residence = details["country"]
-                db.add(client)
-            row.application_type = details["application_type"]
-            row.is_minor = details["minor"] == "yes"
-        row.sds = _sds_chosen(ctx, n)
-        fee_id, _needed, bio_id = fee_field_ids(n)
-        row.fee_option = fees.get(fee_id, "standard")
-        row.biometrics_option = fees.get(bio_id, "none")
-        db.add(row)
-
-
-def _drop_applicant(db: Session, row: Applicant) -> None:
-    now = utcnow()
-    for doc in db.exec(select(Document).where(Document.applicant_id == row.id)):
-        # Uploaded files of a client no longer in the application: the row is kept
-        # (soft-deleted) for the audit trail; documents.find_orphans reports the object.
-        doc.applicant_id = None
-        doc.deleted_at = doc.deleted_at or now
-        db.add(doc)
-    client_id = row.client_id
-    db.delete(row)
-    db.flush()
-    if client_id is not None:
-        still_used = db.exec(select(Applicant.id).where(Applicant.client_id == client_id)).first()
-        if still_used is None:
-            client = db.get(Client, client_id)
-            if client is not None:
-                db.delete(client)
+PAGE_SIZE = 10
+UNSUBMITTED = ("draft", "signed", "paying")  # listed under "Poursuivre une demande que vous n'avez pas soumise"
 
 
 # ---------------------------------------------------------------------------
@@ -535,7 +123,7 @@ def step_context(account_id: int, app_id: Any, *, on_date: date | None = None) -
 
 
 def save_step(account_id: int, app_id: Any, ref: str, raw: Mapping[str, Any], *, action: str = "next",
-              from_review: bool = False, ip: str = "", on_date: date | None = None) -> SaveResult:
+              from_review: bool = False, ip: str = "", on_date: date | None = None, kind: str | None = None) -> SaveResult:
     """Save one step of the questionnaire.
 
     - ``next`` ("Suivant"): validate; on problems nothing is saved and they are
@@ -544,12 +132,13 @@ def save_step(account_id: int, app_id: Any, ref: str, raw: Mapping[str, Any], *,
       typed is saved as is, without validation (the step stays incomplete until
       it validates), and `goto` is the previous step (or None to leave).
 
-    `app_id` None with ref ``file_number`` starts a new draft (audited), on
-    "Suivant" with a valid number, or on "Quitter" when something was typed."""
+    `app_id` None with the first step's ref starts a new draft of program `kind`
+    (default: `registry.default()`), audited, on "Suivant" with valid answers, or on
+    "Quitter" when something was typed."""
     if action not in ("next", "previous", "exit"):
         raise ValueError(action)
     if app_id in (None, "", 0):
-        return _start(account_id, ref, raw, action=action, ip=ip, on_date=on_date)
+        return _start(account_id, kind, ref, raw, action=action, ip=ip, on_date=on_date)
     with session_scope() as db:
         app = _owned(db, account_id, app_id, lock=True)
         if app.status not in EDITABLE:
@@ -564,14 +153,13 @@ def save_step(account_id: int, app_id: Any, ref: str, raw: Mapping[str, Any], *,
             if problems:
                 return SaveResult(app.id, False, None, tuple(problems), dict(raw))
             ctx.answers[ref] = clean
-            _prune(wiz, ctx, ref)
+            _prune(_program(app), ctx, ref)
             goto = engine.next_ref(wiz, ref, ctx, from_review=from_review)
         else:
-            ctx.answers[ref] = engine.raw_copy(wiz.step(step_id), raw, _dynamic_keys(ctx, step_id))
+            ctx.answers[ref] = engine.raw_copy(wiz.step(step_id), raw, _dynamic_keys(_program(app), ctx, step_id))
             goto = engine.previous_ref(wiz, ref, ctx) if action == "previous" else None
             clean = ctx.answers[ref]
-        if step_id == "file_number" and "file_number" in clean:
-            app.client_file_number = str(clean["file_number"])[:60]
+        _keep_file_number(_program(app), app, step_id, clean)
         _store(app, ctx.answers)
         app.wizard_step = goto or ref
         db.add(app)
@@ -579,44 +167,39 @@ def save_step(account_id: int, app_id: Any, ref: str, raw: Mapping[str, Any], *,
         return SaveResult(app.id, True, goto, (), clean)
 
 
-def _dynamic_keys(ctx: Context, step_id: str) -> list[str]:
-    if step_id != "fees":
-        return []
-    return [k for n in range(1, _count(ctx) + 1) for k in fee_field_ids(n)]
+def _dynamic_keys(program: Program, ctx: Context, step_id: str) -> list[str]:
+    return program.extra_keys(ctx, step_id) if program.extra_keys else []
 
 
-def _prune(wiz: Wizard, ctx: Context, saved_ref: str) -> None:
-    """After a valid answer that shrinks the flow, the answers it made pointless go:
-    clients beyond a smaller number of applicants, the SDS answers of a client who
-    no longer qualifies. (Only then: a step saved unfinished never erases others.)"""
-    step_id, index = engine.parse_ref(saved_ref)
-    if step_id == "applicants":
-        count = _count(ctx)
-        for ref in list(ctx.answers):
-            _sid, n = engine.parse_ref(ref)
-            if n is not None and n > count:
-                del ctx.answers[ref]
-    elif step_id == "client" and not _sds_applies(ctx, index):
-        ctx.answers.pop(f"sds.{index}", None)
+def _prune(program: Program, ctx: Context, saved_ref: str) -> None:
+    """After a valid answer that shrinks the flow, the program drops the answers it made pointless."""
+    if program.prune is not None:
+        program.prune(ctx, saved_ref)
 
 
-def _start(account_id: int, ref: str, raw: Mapping[str, Any], *, action: str, ip: str,
+def _keep_file_number(program: Program, app: Application, step_id: str, values: Mapping[str, Any]) -> None:
+    if program.file_number and step_id == program.file_number[0] and program.file_number[1] in values:
+        app.client_file_number = str(values[program.file_number[1]])[:60]
+
+
+def _start(account_id: int, kind: str | None, ref: str, raw: Mapping[str, Any], *, action: str, ip: str,
            on_date: date | None) -> SaveResult:
-    if ref != "file_number":
+    program = registry.default() if kind is None else registry.find(kind)
+    if program is None or program.application is None or ref != program.application.steps[0].id:
         raise NotFound()
-    wiz = VSW_WIZARD
+    wiz = program.application
     ctx = Context(on_date=_on_date(on_date), answers={})
     clean, problems = engine.validate(wiz, ref, raw, ctx)
     if action == "next" and problems:
         return SaveResult(None, False, None, tuple(problems), dict(raw))
     if action != "next":
         typed = engine.raw_copy(wiz.step(ref), raw)
-        if not typed.get("file_number"):
+        if not any(v not in ("", []) for v in typed.values()):
             return SaveResult(None, True, None)  # nothing to keep: just leave
         clean = typed
     with session_scope() as db:
-        app = Application(representative_id=account_id, kind=KIND_VSW, status="draft",
-                          client_file_number=str(clean["file_number"])[:60])
+        app = Application(representative_id=account_id, kind=program.code, status="draft")
+        _keep_file_number(program, app, ref, clean)
         db.add(app)
         db.flush()
         ctx.answers[ref] = clean
@@ -624,8 +207,9 @@ def _start(account_id: int, ref: str, raw: Mapping[str, Any], *, action: str, ip
         _store(app, ctx.answers)
         app.wizard_step = goto or ref
         db.add(app)
+        _sync_rows(db, app, ctx)
         audit.record(db, "application.created", actor_id=account_id, actor_role="representative",
-                     object_type="application", object_id=app.id, ip=ip, kind=KIND_VSW)
+                     object_type="application", object_id=app.id, ip=ip, kind=program.code)
         return SaveResult(app.id, True, goto, (), clean)
 
 
@@ -672,7 +256,7 @@ class ReviewView:
     lines: list[ReviewLine]
     complete: bool
     goto: str  # first incomplete step ("review" when complete)
-    fees: dict | None  # rules.fee_summary of the saved options
+    fees: dict | None  # the program's fee summary of the saved answers (None: no fee or not answered)
 
 
 def review(account_id: int, app_id: Any, lang: str, *, on_date: date | None = None) -> ReviewView:
@@ -683,8 +267,8 @@ def review(account_id: int, app_id: Any, lang: str, *, on_date: date | None = No
         wiz = _wizard(app)
         ctx = _ctx(app, on_date)
         goto = engine.first_incomplete(wiz, ctx)
-        fees_clean = _clean(wiz, ctx, "fees")
-        summary = rules.fee_summary(_fee_request(ctx, fees_clean), ctx.on_date, lang) if fees_clean else None
+        program = _program(app)
+        summary = program.fee_summary(ctx, lang) if program.fee_summary else None
         return ReviewView(app.id, app.client_file_number, engine.review(wiz, ctx, lang), goto == engine.REVIEW, goto, summary)
 
 
@@ -865,104 +449,23 @@ def get_application(account_id: int, app_id: Any, *, on_date: date | None = None
                 row.id, row.position, client.family_name if client else "", client.given_names if client else "",
                 client.date_of_birth if client else None, client.country_of_residence if client else None,
                 row.application_type, row.is_minor, row.sds, row.fee_option, row.biometrics_option,
-                row.application_number, _selected_codes(wiz, ctx, row.position)))
+                row.application_number, selected_codes(app, ctx, row.position)))
         return ApplicationView(app.id, app.kind, app.status, app.client_file_number, app.wizard_step, app.reference,
                                app.created_at, app.updated_at, app.signed_at, app.submitted_at,
                                engine.first_incomplete(wiz, ctx) == engine.REVIEW, applicants)
 
 
-def _selected_codes(wiz: Wizard, ctx: Context, n: int) -> list[str]:
-    if _clean(wiz, ctx, f"client.{n}") is None:
-        return []
-    picked = set((_clean(wiz, ctx, f"documents.{n}") or {}).get("documents") or [])
-    return [d["code"] for d in checklist(ctx, n) if d["required"] or d["code"] in picked]
-
-
-def document_checklist(account_id: int, app_id: Any, *, on_date: date | None = None) -> list[dict]:
-    """Per applicant, the documents to upload: ``[{applicant_id, position, name,
-    documents: [{code, label_fr, label_en, help_fr, help_en, required, reference}]}]``
-    — the required items of the rules engine's checklist and the additional ones picked."""
-    with session_scope() as db:
-        app = _owned(db, account_id, app_id)
-        ctx = _ctx(app, on_date)
-        wiz = _wizard(app)
-        out = []
-        for row in db.exec(select(Applicant).where(Applicant.application_id == app.id).order_by(Applicant.position)):
-            client = db.get(Client, row.client_id) if row.client_id else None
-            codes = set(_selected_codes(wiz, ctx, row.position))
-            out.append({
-                "applicant_id": row.id,
-                "position": row.position,
-                "name": " ".join(x for x in ((client.given_names if client else ""), (client.family_name if client else "")) if x),
-                "documents": [d for d in checklist(ctx, row.position) if d["code"] in codes],
-            })
-        return out
-
-
 def fee_summary(account_id: int, app_id: Any, lang: str = "fr", *, on_date: date | None = None) -> dict:
-    """`rules.fee_summary` of the saved fee options (lines, total, warnings, cheapest)."""
+    """The program's fee summary of the saved answers (lines, total, warnings, cheapest);
+    Incomplete while they are missing (or when the program has no fee)."""
     with session_scope() as db:
         app = _owned(db, account_id, app_id)
         ctx = _ctx(app, on_date)
-        fees = _clean(_wizard(app), ctx, "fees")
-        if fees is None:
-            raise Incomplete("fees")
-        return rules.fee_summary(_fee_request(ctx, fees), ctx.on_date, lang)
-
-
-def questionnaire_complete(account_id: int, app_id: Any, *, on_date: date | None = None) -> bool:
-    with session_scope() as db:
-        app = _owned(db, account_id, app_id)
-        return engine.first_incomplete(_wizard(app), _ctx(app, on_date)) == engine.REVIEW
-
-
-def set_position(account_id: int, app_id: Any, position: str, *, on_date: date | None = None) -> None:
-    """Record where the draft resumes after the review (e.g. ``"documents"``,
-    ``"signature"``). Refused (Incomplete) while a question is unanswered."""
-    if not isinstance(position, str) or not 0 < len(position) <= 60:
-        raise ValueError("position")
-    with session_scope() as db:
-        app = _owned(db, account_id, app_id, lock=True)
-        if app.status == "submitted":
-            raise NotEditable(app.status)
-        goto = engine.first_incomplete(_wizard(app), _ctx(app, on_date))
-        if goto != engine.REVIEW:
-            raise Incomplete(goto)
-        app.wizard_step = position
-        app.updated_at = utcnow()
-        db.add(app)
-
-
-def mark_signed(account_id: int, app_id: Any, *, ip: str = "", on_date: date | None = None) -> datetime:
-    """draft -> signed (answers frozen). Needs a complete questionnaire."""
-    with session_scope() as db:
-        app = _owned(db, account_id, app_id, lock=True)
-        if app.status != "draft":
-            raise NotEditable(app.status)
-        goto = engine.first_incomplete(_wizard(app), _ctx(app, on_date))
-        if goto != engine.REVIEW:
-            raise Incomplete(goto)
-        app.status = "signed"
-        app.signed_at = utcnow()
-        app.updated_at = app.signed_at
-        db.add(app)
-        audit.record(db, "application.signed", actor_id=account_id, actor_role="representative",
-                     object_type="application", object_id=app.id, ip=ip)
-        return app.signed_at
-
-
-def reopen(account_id: int, app_id: Any, *, ip: str = "") -> None:
-    """signed -> draft (the signature is withdrawn so answers can change)."""
-    with session_scope() as db:
-        app = _owned(db, account_id, app_id, lock=True)
-        if app.status != "signed":
-            raise NotEditable(app.status)
-        app.status = "draft"
-        app.signed_at = None
-        app.updated_at = utcnow()
-        db.add(app)
-        audit.record(db, "application.reopened", actor_id=account_id, actor_role="representative",
-                     object_type="application", object_id=app.id, ip=ip)
+        program = _program(app)
+        summary = program.fee_summary(ctx, lang) if program.fee_summary else None
+        if summary is None:
+            raise Incomplete(engine.first_incomplete(program.application, ctx))
+        return summary
 
 
 def mark_submitted(account_id: int, app_id: Any, *, ip: str = "", reference: str | None = None) -> ApplicationView:
@@ -1002,7 +505,7 @@ def step_options(account_id: int, app_id: Any, ref: str, lang: str, *, on_date: 
     step_id, index = engine.parse_ref(ref)
     out: dict[str, list[dict]] = {}
     for f in wiz.step(step_id).fields:
-        if callable(f.options) and f.name != "country":
+        if callable(f.options) and f.kind != "select":  # long lists (countries) are in the page
             out[f.name] = [{"code": o.code, "label": o.label(lang, t), "help": o.help_fr if lang == "fr" else o.help_en}
                            for o in f.choices(ctx, index)]
     return out
@@ -1013,61 +516,55 @@ def application_type_options(lang: str, *, on_date: date | None = None) -> list[
             for x in rules.application_types(_on_date(on_date))]
 
 
-def client_checklist(account_id: int, app_id: Any, n: int, lang: str, *, on_date: date | None = None) -> list[dict]:
-    """Client n's documents as the rules engine lists them: [{code, label, help, required}]."""
+def step_heading(account_id: int, app_id: Any, ref: str, lang: str) -> str:
+    """The heading of a repeated step's instance (« Client 2 : Ana Silva »), from the step's `group`."""
     with session_scope() as db:
-        ctx = _ctx(_owned(db, account_id, app_id), on_date)
-    key = "_fr" if lang == "fr" else "_en"
-    return [{"code": d["code"], "label": d["label" + key], "help": d["help" + key], "required": d["required"]}
-            for d in checklist(ctx, n)]
+        app = _owned(db, account_id, app_id)
+        wiz, ctx = _wizard(app), _ctx(app)
+    step_id, index = engine.parse_ref(ref)
+    step = wiz.step(step_id)
+    return step.group(ctx, index, lang) if step.group else ""
 
 
 def client_heading(account_id: int, app_id: Any, n: int, lang: str) -> str:
+    """Heading of client n's steps (the first repeated step's `group`)."""
     with session_scope() as db:
-        ctx = _ctx(_owned(db, account_id, app_id))
-    return _client_group(ctx, n, lang)
+        app = _owned(db, account_id, app_id)
+        wiz, ctx = _wizard(app), _ctx(app)
+    step = next((s for s in wiz.steps if s.repeat is not None and s.group is not None), None)
+    return step.group(ctx, n, lang) if step else ""
+
+
+def step_panel(account_id: int, app_id: Any, ref: str, lang: str, choices: Mapping[str, Any] | None = None, *,
+               on_date: date | None = None) -> Any:
+    """The data of a step's widget (`Step.widget`), from the program's `step_panels[step id]`:
+    e.g. a client's document list, or the live fee selector of `choices`."""
+    with session_scope() as db:
+        app = _owned(db, account_id, app_id)
+        program, ctx = _program(app), _ctx(app, on_date)
+    step_id, index = engine.parse_ref(ref)
+    panel = program.step_panels.get(step_id)
+    if panel is None:
+        raise NotFound()
+    return panel(ctx, index, choices or {}, lang)
+
+
+def _widget_ref(account_id: int, app_id: Any, widget: str, index: int | None) -> str:
+    with session_scope() as db:
+        wiz = _wizard(_owned(db, account_id, app_id))
+    step = next((s for s in wiz.steps if s.widget == widget), None)
+    if step is None:
+        raise NotFound()
+    return engine.make_ref(step.id, index)
+
+
+def client_checklist(account_id: int, app_id: Any, n: int, lang: str, *, on_date: date | None = None) -> list[dict]:
+    """Client n's documents (the "document_choice" step's panel): [{code, label, help, required}]."""
+    return step_panel(account_id, app_id, _widget_ref(account_id, app_id, "document_choice", n), lang, on_date=on_date)
 
 
 def fee_preview(account_id: int, app_id: Any, choices: Mapping[str, Any], lang: str, *,
                 on_date: date | None = None) -> dict:
-    """The fee step's live view: for each client the options they may choose (with
-    help texts and amounts) and the rules engine's fee summary of `choices`
-    (unanswered or unknown choices count as the standard fee / no biometrics)."""
-    with session_scope() as db:
-        ctx = _ctx(_owned(db, account_id, app_id), on_date)
-    rows = []
-    request = []
-    types = {x["code"]: x for x in rules.application_types(ctx.on_date)}
-    for n in range(1, _count(ctx) + 1):
-        processing, biometrics = fee_choices(ctx, n)
-        opts = rules.fee_options(_app_type(ctx, n), ctx.on_date)
-        amounts = {("p", o["code"]): o["amount"] for o in opts["processing"]}
-        amounts.update({("b", o["code"]): o["amount"] for o in opts["biometrics"]})
-
-        def view(o: Option, kind: str) -> dict:
-            return {"code": o.code, "label": o.label(lang, t), "help": o.help_fr if lang == "fr" else o.help_en,
-                    "amount": money(amounts.get((kind, o.code), "0"), lang)}
-
-        fee_id, needed_id, bio_id = fee_field_ids(n)
-        app_type = _app_type(ctx, n)
-        rows.append({
-            "position": n,
-            "heading": _client_group(ctx, n, lang),
-            "type_label": types.get(app_type, {}).get("label_fr" if lang == "fr" else "label_en", app_type),
-            "fee_options": [view(o, "p") for o in processing],
-            "bio_options": [view(o, "b") for o in biometrics],
-        })
-        fee = str(choices.get(fee_id) or "")
-        bio = str(choices.get(bio_id) or "") if choices.get(needed_id) == "yes" else "none"
-        request.append({"application": app_type,
-                        "fee": fee if fee in rules.fees.FEE_OPTIONS else "standard",
-                        "biometrics": bio if bio in rules.fees.BIOMETRIC_OPTIONS else "none"})
-    summary = rules.fee_summary(request, ctx.on_date, lang) if request else None
-    cheapest = {}
-    if summary:
-        for n, a in enumerate(summary["cheapest"]["applicants"], start=1):
-            fee_id, needed_id, bio_id = fee_field_ids(n)
-            cheapest[fee_id] = a["fee"]
-            cheapest[needed_id] = "yes" if a["biometrics"] != "none" else "no"
-            cheapest[bio_id] = a["biometrics"] if a["biometrics"] != "none" else ""
-    return {"rows": rows, "summary": summary, "cheapest": cheapest}
+    """The fee step's live view (the "fee_selector" step's panel): ``{rows, summary, cheapest}``."""
+    return step_panel(account_id, app_id, _widget_ref(account_id, app_id, "fee_selector", None), lang, choices,
+                      on_date=on_date)

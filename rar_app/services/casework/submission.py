@@ -51,17 +51,27 @@ import secrets
 import unicodedata
 from datetime import date, datetime, timezone
 from decimal import Decimal
-from typing import Any, Iterable
+from typing import Any, Iterable, Mapping
 
-from sqlalchemy import event, inspect as sa_inspect, update
-from sqlalchemy.orm import Session as OrmSession
-from sqlalchemy.orm.util import identity_key
+from sqlalchemy import update
 from sqlmodel import Session, select
 
 from rar_app import rules
 from rar_app.db import session_scope
 from rar_app.models import Account, Applicant, Application, AuthSession, Client, Document, SecurityQuestion, utcnow
+from rar_app.programs import registry
 from rar_app.services import audit
+from rar_app.services.casework import answers
+from rar_app.services.casework.errors import (  # noqa: F401  (re-exported)
+    FieldError,
+    FinishError,
+    NotEditable,
+    NotFound,
+    ReadOnlyApplication,
+    SignatureLocked,
+    SignatureRefused,
+)
+from rar_app.services.casework.readonly import install_read_only_guard  # noqa: F401  (installs the guard)
 from rar_app.services.identity.passwords import normalise_answer, verify_secret
 from rar_app.settings import get_settings
 
@@ -69,67 +79,6 @@ MAX_SIGNATURE_FAILURES = 3
 APPLICATION_NUMBER_RE = re.compile(r"^[VSW][0-9]{9}$")
 LINE_OF_BUSINESS = {"visitor_visa": "V", "study_permit": "S", "work_permit": "W", "open_work_permit": "W"}
 EDITABLE_STATUSES = ("draft", "signed")
-
-# ---------------------------------------------------------------------------
-# Errors
-
-
-class FinishError(Exception):
-    """A refusal with a stable code; `field` names the form field when there is one."""
-
-    code = "error"
-
-    def __init__(self, code: str | None = None, field: str | None = None, **details: Any) -> None:
-        self.code = code or self.code
-        self.field = field
-        self.details = details
-        super().__init__(self.code)
-
-
-class NotFound(FinishError):
-    """Unknown, or not this representative's — deliberately indistinguishable."""
-
-    code = "not_found"
-
-
-class NotEditable(FinishError):
-    """The application is submitted (or a payment is in flight): nothing may change."""
-
-    code = "not_editable"
-
-
-class ReadOnlyApplication(NotEditable):
-    """Raised by the database guard when something tries to change a submitted application."""
-
-    code = "read_only"
-
-
-@dataclasses.dataclass(frozen=True)
-class FieldError:
-    field: str
-    code: str
-    details: dict[str, Any] = dataclasses.field(default_factory=dict)
-
-
-class SignatureRefused(FinishError):
-    """The declaration form has errors: one FieldError per problem."""
-
-    code = "signature_refused"
-
-    def __init__(self, errors: Iterable[FieldError]) -> None:
-        self.errors = list(errors)
-        super().__init__("signature_refused", self.errors[0].field if self.errors else None)
-
-    @property
-    def codes(self) -> dict[str, str]:
-        return {e.field: e.code for e in self.errors}
-
-
-class SignatureLocked(FinishError):
-    """Third wrong answer: the session has been revoked."""
-
-    code = "signature_locked"
-
 
 # ---------------------------------------------------------------------------
 # Look-ups and access
@@ -201,11 +150,9 @@ def _client_name(db: Session, applicant: Applicant) -> tuple[str, str, date | No
 def chosen_documents(app: Application) -> dict[int, list[dict[str, Any]]]:
     """Per applicant id, the documents to provide: part A's checklist (the rules
     engine's required items and the additional ones picked in the questionnaire)."""
-    from rar_app.services.casework import applications  # part A; imported late (it imports much)
-
     try:
-        entries = applications.document_checklist(app.representative_id, app.id)
-    except applications.NotFound:
+        entries = answers.document_checklist(app.representative_id, app.id)
+    except answers.NotFound:
         raise NotFound() from None
     return {e["applicant_id"]: list(e["documents"]) for e in entries}
 
@@ -254,6 +201,14 @@ class FeeLine:
 
     def as_json(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
+
+
+def _fees(app: Application, applicants: list[Applicant]) -> tuple[list[FeeLine], int, list[dict[str, str]]]:
+    """The fees of an application: none when its program declares no fee."""
+    program = registry.find(app.kind)
+    if not applicants or program is None or program.fee_summary is None:
+        return [], 0, []
+    return fee_lines(applicants)
 
 
 def fee_lines(applicants: list[Applicant]) -> tuple[list[FeeLine], int, list[dict[str, str]]]:
@@ -346,7 +301,7 @@ def _view(db: Session, app: Application) -> ApplicationView:
         views.append(ApplicantView(a.id, a.position, given, family, born, a.application_type, fr, en, a.fee_option,
                                    a.biometrics_option, a.is_minor, a.sds, a.status, a.application_number,
                                    a.date_received, checklist))
-    lines, total, warnings = fee_lines(applicants) if applicants else ([], 0, [])
+    lines, total, warnings = _fees(app, applicants)
     return ApplicationView(app.id, app.status, app.client_file_number, app.reference, app.signed_at, app.submitted_at,
                            tuple(views), tuple(lines), total, tuple(warnings))
 
@@ -414,24 +369,40 @@ def signature_question(account_id: int, session_id: int, application_id: Any) ->
         return Question(q.position, fr, en, MAX_SIGNATURE_FAILURES - row.signature_failures)
 
 
-def sign(account_id: int, session_id: int, application_id: Any, *, agree: str | None, given_names: str,
-         family_name: str, answer: str, ip: str = "") -> ApplicationView:
-    """Sign the solemn declaration. `agree` is "yes" (J'accepte) or "no" (Je refuse).
+def _declaration_errors(program: Any, consent: Mapping[str, Any]) -> list[FieldError]:
+    """The program's consent questions: each must be answered, the required ones accepted."""
+    declaration = program.declaration if program is not None else None
+    if declaration is None:
+        return []
+    errors = []
+    for q in declaration.questions:
+        value = str(consent.get(q.name) or "")
+        if value not in {o.code for o in q.options}:  # type: ignore[union-attr]
+            errors.append(FieldError(q.name, "agree_required"))
+        elif q.name in declaration.required_accept and value != declaration.accept_code:
+            errors.append(FieldError(q.name, "declaration_refused"))
+    return errors
+
+
+def sign(account_id: int, session_id: int, application_id: Any, *, agree: str | None = None, given_names: str,
+         family_name: str, answer: str, ip: str = "", consent: Mapping[str, Any] | None = None) -> ApplicationView:
+    """Sign the solemn declaration: the program's consent questions (`consent`, by question
+    name; `agree` alone is the answer to a question named "agree": "yes" J'accepte, "no"
+    Je refuse), the representative's names and the session's security question.
 
     The declaration is checked here (names against the account, the session's
     security question); the status change itself is part A's
-    `applications.mark_signed` (draft → signed, questionnaire complete). Signing an
+    `answers.mark_signed` (draft → signed, questionnaire complete). Signing an
     application already signed checks the declaration again and changes nothing.
 
     Raises SignatureRefused (form errors; a wrong answer is counted and audited
     first), SignatureLocked (third wrong answer: session revoked), NotEditable,
     FinishError("documents_missing" | "questionnaire_incomplete" | "no_applicants"),
     NotFound."""
-    from rar_app.services.casework import applications
-
     with session_scope() as db:
         app = owned_application(db, account_id, application_id)
         ensure_editable(app)
+        program = registry.find(app.kind)
         row = _live_session(db, account_id, session_id)
         account = db.get(Account, account_id)
         if account is None:
@@ -442,10 +413,7 @@ def sign(account_id: int, session_id: int, application_id: Any, *, agree: str | 
         if current.missing_documents:
             raise FinishError("documents_missing")
         errors: list[FieldError] = []
-        if agree not in ("yes", "no"):
-            errors.append(FieldError("agree", "agree_required"))
-        elif agree == "no":
-            errors.append(FieldError("agree", "declaration_refused"))
+        errors.extend(_declaration_errors(program, consent if consent is not None else {"agree": agree}))
         if not (given_names or "").strip():
             errors.append(FieldError("given_names", "given_names_required"))
         elif normalise_name(given_names) != normalise_name(account.given_names):
@@ -485,12 +453,12 @@ def sign(account_id: int, session_id: int, application_id: Any, *, agree: str | 
                      applicants=len(current.applicants), total_cents=current.total_cents)
     if not already_signed:  # its own transaction, after ours has released the database
         try:
-            applications.mark_signed(account_id, app.id, ip=ip)
-        except applications.NotEditable:
+            answers.mark_signed(account_id, app.id, ip=ip)
+        except answers.NotEditable:
             raise NotEditable() from None
-        except applications.Incomplete as exc:
+        except answers.Incomplete as exc:
             raise FinishError("questionnaire_incomplete", goto=exc.goto) from None
-        except applications.NotFound:
+        except answers.NotFound:
             raise NotFound() from None
     return view(account_id, app.id)
 
@@ -499,20 +467,24 @@ def sign(account_id: int, session_id: int, application_id: Any, *, agree: str | 
 # Submission
 
 
-def line_of_business(application_type: str) -> str:
+def line_of_business(application_type: str, default: str = "") -> str:
     for entry in rules.APPLICATION_TYPES:
         if entry["code"] == application_type and entry.get("line_of_business"):
             return str(entry["line_of_business"])
     try:
         return LINE_OF_BUSINESS[application_type]
     except KeyError:
+        if default:
+            return default
         raise FinishError("unknown_application_type") from None
 
 
-def new_application_number(db: Session, application_type: str, taken: set[str] | None = None) -> str:
-    """A fresh number: the line-of-business letter and nine digits (first digit 1–9),
-    checked against the database (the unique constraint is the backstop)."""
-    letter = line_of_business(application_type)
+def new_application_number(db: Session, application_type: str, taken: set[str] | None = None, *,
+                           prefix: str = "") -> str:
+    """A fresh number: the line-of-business letter (the program's `number_prefix` for a
+    type the rules do not know) and nine digits (first digit 1–9), checked against the
+    database (the unique constraint is the backstop)."""
+    letter = line_of_business(application_type, prefix)
     taken = taken if taken is not None else set()
     for _ in range(100):
         number = f"{letter}{100_000_000 + secrets.randbelow(900_000_000)}"
@@ -546,9 +518,11 @@ def mark_submitted(db: Session, app: Application, *, actor_id: int, ip: str = ""
     received = ottawa_today()
     taken: set[str] = set()
     applicants = applicants_of(db, app.id)
+    program = registry.find(app.kind)
+    prefix = program.number_prefix if program is not None else ""
     for a in applicants:
         if a.application_number is None:
-            a.application_number = new_application_number(db, a.application_type, taken)
+            a.application_number = new_application_number(db, a.application_type, taken, prefix=prefix)
         a.status = "submitted"
         a.date_received = received
         db.add(a)
@@ -594,7 +568,7 @@ def submit_free(account_id: int, application_id: Any, *, ip: str = "") -> Submis
             app = owned_application(db, account_id, app_id)
             db.refresh(app)
             applicants = applicants_of(db, app.id)
-            _lines, total, _w = fee_lines(applicants)
+            _lines, total, _w = _fees(app, applicants)
             if not applicants:
                 raise FinishError("no_applicants")
             if total > 0:
@@ -609,94 +583,3 @@ def submit_free(account_id: int, application_id: Any, *, ip: str = "") -> Submis
         if app.status in ("paying", "submitting"):
             raise FinishError("payment_in_progress")
         raise FinishError("not_signed")
-
-
-# ---------------------------------------------------------------------------
-# Read-only after submission: the database guard
-
-# Fields that may still change once an application is submitted: processing by IRCC,
-# and who holds the file (linking, a client taking it over).
-_APPLICANT_PROCESSING_FIELDS = frozenset(
-    {"status", "processing_step", "biometrics_status", "biometrics_at", "decision", "issued_document", "issued_at",
-     "status_changed_at"})
-_APPLICATION_PROCESSING_FIELDS = frozenset(
-    {"status", "updated_at", "reference", "representative_id", "client_account_id"})
-
-
-def _committed(obj: Any, attr: str) -> Any:
-    history = sa_inspect(obj).attrs[attr].history
-    if history.deleted:
-        return history.deleted[0]
-    if history.unchanged:
-        return history.unchanged[0]
-    return getattr(obj, attr)
-
-
-def _changed_fields(obj: Any) -> set[str]:
-    state = sa_inspect(obj)
-    return {a.key for a in state.attrs if a.history.has_changes()}
-
-
-_LOADED = "rar_application_status_at_load"
-
-
-def _remember_status(target: Application, context: Any, *_attrs: Any) -> None:
-    """The status an application had when this transaction read it: a flush in the
-    middle of the transaction (autoflush before a query) must not make the guard
-    believe it was submitted before."""
-    session = getattr(context, "session", None)
-    if session is not None and target.id is not None:
-        session.info.setdefault(_LOADED, {})[target.id] = target.status
-
-
-def _remember_new(session: OrmSession, instance: Any) -> None:
-    """An application created in this transaction is being built: not guarded until committed."""
-    if isinstance(instance, Application) and instance.id is not None:
-        session.info.setdefault(_LOADED, {})[instance.id] = "new"
-
-
-def _forget_statuses(session: OrmSession, *_args: Any) -> None:
-    session.info.pop(_LOADED, None)
-
-
-def _status_at_start(session: OrmSession, app: Application) -> str:
-    return session.info.get(_LOADED, {}).get(app.id, _committed(app, "status"))
-
-
-def _submitted_before(session: OrmSession, application_id: int | None) -> bool:
-    if application_id is None:
-        return False
-    app = session.identity_map.get(identity_key(Application, application_id))
-    if app is not None:
-        return _status_at_start(session, app) == "submitted"
-    with session.no_autoflush:
-        status = session.execute(select(Application.status).where(Application.id == application_id)).scalar()
-    return status == "submitted"
-
-
-def _guard(session: OrmSession, _context: Any, _instances: Any) -> None:
-    for obj in list(session.dirty) + list(session.deleted) + list(session.new):
-        if isinstance(obj, Application) and obj not in session.new:
-            if _status_at_start(session, obj) != "submitted":
-                continue
-            if obj in session.deleted or _changed_fields(obj) - _APPLICATION_PROCESSING_FIELDS:
-                raise ReadOnlyApplication()
-        elif isinstance(obj, Applicant):
-            app_id = _committed(obj, "application_id") if obj not in session.new else obj.application_id
-            if not _submitted_before(session, app_id):
-                continue
-            if obj in session.new or obj in session.deleted or _changed_fields(obj) - _APPLICANT_PROCESSING_FIELDS:
-                raise ReadOnlyApplication()
-
-
-def install_read_only_guard() -> None:
-    if not event.contains(OrmSession, "before_flush", _guard):
-        event.listen(OrmSession, "before_flush", _guard)
-        event.listen(Application, "load", _remember_status)
-        event.listen(Application, "refresh", _remember_status)
-        event.listen(OrmSession, "pending_to_persistent", _remember_new)
-        for name in ("after_commit", "after_soft_rollback"):
-            event.listen(OrmSession, name, _forget_statuses)
-
-
-install_read_only_guard()

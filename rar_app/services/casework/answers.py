@@ -1,0 +1,257 @@
+"""Where a draft's answers live, for every program: the one access helper (`owned`),
+the stored answers, the program of an application (`Application.kind` → registry),
+the Applicant rows kept in step with the answers, and the status changes around the
+signature. No Reflex here. `applications` (the questionnaire) and `submission` (sign,
+transmit) both build on this module; it imports neither of them.
+
+Where things live:
+- `Application.wizard_data` (JSON): ``{"v": 1, "answers": {step ref: values}}``;
+- `Application.wizard_step`: where the draft resumes (a step reference, or a later
+  position such as ``"documents"`` set by the pages after the review);
+- `Applicant` rows (+ one `Client` row each): what the program's `applicants(ctx)`
+  says after every save (type, minor, fee options…).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from typing import Any
+
+from sqlmodel import Session, select
+
+from rar_app.db import session_scope
+from rar_app.models import Applicant, Application, Client, Document, utcnow
+from rar_app.programs import engine, registry
+from rar_app.programs.base import Program
+from rar_app.programs.engine import Context, Wizard
+from rar_app.services import audit
+from rar_app.settings import get_settings
+
+EDITABLE = ("draft",)
+
+
+class NotFound(Exception):
+    """Unknown, deleted or another representative's application — indistinguishable."""
+
+
+class NotEditable(Exception):
+    """The application is signed or submitted: its answers are frozen."""
+
+    def __init__(self, status: str):
+        super().__init__(status)
+        self.status = status
+
+
+class Incomplete(Exception):
+    """The questionnaire has a step still to answer (`goto`)."""
+
+    def __init__(self, goto: str):
+        super().__init__(goto)
+        self.goto = goto
+
+
+def as_id(value: Any) -> int:
+    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
+        value = int(value.strip())
+    if type(value) is not int or not 0 < value < 2**63:
+        raise NotFound()
+    return value
+
+
+def owned(db: Session, account_id: int, app_id: Any, *, lock: bool = False) -> Application:
+    """The one place access is decided: the acting representative's own, live application."""
+    query = select(Application).where(Application.id == as_id(app_id),
+                                      Application.representative_id == account_id,
+                                      Application.status != "deleted")
+    if lock:
+        query = query.with_for_update()
+    app = db.exec(query).first()
+    if app is None or account_id is None:
+        raise NotFound()
+    return app
+
+
+def answers_of(app: Application) -> dict[str, dict[str, Any]]:
+    try:
+        data = json.loads(app.wizard_data or "{}")
+    except ValueError:
+        data = {}
+    answers = data.get("answers") if isinstance(data, dict) else None
+    return answers if isinstance(answers, dict) else {}
+
+
+def store(app: Application, answers: dict[str, dict[str, Any]]) -> None:
+    app.wizard_data = json.dumps({"v": 1, "answers": answers}, ensure_ascii=False, sort_keys=True)
+    app.updated_at = utcnow()
+
+
+def on_date(value: date | None = None) -> date:
+    return value or get_settings().rules_on()
+
+
+def context(app: Application, when: date | None = None) -> Context:
+    return Context(on_date=on_date(when), answers=answers_of(app))
+
+
+def program_of(app: Application) -> Program:
+    """The application's line of business; an unknown kind is treated as not found."""
+    program = registry.find(app.kind)
+    if program is None or program.application is None:
+        raise NotFound()
+    return program
+
+
+def wizard_of(app: Application) -> Wizard:
+    wiz = program_of(app).application
+    assert wiz is not None
+    return wiz
+
+
+def clean(wiz: Wizard, ctx: Context, ref: str) -> dict[str, Any] | None:
+    saved = ctx.answers.get(ref)
+    if saved is None:
+        return None
+    values, problems = engine.validate(wiz, ref, saved, ctx)
+    return None if problems else values
+
+
+def complete(app: Application, when: date | None = None) -> str:
+    """The first step left to answer (``engine.REVIEW`` when every answer is there)."""
+    return engine.first_incomplete(wizard_of(app), context(app, when))
+
+
+def sync_rows(db: Session, app: Application, ctx: Context) -> None:
+    """Applicant (+ Client) rows follow the answers, as the program's `applicants` says."""
+    program = program_of(app)
+    people = program.applicants(ctx) if program.applicants else []
+    rows = {a.position: a for a in db.exec(select(Applicant).where(Applicant.application_id == app.id))}
+    count = len(people)
+    for position, row in list(rows.items()):
+        if position > count:
+            drop_applicant(db, row)
+            del rows[position]
+    for person in people:
+        row = rows.get(person.position)
+        if row is None:
+            client = Client(representative_id=app.representative_id)
+            db.add(client)
+            db.flush()
+            row = Applicant(application_id=app.id, position=person.position, client_id=client.id)
+            db.add(row)
+        if person.details_known:
+            client = db.get(Client, row.client_id) if row.client_id else None
+            if client is not None:
+                client.family_name = person.family_name
+                client.given_names = person.given_names
+                client.date_of_birth = date.fromisoformat(person.date_of_birth) if person.date_of_birth else None
+                client.country_of_residence = person.country_of_residence
+                db.add(client)
+            row.application_type = person.application_type
+            row.is_minor = person.is_minor
+        row.sds = person.sds
+        row.fee_option = person.fee_option
+        row.biometrics_option = person.biometrics_option
+        db.add(row)
+
+
+def drop_applicant(db: Session, row: Applicant) -> None:
+    now = utcnow()
+    for doc in db.exec(select(Document).where(Document.applicant_id == row.id)):
+        # Uploaded files of a client no longer in the application: the row is kept
+        # (soft-deleted) for the audit trail; documents.find_orphans reports the object.
+        doc.applicant_id = None
+        doc.deleted_at = doc.deleted_at or now
+        db.add(doc)
+    client_id = row.client_id
+    db.delete(row)
+    db.flush()
+    if client_id is not None:
+        still_used = db.exec(select(Applicant.id).where(Applicant.client_id == client_id)).first()
+        if still_used is None:
+            client = db.get(Client, client_id)
+            if client is not None:
+                db.delete(client)
+
+
+def selected_codes(app: Application, ctx: Context, n: int) -> list[str]:
+    program = program_of(app)
+    return [d["code"] for d in (program.checklist(ctx, n) if program.checklist else [])]
+
+
+# ---------------------------------------------------------------------------
+# After the review: the document checklist and the status changes of the signature
+
+
+def document_checklist(account_id: int, app_id: Any, *, on_date: date | None = None) -> list[dict]:
+    """Per applicant, the documents to upload: ``[{applicant_id, position, name,
+    documents: [{code, label_fr, label_en, help_fr, help_en, required, reference}]}]``
+    — the program's checklist for that applicant (from the rules)."""
+    with session_scope() as db:
+        app = owned(db, account_id, app_id)
+        ctx = context(app, on_date)
+        program = program_of(app)
+        out = []
+        for row in db.exec(select(Applicant).where(Applicant.application_id == app.id).order_by(Applicant.position)):
+            client = db.get(Client, row.client_id) if row.client_id else None
+            out.append({
+                "applicant_id": row.id,
+                "position": row.position,
+                "name": " ".join(x for x in ((client.given_names if client else ""), (client.family_name if client else "")) if x),
+                "documents": list(program.checklist(ctx, row.position)) if program.checklist else [],
+            })
+        return out
+
+
+def questionnaire_complete(account_id: int, app_id: Any, *, on_date: date | None = None) -> bool:
+    with session_scope() as db:
+        return complete(owned(db, account_id, app_id), on_date) == engine.REVIEW
+
+
+def set_position(account_id: int, app_id: Any, position: str, *, on_date: date | None = None) -> None:
+    """Record where the draft resumes after the review (e.g. ``"documents"``,
+    ``"signature"``). Refused (Incomplete) while a question is unanswered."""
+    if not isinstance(position, str) or not 0 < len(position) <= 60:
+        raise ValueError("position")
+    with session_scope() as db:
+        app = owned(db, account_id, app_id, lock=True)
+        if app.status == "submitted":
+            raise NotEditable(app.status)
+        goto = complete(app, on_date)
+        if goto != engine.REVIEW:
+            raise Incomplete(goto)
+        app.wizard_step = position
+        app.updated_at = utcnow()
+        db.add(app)
+
+
+def mark_signed(account_id: int, app_id: Any, *, ip: str = "", on_date: date | None = None) -> datetime:
+    """draft -> signed (answers frozen). Needs a complete questionnaire."""
+    with session_scope() as db:
+        app = owned(db, account_id, app_id, lock=True)
+        if app.status != "draft":
+            raise NotEditable(app.status)
+        goto = complete(app, on_date)
+        if goto != engine.REVIEW:
+            raise Incomplete(goto)
+        app.status = "signed"
+        app.signed_at = utcnow()
+        app.updated_at = app.signed_at
+        db.add(app)
+        audit.record(db, "application.signed", actor_id=account_id, actor_role="representative",
+                     object_type="application", object_id=app.id, ip=ip)
+        return app.signed_at
+
+
+def reopen(account_id: int, app_id: Any, *, ip: str = "") -> None:
+    """signed -> draft (the signature is withdrawn so answers can change)."""
+    with session_scope() as db:
+        app = owned(db, account_id, app_id, lock=True)
+        if app.status != "signed":
+            raise NotEditable(app.status)
+        app.status = "draft"
+        app.signed_at = None
+        app.updated_at = utcnow()
+        db.add(app)
+        audit.record(db, "application.reopened", actor_id=account_id, actor_role="representative",
+                     object_type="application", object_id=app.id, ip=ip)
