@@ -79,7 +79,7 @@ class Declaration:
     required_accept: tuple[str, ...] = ()  # names of questions that must be answered `accept_code`
     accept_code: str = "accept"
     sections: tuple[tuple[str, tuple[str, ...]], ...] = ()
-    refused_error_key: str = "submit.error_agree"  # shown on a required question not accepted
+    refused_error_key: str = "submit.error_declaration_refused"  # shown on a required question not accepted
 
 
 @dataclasses.dataclass(frozen=True)

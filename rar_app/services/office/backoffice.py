@@ -41,6 +41,7 @@ from rar_app.models import (
     DocumentRequest,
     utcnow,
 )
+from rar_app.programs import registry
 from rar_app.services import audit
 from rar_app.services.messaging import messages
 from rar_app.services.office.search import NotFound, actor_account, may_see, normalise_number, write_processing
@@ -461,7 +462,7 @@ def enter_paper_application(db: Session, actor: Actor, form: PaperApplication, *
     db.add(client)
     # Built as a draft, then marked submitted: once submitted, submission.py's guard
     # lets nothing but processing fields change, and these rows are the content.
-    app = Application(representative_id=None, kind="visitor_study_work", status="draft", is_paper=True,
+    app = Application(representative_id=None, kind=registry.default().code, status="draft", is_paper=True,
                       submitted_at=received_at, created_at=received_at, updated_at=utcnow())
     db.add(app)
     db.flush()

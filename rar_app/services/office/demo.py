@@ -39,6 +39,7 @@ from rar_app.models import (
     SecurityQuestion,
     utcnow,
 )
+from rar_app.programs import registry
 from rar_app.services import audit
 from rar_app.services.office.search import write_processing
 
@@ -255,7 +256,7 @@ class _World:
         db = self.db
         created = self.at(days + 3, 9)
         # Always built as a draft, then marked submitted once complete (submission.py's guard).
-        app = Application(representative_id=rep.id if rep else None, kind="visitor_study_work",
+        app = Application(representative_id=rep.id if rep else None, kind=registry.default().code,
                           status="draft", client_file_number=file_number,
                           is_paper=paper, created_at=created, updated_at=created)
         if story != "draft":
