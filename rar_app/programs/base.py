@@ -182,6 +182,27 @@ class Program:
     documents_step: bool = True  # the document checklist page (uploads) comes after the review
     max_applicants: int = 1
 
+    # -- fees ------------------------------------------------------------------------------
+
+    def fee_view(self, ctx: Context, lang: str) -> dict | None:
+        """The fee summary the pages show, from `fee_summary` or else from the `fees` lines:
+        ``{"lines": [{"explanation", "explanation_fr", "explanation_en", "amount", "applicant",
+        "item", "option"}], "total", "warnings": [], …}`` (amounts as "12.34"). None: no fee
+        declared, or its answers are missing."""
+        if self.fee_summary is not None:
+            return self.fee_summary(ctx, lang)
+        if self.fees is None:
+            return None
+        lines = self.fees(ctx)
+        total = sum(ln.amount_cents for ln in lines)
+        return {
+            "lines": [{"explanation": ln.label_fr if lang == "fr" else ln.label_en, "explanation_fr": ln.label_fr,
+                       "explanation_en": ln.label_en, "amount": f"{ln.amount_cents / 100:.2f}",
+                       "applicant": (ln.applicant or 1) - 1, "item": "fee", "option": ln.reference}
+                      for ln in lines],
+            "total": f"{total / 100:.2f}", "currency": "CAD", "warnings": [],
+        }
+
     # -- addresses -------------------------------------------------------------------------
 
     def slug(self, lang: str) -> str:

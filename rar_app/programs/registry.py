@@ -49,9 +49,8 @@ def _check(program: Program) -> None:
     for wiz in (program.eligibility, program.application, *(s.wizard for s in program.profile)):
         if wiz is not None:
             ids.extend(s.id for s in wiz.steps)
-    ids.extend(s.id for s in program.profile)
     if len(ids) != len(set(ids)):
-        raise ProgramError(f"{program.code}: step ids must be unique across its wizards and sections")
+        raise ProgramError(f"{program.code}: step ids must be unique across its wizards (they name its pages)")
     for other in _PROGRAMS.values():
         if other.code != program.code and (other.slug_fr == program.slug_fr or other.slug_en == program.slug_en):
             raise ProgramError(f"{program.code}: address {program.slug_fr}/{program.slug_en} already used by {other.code}")
@@ -111,10 +110,8 @@ def default() -> Program | None:
 
 
 def home_entries() -> list[tuple[str, Program | None]]:
-    """(link text key, program or None while not built): the guide's entries, then any
-    other registered program that is not test-only."""
+    """(link text key, program or None while not built): the guide's entries, in order.
+    Programs reached from another one (a permanent residence application after an
+    invitation) are not listed."""
     _load()
-    out: list[tuple[str, Program | None]] = [(key, _PROGRAMS.get(code)) for code, key in HOME_ENTRIES]
-    listed = {code for code, _key in HOME_ENTRIES}
-    out.extend((p.home_key, p) for p in all_programs() if p.code not in listed)
-    return out
+    return [(key, _PROGRAMS.get(code)) for code, key in HOME_ENTRIES]

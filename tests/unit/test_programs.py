@@ -119,8 +119,8 @@ def hard_coded(path: Path, codes: set[str]) -> list[str]:
                     hits.extend(literal_codes(part))
         elif isinstance(node, ast.keyword):
             hits.extend(literal_codes(node.value))
-        elif isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
-            hits.extend(literal_codes(node.value))
+        elif isinstance(node, (ast.Assign, ast.AnnAssign)) and isinstance(node.value, ast.Constant):
+            hits.extend(literal_codes(node.value))  # (a list of glossary terms may share a code's spelling)
         elif isinstance(node, ast.Subscript):
             hits.extend(literal_codes(node.slice))
         elif isinstance(node, ast.Call):

@@ -267,8 +267,7 @@ def review(account_id: int, app_id: Any, lang: str, *, on_date: date | None = No
         wiz = _wizard(app)
         ctx = _ctx(app, on_date)
         goto = engine.first_incomplete(wiz, ctx)
-        program = _program(app)
-        summary = program.fee_summary(ctx, lang) if program.fee_summary else None
+        summary = _program(app).fee_view(ctx, lang)
         return ReviewView(app.id, app.client_file_number, engine.review(wiz, ctx, lang), goto == engine.REVIEW, goto, summary)
 
 
@@ -462,7 +461,7 @@ def fee_summary(account_id: int, app_id: Any, lang: str = "fr", *, on_date: date
         app = _owned(db, account_id, app_id)
         ctx = _ctx(app, on_date)
         program = _program(app)
-        summary = program.fee_summary(ctx, lang) if program.fee_summary else None
+        summary = program.fee_view(ctx, lang)
         if summary is None:
             raise Incomplete(engine.first_incomplete(program.application, ctx))
         return summary

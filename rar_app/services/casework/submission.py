@@ -206,9 +206,16 @@ class FeeLine:
 def _fees(app: Application, applicants: list[Applicant]) -> tuple[list[FeeLine], int, list[dict[str, str]]]:
     """The fees of an application: none when its program declares no fee."""
     program = registry.find(app.kind)
-    if not applicants or program is None or program.fee_summary is None:
+    if not applicants or program is None:
         return [], 0, []
-    return fee_lines(applicants)
+    if program.fee_summary is not None:  # per applicant, from the rules engine (their rows hold the options)
+        return fee_lines(applicants)
+    summary = program.fee_view(answers.context(app), "fr") if program.fees is not None else None
+    if summary is None:
+        return [], 0, []
+    lines = [FeeLine(int(ln["applicant"]), ln["item"], ln.get("option", ""), cents(ln["amount"]),
+                     ln["explanation_fr"], ln["explanation_en"]) for ln in summary["lines"]]
+    return lines, cents(summary["total"]), []
 
 
 def fee_lines(applicants: list[Applicant]) -> tuple[list[FeeLine], int, list[dict[str, str]]]:
