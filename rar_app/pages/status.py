@@ -39,7 +39,7 @@ from rar_app.pages.status_common import (
     url_with,
 )
 from rar_app.services.office import backoffice, search
-from rar_app.services.casework import documents
+from rar_app.services.casework import document_links, documents
 from rar_app.services.messaging import mailer
 from rar_app.state.documents import DocumentsState, download_link
 from rar_app.state.session import client_ip, page_lang, require_session, sign_in_redirect
@@ -215,7 +215,7 @@ class StatusState(rx.State):
             return None
         try:
             actor = documents.Actor.from_session(info, ip=client_ip(self))
-            token = await asyncio.to_thread(documents.issue_download_token, actor, self._issued_document_id)
+            token = await asyncio.to_thread(document_links.issue_download_token, actor, self._issued_document_id)
         except documents.NotFound as exc:
             self.notice, self.notice_kind = exc.message(page_lang(self)), "warning"
             return rx.set_focus("notice")

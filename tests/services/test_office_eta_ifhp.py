@@ -27,7 +27,7 @@ from rar_app.models import (
     utcnow,
 )
 from rar_app.programs.eta import program as eta_program
-from rar_app.services.casework import documents
+from rar_app.services.casework import document_links, documents
 from rar_app.services.identity import sessions
 from rar_app.services.office import backoffice, decisions, search, simulation, travel_authorization
 from tests.services.test_search_helpers import make_account, stop_mail_worker  # noqa: F401
@@ -215,8 +215,8 @@ def test_ifhp_certificate_issued_as_a_pdf_the_representative_downloads(rep):
         assert (issued.valid_until - TODAY).days in range(720, 732)  # 24 months for a refugee claimant
         doc_id = issued.document_id
     actor = _actor(rep)
-    token = documents.issue_download_token(actor, doc_id)
-    info, stream = documents.open_with_token(token, actor)
+    token = document_links.issue_download_token(actor, doc_id)
+    info, stream = document_links.open_with_token(token, actor)
     data = b"".join(stream)
     assert info.content_type == "application/pdf" and info.name.endswith(".pdf")
     text = PdfReader(io.BytesIO(data), strict=True).pages[0].extract_text()
@@ -224,7 +224,7 @@ def test_ifhp_certificate_issued_as_a_pdf_the_representative_downloads(rep):
     assert issued.valid_until.isoformat() in text and "Demandeur d’asile" in text and "Refugee claimant" in text
     other = _actor(make_other_rep())
     with pytest.raises(documents.NotFound):
-        documents.issue_download_token(other, doc_id)
+        document_links.issue_download_token(other, doc_id)
     with session_scope() as db:  # the status page shows the number, the validity and the download
         view = search.status_view(db, rep, a.application_number)
         assert view.authorization == {"number": issued.number, "valid_from": TODAY.isoformat(),
