@@ -21,6 +21,8 @@ KNOWN_CIRCLES: set[frozenset[str]] = {
     frozenset({"rar_app.services.casework.applications", "rar_app.services.casework.submission"}),
     frozenset({"rar_app.services.office.backoffice", "rar_app.services.office.coverage",
                "rar_app.services.office.decisions", "rar_app.services.office.travel_authorization"}),
+    frozenset({"rar_app.services.office.pool_deadlines", "rar_app.services.office.pool_flow",
+               "rar_app.services.office.pools"}),
 }
 
 FORBIDDEN_FOR_UI = ("rar_app.models", "rar_app.storage", "rar_app.db")
