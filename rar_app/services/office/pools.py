@@ -500,10 +500,6 @@ def expire_profiles(specs: Iterable[PoolSpec], *, now: datetime | None = None, e
 
 def tick(specs: Sequence[PoolSpec], *, speed: float, now: datetime | None = None) -> dict[str, int]:
     """What the training loop runs under its lease: expiries, then automatic rounds."""
-    from rar_app.services.office import pool_deadlines, pool_flow
-
     now = now or utcnow()
-    return {"profiles_admitted": pool_flow.admit_pending(list(specs), now=now),"invitations_expired": expire_due(specs, now=now), "profiles_expired": expire_profiles(specs, now=now),
-            "applications_lapsed": pool_deadlines.lapse_due(specs, now=now),
-            "reminders": pool_deadlines.remind_due(specs, now=now),
+    return {"invitations_expired": expire_due(specs, now=now), "profiles_expired": expire_profiles(specs, now=now),
             "rounds": len(auto_rounds(specs, speed=speed, now=now))}

@@ -113,15 +113,20 @@ def tick(*, now: datetime | None = None, speed: float | None = None, since: date
 
 
 def pool_tick(speed: float, now: datetime | None = None) -> dict[str, int]:
-    """Pools (services/office/pools.py): expired invitations and profiles marked, and
+    """Pools (services/office/pools.py): submitted profiles admitted, expired invitations and
+    profiles marked, lapsed applications, deadline reminders (pool_deadlines.py) and
     automatic rounds of invitations, under the same lease as `tick`."""
-    from rar_app.services.office import pools
+    from rar_app.services.office import pool_deadlines, pool_flow, pools
 
     specs = pools.specs()
     if not specs:
         return {}
     try:
-        return pools.tick(specs, speed=speed, now=now)
+        admitted = pool_flow.admit_pending(specs, now=now)
+        done = pools.tick(specs, speed=speed, now=now)
+        return {"profiles_admitted": admitted, **done,
+                "applications_lapsed": pool_deadlines.lapse_due(specs, now=now),
+                "reminders": pool_deadlines.remind_due(specs, now=now)}
     except Exception:
         log.exception("pool round")
         return {}
