@@ -33,7 +33,7 @@ from rar_app.pages.status_common import (
     type_options,
     url_with,
 )
-from rar_app.services.office import backoffice, search, simulation
+from rar_app.services.office import automated, backoffice, search, simulation
 from rar_app.services.messaging import mailer
 from rar_app.services.office.search import NotFound
 from rar_app.settings import get_settings
@@ -227,7 +227,7 @@ def _act(account_id: int, ip: str, action: str, applicant_id: int, form: dict[st
                                            subject_en=form.get("subject_en", ""), body_fr=form.get("body_fr", ""),
                                            body_en=form.get("body_en", ""), follow_up=follow_up)
         if action == "advance":
-            return backoffice.advance(db, actor, applicant_id)
+            return automated.advance(db, actor, applicant_id)
         if action in backoffice.ACTIONS:
             return backoffice.ACTIONS[action](db, actor, applicant_id)
         raise backoffice.TransitionError("not_allowed")

@@ -29,7 +29,7 @@ from rar_app.models import (
 from rar_app.programs.eta import program as eta_program
 from rar_app.services.casework import document_links, documents
 from rar_app.services.identity import sessions
-from rar_app.services.office import backoffice, decisions, search, simulation, travel_authorization
+from rar_app.services.office import automated, backoffice, decisions, search, simulation, travel_authorization
 from tests.services.test_search_helpers import make_account, stop_mail_worker  # noqa: F401
 
 TODAY = date.today()
@@ -93,7 +93,7 @@ def _new(rep_id, kind, answers, application_type=None):
 
 def _advance(applicant_id, on=None):
     with session_scope() as db:
-        return backoffice.advance(db, backoffice.SIMULATION, applicant_id)
+        return automated.advance(db, backoffice.SIMULATION, applicant_id)
 
 
 def _applicant(applicant_id) -> Applicant:

@@ -19,8 +19,6 @@ PACKAGE = ROOT / "rar_app"
 # land first; each entry is a frozenset of module names and is ignored only while it exists.
 KNOWN_CIRCLES: set[frozenset[str]] = {
     frozenset({"rar_app.services.casework.applications", "rar_app.services.casework.submission"}),
-    frozenset({"rar_app.services.office.backoffice", "rar_app.services.office.coverage",
-               "rar_app.services.office.decisions", "rar_app.services.office.travel_authorization"}),
     frozenset({"rar_app.services.office.pool_deadlines", "rar_app.services.office.pool_flow",
                "rar_app.services.office.pools"}),
 }

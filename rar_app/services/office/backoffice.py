@@ -317,11 +317,6 @@ def advance(db: Session, actor: Actor, applicant_id: Any, *, refuse_share: float
     status = applicant.status
     if expected_status is not None and status != expected_status:
         return None
-    from rar_app.services.office import decisions  # a program's automated decision comes first
-
-    decided = decisions.decide(db, actor, applicant, app)
-    if decided is not None:
-        return decided
     if status == "submitted":
         if applicant.biometrics_option != "none" and applicant.biometrics_status not in ("completed", "not_required"):
             request_biometrics(db, actor, applicant.id)

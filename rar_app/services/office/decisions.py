@@ -4,21 +4,22 @@ which service decides, and when the simulation lets it.
 A program names a kind of decision, never a service: ``"travel_authorization"`` (the
 eTA: decided within minutes, most approved with a number and a validity, a share sent
 to further review with a document request) or ``"coverage_document"`` (the IFHP:
-a certificate of eligibility as a PDF, or a request for the missing documents). This
-module maps kinds to the services that carry them out, so nothing here or in
-`backoffice` tests a program's code.
+a certificate of eligibility as a PDF, or a request for the missing documents). `automated`
+maps kinds to the services that carry them out, so nothing tests a program's code.
 
-`backoffice.advance` asks `decide` first for an applicant in ``submitted`` or
-``in_review``; the simulation asks `due` whether the program's
-``extra["decision_minutes"]`` of simulated time have passed (instead of the share of
-the processing-time estimate it uses for the other lines of business).
+The helpers here (the program of an application, its answers, the statuses in which
+a decision is taken, the simulated delay) are shared by the deciding services
+(`travel_authorization`, `coverage`) and by `automated`, which dispatches to them; the
+simulation asks `due` whether the program's ``extra["decision_minutes"]`` of simulated
+time have passed (instead of the share of the processing-time estimate it uses for
+the other lines of business).
 """
 
 from __future__ import annotations
 
 import json
 from datetime import date, datetime
-from typing import Any, Callable
+from typing import Any
 
 from sqlmodel import Session, select
 
@@ -48,23 +49,6 @@ def answers(app: Application) -> dict[str, dict[str, Any]]:
         return {}
     found = data.get("answers") if isinstance(data, dict) else None
     return found if isinstance(found, dict) else {}
-
-
-def _handlers() -> dict[str, Callable[..., str | None]]:
-    from rar_app.services.office import coverage, travel_authorization
-
-    return {"travel_authorization": travel_authorization.decide, "coverage_document": coverage.decide}
-
-
-def decide(db: Session, actor: Any, applicant: Applicant, app: Application, *, on: date | None = None) -> str | None:
-    """The program's automated decision for an applicant in `DECIDING`, or None when the
-    program declares none (the usual status machine applies)."""
-    if applicant.status not in DECIDING:
-        return None
-    handler = _handlers().get(office_kind(app.kind))
-    if handler is None:
-        return None
-    return handler(db, actor, applicant.id, on=on)
 
 
 def due(applicant: Applicant, app_kind: str, submitted_at: datetime | None, now: datetime, speed: float,

@@ -16,7 +16,7 @@ resets at a time, and another takes over when the holder stops renewing.
 How a tick decides: each open applicant has spent `now - status_changed_at` (real time,
 counted from when the simulation started at the earliest) × speed in its current status.
 When that reaches its share of the estimate (STATUS_SHARES × `processing_time_days`),
-`backoffice.advance` makes the natural next move as the actor "simulation" — audited and
+`automated.advance` (the program's own decision, else `backoffice.advance`) makes the natural next move as the actor "simulation" — audited and
 notified like a staff action. An applicant whose documents were requested waits until
 the representative has answered every request. `python -m rar_app.manage simulate`
 runs the loop in the foreground (`--once` for a single tick).
@@ -35,7 +35,7 @@ from sqlmodel import select
 
 from rar_app.db import session_scope
 from rar_app.models import Applicant, Application, AuditEvent
-from rar_app.services.office import backoffice, decisions
+from rar_app.services.office import automated, backoffice, decisions
 from rar_app.services import lease
 from rar_app.services.office.search import estimate_days
 from rar_app.settings import get_settings
@@ -97,13 +97,13 @@ def tick(*, now: datetime | None = None, speed: float | None = None, since: date
             .order_by(Applicant.status_changed_at, Applicant.id).limit(limit)
         ))
     for applicant, submitted_at, kind in rows:
-        automated = decisions.due(applicant, kind, submitted_at, now, speed, since)  # a program's own delay
-        if not (automated if automated is not None else due(applicant, submitted_at, now, speed, since)):
+        own = decisions.due(applicant, kind, submitted_at, now, speed, since)  # a program's own delay
+        if not (own if own is not None else due(applicant, submitted_at, now, speed, since)):
             continue
         try:
             with session_scope() as db:
-                action = backoffice.advance(db, backoffice.SIMULATION, applicant.id,
-                                            expected_status=applicant.status)
+                action = automated.advance(db, backoffice.SIMULATION, applicant.id,
+                                           expected_status=applicant.status)
         except Exception:  # one odd file must not stop the others
             log.exception("simulation could not advance applicant %s", applicant.id)
             continue
