@@ -503,3 +503,48 @@ def tick(specs: Sequence[PoolSpec], *, speed: float, now: datetime | None = None
     now = now or utcnow()
     return {"invitations_expired": expire_due(specs, now=now), "profiles_expired": expire_profiles(specs, now=now),
             "rounds": len(auto_rounds(specs, speed=speed, now=now))}
+
+
+# ---------------------------------------------------------------------------
+# The back office's rounds page
+
+
+def staff_overview(actor_id: int, pool: str, lang: str) -> dict[str, Any]:
+    """What staff see for one pool: counts by status, the streams a round may target, the last rounds."""
+    from rar_app.db import session_scope
+
+    spec = spec_for(pool)
+    with session_scope() as db:
+        actor_account(db, actor_id, STAFF)
+        counts = pool_counts(db, pool)
+        last = rounds(db, pool)
+        labels = {s.code: t(s.label_key, lang) if s.label_key else s.code for s in spec.streams}
+        return {
+            "in_pool": str(counts.get(IN_POOL, 0)), "invited": str(counts.get("invited", 0)),
+            "streams": [{"code": s.code, "label": labels[s.code]} for s in spec.streams],
+            "rounds": [{"id": str(r.id), "date": toronto_date(r.held_at).isoformat(),
+                        "time": r.held_at.astimezone(TORONTO).strftime("%H:%M"),
+                        "stream": labels.get(r.stream, t("pools.all_streams", lang)) if r.stream else t("pools.all_streams", lang),
+                        "invited": str(r.invited), "cut_off": "" if r.cut_off is None else str(r.cut_off),
+                        "tie_break": r.tie_break_at.astimezone(TORONTO).strftime("%Y-%m-%d %H:%M:%S") if r.tie_break_at else "",
+                        "by": t("pools.by_staff" if r.actor_id else "pools.by_simulation", lang)} for r in last],
+        }
+
+
+def staff_round(actor_id: int, pool: str, stream: str, size_text: str, *, ip: str = "") -> PoolRound:
+    """A round run from the back office (the number typed as text; PoolError on bad input)."""
+    from rar_app.db import session_scope
+
+    text = (size_text or "").strip().replace("\u00a0", "").replace(" ", "")
+    if not text.isdigit():
+        raise PoolError("size")
+    spec = spec_for(pool)
+    with session_scope() as db:
+        return run_round(db, spec, size=int(text), stream=stream or "", actor_id=actor_id)
+
+
+def pool_choices(lang: str) -> list[dict[str, str]]:
+    from rar_app.programs import registry
+
+    return [{"code": p.extra["pool"].pool, "label": t(p.extra["pool"].title_key, lang)}
+            for p in registry.all_programs(include_test=False) if isinstance(p.extra.get("pool"), PoolSpec)]
