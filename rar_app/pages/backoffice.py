@@ -129,6 +129,7 @@ def _links(lang: str) -> rx.Component:
     return rx.el.ul(
         rx.el.li(rx.el.a(t("backoffice.paper_link", lang), href=routes.url("backoffice_paper", lang), id="bo-paper")),
         rx.el.li(rx.el.a(t("backoffice.outbox_link", lang), href=routes.url("backoffice_outbox", lang), id="bo-outbox")),
+        rx.el.li(rx.el.a(t("pools.rounds_link", lang), href=routes.url("pool_rounds", lang), id="bo-rounds")),
         class_name="action-list",
     )
 

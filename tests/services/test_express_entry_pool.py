@@ -140,3 +140,24 @@ def db_status(entry_id):
 def entry_app(entry_id):
     with session_scope() as db:
         return db.get(PoolEntry, entry_id).application_id
+
+
+def test_accepting_starts_the_permanent_residence_application_with_the_profile(world):
+    spec = registry.get("express_entry").extra["pool"]
+    with session_scope() as db:
+        pools.run_round(db, spec, size=1, actor_id=world["staff"])
+    app_b = entry_app(world["b"])
+    with pytest.raises(NotFound):
+        pool_profile.accept(world["other"], app_b)
+    started = pool_profile.accept(world["rep"], app_b)
+    with session_scope() as db:
+        app = db.get(Application, started)
+        assert app.kind == "express_entry_pr" and app.status == "draft" and app.representative_id == world["rep"]
+        answers = json.loads(app.wizard_data)["answers"]
+    pr = registry.get("express_entry_pr")
+    ctx = Context(utcnow().date(), {**answers, "pr_family": {"spouse_included": "no", "children": 0}})
+    assert "pr_eca" in [d["code"] for d in pr.checklist(ctx, None)]
+    assert sum(f.amount_cents for f in pr.fees(ctx)) == (950 + 575 + 85) * 100
+    assert db_status(world["b"]) == "accepted"
+    with pytest.raises(pools.PoolError):
+        pool_profile.decline(world["rep"], app_b)  # no open invitation any more

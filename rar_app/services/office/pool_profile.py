@@ -185,3 +185,30 @@ def open_invitations(account_id: int, *, now: datetime | None = None) -> list[di
         return [{"application_id": app.id, "kind": app.kind, "profile_number": entry.profile_number,
                  "deadline": _date(inv.deadline_at), "days_left": max(0, pools.days_left(inv.deadline_at, now))}
                 for inv, entry, app in rows]
+
+
+def _open_invitation_id(db: Session, account_id: int, application_id: Any) -> int:
+    _app, entry, _program, _spec = _held(db, account_id, application_id)
+    invitation = pools.open_invitation(db, entry.id)
+    if invitation is None:
+        raise pools.PoolError("invitation_closed")
+    return invitation.id
+
+
+def accept(account_id: int, application_id: Any, *, ip: str = "", now: datetime | None = None) -> int:
+    """Accept the profile's open invitation: the application it allows starts (pool_flow).
+    Returns the new application's id."""
+    from rar_app.services.office import pool_flow
+
+    with session_scope() as db:
+        invitation_id = _open_invitation_id(db, account_id, application_id)
+        return pool_flow.accept_and_start(db, account_id, invitation_id, now=now, ip=ip).id
+
+
+def decline(account_id: int, application_id: Any, *, ip: str = "", now: datetime | None = None) -> None:
+    """Decline the profile's open invitation: back to the pool, pool date kept."""
+    from rar_app.services.office import pool_flow
+
+    with session_scope() as db:
+        invitation_id = _open_invitation_id(db, account_id, application_id)
+        pool_flow.refuse(db, account_id, invitation_id, now=now, ip=ip)
