@@ -18,8 +18,9 @@ from typing import Any, Mapping
 
 from rar_app import rules
 from rar_app.i18n import t
-from rar_app.programs import reference
-from rar_app.programs.base import Declaration, FeeLine, Outcome, Program, Reason, StatusStep
+from rar_app.programs import engine, reference
+from rar_app.programs.countries import country_field_options
+from rar_app.programs.base import ApplicantData, Declaration, FeeLine, Outcome, Program, Reason, StatusStep
 from rar_app.programs.engine import Context, Field, Option, Problem, Step, Wizard
 
 CODE = "eta"
@@ -32,10 +33,6 @@ UNPAID, PARENT = "unpaid", "parent"
 NAME_PATTERN = r"[A-Za-zÀ-ÖØ-öø-ÿ][A-Za-zÀ-ÖØ-öø-ÿ '’.-]*"
 EMAIL_PATTERN = r"[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}"
 PHONE_PATTERN = r"\+?[0-9][0-9 ().-]{6,19}"
-
-
-def _countries(_ctx: Context, _n: int | None):
-    return reference.country_options()
 
 
 def _bodies(ctx: Context) -> tuple[dict[str, str], ...]:
@@ -157,7 +154,7 @@ ELIGIBILITY = Wizard(
     translate=t,
     steps=(
         Step("travel", "eta.step_travel", fields=(
-            Field("citizenship", "select", "eta.citizenship", options=_countries, help_key="eta.citizenship_help"),
+            Field("citizenship", "select", "eta.citizenship", options=country_field_options, help_key="eta.citizenship_help"),
             Field("canadian", "radio", "eta.canadian", options=YES_NO),
             Field("us_lpr", "radio", "eta.us_lpr", options=YES_NO, help_key="eta.us_lpr_help"),
             Field("holds_visa", "radio", "eta.holds_visa", options=YES_NO),
@@ -209,14 +206,14 @@ APPLICATION = Wizard(
                  ), required_error_key="eta.error_statements"),
              )),
         Step("passport", "eta.step_passport", check=_check_passport, fields=(
-            Field("passport_country", "select", "eta.passport_country", options=_countries),
+            Field("passport_country", "select", "eta.passport_country", options=country_field_options),
             _text("passport_number", "eta.passport_number", max_length=20, hint="eta.passport_number_hint"),
-            Field("nationality", "select", "eta.nationality", options=_countries, help_key="eta.nationality_help"),
+            Field("nationality", "select", "eta.nationality", options=country_field_options, help_key="eta.nationality_help"),
             _text("family_name", "eta.family_name", pattern=NAME_PATTERN, pattern_error="eta.error_name"),
             _text("given_names", "eta.given_names", required=False, pattern=NAME_PATTERN,
                   pattern_error="eta.error_name"),
             Field("date_of_birth", "date", "eta.date_of_birth", hint_key="wizard.date_hint"),
-            Field("country_of_birth", "select", "eta.country_of_birth", options=_countries),
+            Field("country_of_birth", "select", "eta.country_of_birth", options=country_field_options),
             Field("sex", "radio", "eta.sex", options=(Option("F", "eta.sex_f"), Option("M", "eta.sex_m"),
                                                       Option("X", "eta.sex_x"))),
             Field("passport_issued", "date", "eta.passport_issued", hint_key="wizard.date_hint"),
@@ -248,10 +245,8 @@ APPLICATION = Wizard(
 
 DECLARATION = Declaration(
     text_keys=("eta.consent_heading", "eta.consent_text", "eta.consent_signature"),
-    questions=(
-        Field("consent", "radio", "eta.consent", options=(Option("accept", "eta.i_accept"),)),
-        _text("signature", "eta.signature", pattern=NAME_PATTERN, pattern_error="eta.error_name"),
-    ),
+    # « Signature »: the generic signature fields (the representative's names) follow the consent.
+    questions=(Field("consent", "radio", "eta.consent", options=(Option("accept", "eta.i_accept"),)),),
     required_accept=("consent",),
 )
 
@@ -266,6 +261,21 @@ def fees(ctx: Context) -> list[FeeLine]:
         out.append(FeeLine(line["explanation_fr"], line["explanation_en"], cents, line["applicant"] + 1,
                            line["reference"]))
     return out
+
+
+def applicants(ctx: Context) -> list[ApplicantData]:
+    """One client, whose Applicant row carries the eTA type (its fee and number) and,
+    once the passport page is answered, the name and birth from the passport."""
+    details = (engine.validate(APPLICATION, "passport", ctx.answers["passport"], ctx)[0]
+               if engine.is_complete(APPLICATION, "passport", ctx) else {})
+    return [ApplicantData(1, True, details.get("family_name", ""), details.get("given_names", ""),
+                          details.get("date_of_birth", ""), details.get("nationality", ""), APPLICATION_TYPE)]
+
+
+def fee_summary(ctx: Context, lang: str) -> dict:
+    """« Sommaire des frais »: the eTA fee in force (rules parameter fees.eta), one client."""
+    return rules.fee_summary([{"application": APPLICATION_TYPE, "fee": "standard", "biometrics": "none"}],
+                             ctx.on_date, lang)
 
 
 def prefill(known: Mapping[str, Mapping[str, Any]]) -> dict[str, dict[str, Any]]:
@@ -315,10 +325,27 @@ PROGRAM = Program(
     application=APPLICATION,
     declaration=DECLARATION,
     fees=fees,
+    fee_summary=fee_summary,
+    applicants=applicants,
     number_prefix="V",
     status_steps=(StatusStep("submitted", "eta.status_submitted"), StatusStep("decision", "eta.status_decision")),
     catalogues=("eta",),
     order=40,
+    step_slugs={
+        "travel": ("besoin-d-une-ave", "need-an-eta"),
+        "conditional": ("visas-canadien-et-americain", "canadian-and-us-visas"),
+        "for_other": ("pour-une-autre-personne", "on-behalf-of-someone"),
+        "representative": ("parent-tuteur-ou-representant", "parent-guardian-or-representative"),
+        "rep_declaration": ("declaration-du-representant", "representative-declaration"),
+        "rep_authorization": ("autorisation-de-representant", "representative-authorization"),
+        "passport": ("passeport", "passport"),
+        "contact": ("coordonnees", "contact-details"),
+        "employment": ("emploi", "employment"),
+        "background": ("antecedents", "background"),
+    },
+    page_slugs={"declaration": ("consentement-et-declaration", "consent-and-declaration"),
+                "fee_summary": ("sommaire-des-frais", "fee-summary")},
+    documents_step=False,  # an eTA carries no documents (the office may ask for some later)
     extra={
         "application_type": APPLICATION_TYPE,
         "intro_keys": ("eta.intro_heading", "eta.intro_text"),  # « Continuer » → the eTA page

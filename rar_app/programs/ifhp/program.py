@@ -15,8 +15,9 @@ from typing import Any, Mapping
 
 from rar_app import rules
 from rar_app.i18n import t
-from rar_app.programs import reference
-from rar_app.programs.base import Declaration, Program, StatusStep
+from rar_app.programs import engine, reference
+from rar_app.programs.countries import country_field_options
+from rar_app.programs.base import ApplicantData, Declaration, Program, StatusStep
 from rar_app.programs.engine import Context, Field, Option, Problem, ReviewLine, Step, Wizard
 
 CODE = "ifhp"
@@ -42,10 +43,6 @@ def city_code(city: Mapping[str, str]) -> str:
     """A stable code for a city: « Trois-Rivières » in QC → ``QC-trois-rivieres``."""
     slug = "".join(ch if ch.isalnum() else "-" for ch in reference.sort_key(city["name"])).strip("-")
     return f"{city['province']}-{slug}"
-
-
-def _countries(_ctx: Context, _n: int | None):
-    return reference.country_options()
 
 
 def rules_request(answers: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
@@ -121,7 +118,7 @@ APPLICATION = Wizard(
             Field("given_names", "text", "ifhp.given_names", required=False, pattern=NAME_PATTERN,
                   pattern_error_key="ifhp.error_name"),
             Field("date_of_birth", "date", "ifhp.date_of_birth", hint_key="wizard.date_hint"),
-            Field("nationality", "select", "ifhp.nationality", options=_countries),
+            Field("nationality", "select", "ifhp.nationality", options=country_field_options),
             Field("uci", "text", "ifhp.uci", required=False, max_length=12, pattern=UCI_PATTERN,
                   pattern_error_key="ifhp.error_uci", hint_key="ifhp.uci_hint"),
         )),
@@ -141,6 +138,14 @@ DECLARATION = Declaration(
     questions=(Field("agree", "radio", "ifhp.agree", options=(Option("accept", "ifhp.i_accept"),)),),
     required_accept=("agree",),
 )
+
+
+def applicants(ctx: Context) -> list[ApplicantData]:
+    """One client: the IFHP type, and the name and birth once the client page is answered."""
+    details = (engine.validate(APPLICATION, "client", ctx.answers["client"], ctx)[0]
+               if _eligible(ctx, None) and engine.is_complete(APPLICATION, "client", ctx) else {})
+    return [ApplicantData(1, True, details.get("family_name", ""), details.get("given_names", ""),
+                          details.get("date_of_birth", ""), "", APPLICATION_TYPE)]
 
 
 def prefill(known: Mapping[str, Mapping[str, Any]]) -> dict[str, dict[str, Any]]:
@@ -176,11 +181,20 @@ PROGRAM = Program(
     declaration=DECLARATION,
     fees=None,
     checklist=checklist,
+    applicants=applicants,
     number_prefix="V",
     status_steps=(StatusStep("submitted", "ifhp.status_submitted"), StatusStep("review", "ifhp.status_review"),
                   StatusStep("decision", "ifhp.status_decision")),
     catalogues=("ifhp",),
     order=50,
+    step_slugs={
+        "questions": ("questions", "questions"),
+        "coverage_type": ("type-de-couverture", "coverage-type"),
+        "client": ("client", "client"),
+        "city": ("ville", "city"),
+        "documents": ("documents-a-televerser", "documents-to-upload"),
+    },
+    page_slugs={"summary": ("sommaire-des-quatre-etapes", "four-step-summary")},
     extra={
         "application_type": APPLICATION_TYPE,
         "summary_keys": ("ifhp.summary_heading", "ifhp.summary_intro", "ifhp.summary_step1", "ifhp.summary_step2",
