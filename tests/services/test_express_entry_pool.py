@@ -161,3 +161,16 @@ def test_accepting_starts_the_permanent_residence_application_with_the_profile(w
     assert db_status(world["b"]) == "accepted"
     with pytest.raises(pools.PoolError):
         pool_profile.decline(world["rep"], app_b)  # no open invitation any more
+
+
+def test_the_demo_world_puts_express_entry_profiles_in_the_pool(migrated_db):
+    from datetime import date
+
+    from rar_app.services.office import demo_pools
+
+    with session_scope() as db:
+        reps = [make_account(db), make_account(db)]
+        assert demo_pools.load(db, reps, date(2026, 12, 4)) == 6
+        entries = db.exec(select(PoolEntry).where(PoolEntry.pool == "express_entry")).all()
+        assert len(entries) == 6 and len({e.score for e in entries}) > 3
+        assert all(e.score > 300 and pools.streams_of(e) for e in entries)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from rar_app.programs.base import SUBMITS_APPLICATION, SUBMITS_PROFILE, Declaration, Program, StatusStep
 from rar_app.programs.engine import Field, Option
-from rar_app.programs.express_entry import application, eligibility, outcome, profile
+from rar_app.programs.express_entry import application, demo, eligibility, outcome, profile
 from rar_app.programs.pool import PoolSpec, Stream
 from rar_app.programs.registry import register
 
@@ -49,7 +49,7 @@ EXPRESS_ENTRY = register(Program(
     eligibility=eligibility.wizard(), outcome=outcome.outcome, profile=profile.SECTIONS, declaration=DECLARATION,
     submits=SUBMITS_PROFILE, number_prefix="E", status_steps=STATUS_STEPS, catalogues=(K, "pools"), order=20,
     extra={"pool": POOL, "pool_admission": outcome.pool_admission, "pool_answers": outcome.pool_answers,
-           "stream_programs": ("fsw", "cec", "fst")},
+           "stream_programs": ("fsw", "cec", "fst"), "demo_profiles": demo.profiles},
 ))
 
 PERMANENT_RESIDENCE = register(Program(

@@ -446,6 +446,11 @@ def load_demo_world(db: Session, *, today: date | None = None) -> Account:
             world.application(None, [(client, application_type, False)], "submitted", days, paper=True,
                               numbers=[number])
 
+        # Profiles in the pools (Express Entry…): demo_pools.py.
+        from rar_app.services.office import demo_pools
+
+        demo_pools.load(db, [rep, rep2], today)
+
         _inbox(db, world, rep, linked_example)
         _inbox(db, world, rep2, None)
 
