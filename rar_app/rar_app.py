@@ -19,7 +19,12 @@ app = rx.App(
     stylesheets=["/rar.css"],
     html_lang="fr",
     api_transformer=[build_api(), upload_size_guard, security_headers],
-    head_components=[rx.el.meta(name="viewport", content="width=device-width, initial-scale=1")],
+    head_components=[
+        rx.el.meta(name="viewport", content="width=device-width, initial-scale=1"),
+        rx.el.link(rel="icon", href="/favicon.svg", type="image/svg+xml"),
+        # The language toggle keeps the page, its query and what was typed (assets/rar.js).
+        rx.el.script(src="/rar.js", defer=True),
+    ],
 )
 
 

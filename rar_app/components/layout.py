@@ -12,14 +12,18 @@ from rar_app.state.session import SessionState
 
 
 def _language_toggle(lang: str, page_id: str) -> rx.Component:
+    """The other language's word, visible and first in the accessible name (WCAG 2.5.3),
+    then what it does, for screen readers. assets/rar.js keeps this page's query, its
+    hash and the values typed but not saved when it is followed (data-base = its address)."""
     target = other(lang)
+    base = routes.url(page_id, target)
     return rx.el.a(
-        t("common.language_toggle", lang),
-        href=routes.url(page_id, target),
-        lang=target,
-        aria_label=t("common.language_toggle_label", lang),
+        rx.el.span(t("common.language_toggle", lang), lang=target),
+        rx.el.span(" – ", t("common.language_toggle_label", lang), class_name="visually-hidden"),
+        href=base,
         class_name="lang-toggle",
         id="lang-toggle",
+        custom_attrs={"data-base": base},
     )
 
 

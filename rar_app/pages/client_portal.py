@@ -141,9 +141,12 @@ def _error(field: str):
 
 def takeover_form(lang: str) -> rx.Component:
     def field(name: str, *, input_type: str = "text", hint: bool = False) -> rx.Component:
+        single = name == "given_names"  # optional: a client with a single name has none
         return text_field(lang, name, t(f"link.{name}", lang), getattr(ClientHomeState, name),
                           lambda v: ClientHomeState.set_field(name, v), _error(name), input_type=input_type,
-                          hint=t(f"link.{name}_hint", lang) if hint else None)
+                          hint=t("uci.given_names_hint", lang) if single else (
+                              t(f"link.{name}_hint", lang) if hint else None),
+                          required=not single)
 
     return rx.el.div(
         rx.el.div(

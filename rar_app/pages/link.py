@@ -114,9 +114,13 @@ def _error(field: str):
 
 def link_form(lang: str) -> rx.Component:
     def field(name: str, *, input_type: str = "text", hint: bool = False) -> rx.Component:
+        # Given names are optional: a client with a single name has none.
+        single = name == "given_names"
         return text_field(lang, name, t(f"link.{name}", lang), getattr(LinkState, name),
                           lambda v: LinkState.set_field(name, v), _error(name), input_type=input_type,
-                          hint=t(f"link.{name}_hint", lang) if hint else None)
+                          hint=t("uci.given_names_hint", lang) if single else (
+                              t(f"link.{name}_hint", lang) if hint else None),
+                          required=not single)
 
     return rx.el.form(
         rx.el.div(

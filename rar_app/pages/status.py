@@ -231,7 +231,8 @@ def summary(lang: str) -> rx.Component:
         rx.el.h2(t("status.summary", lang)),
         rx.el.dl(
             _dl_row(t("status.client", lang), StatusState.name, "status-client"),
-            _dl_row(t("status.uci", lang), StatusState.uci, "status-uci"),
+            _dl_row(t("status.uci", lang), rx.cond(StatusState.uci != "", StatusState.uci, t("uci.not_yet", lang)),
+                    "status-uci"),
             _dl_row(t("status.number", lang), StatusState.number, "status-number"),
             _dl_row(t("status.category", lang), StatusState.category, "status-category"),
             _dl_row(t("status.received", lang), StatusState.received, "status-received"),

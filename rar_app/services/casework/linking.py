@@ -97,7 +97,8 @@ def form_errors(form: LinkForm) -> list[tuple[str, str]]:
             elif value >= date.today():
                 errors.append((field, "date_in_future"))
         elif not str(value).strip():
-            errors.append((field, "required"))
+            if field != "given_names":  # a client with a single name has no given names
+                errors.append((field, "required"))
         elif field == "application_number":
             number = normalise_number(value)
             if len(number) != 10 or not number[0].isalpha() or not number[1:].isdigit():
@@ -117,7 +118,9 @@ def _fields_matching(form: LinkForm, applicant: Applicant, client: Client) -> di
     return {
         "application_number": normalise_number(form.application_number) == (applicant.application_number or ""),
         "family_name": name_key(form.family_name) == name_key(client.family_name) != "",
-        "given_names": name_key(form.given_names) == name_key(client.given_names) != "",
+        # Both empty matches too: a client with a single name (the family name) has no given names.
+        "given_names": name_key(form.given_names) == name_key(client.given_names)
+        and name_key(client.family_name) != "",
         "date_of_birth": form.date_of_birth is not None and form.date_of_birth == client.date_of_birth,
         "uci": uci_key(form.uci) == uci_key(client.uci) != "",
     }

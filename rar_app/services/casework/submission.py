@@ -536,6 +536,9 @@ def mark_submitted(db: Session, app: Application, *, actor_id: int, ip: str = ""
         audit.record(db, "applicant.submitted", actor_id=actor_id, actor_role="representative", ip=ip,
                      object_type="applicant", object_id=a.id, application_id=app.id,
                      application_number=a.application_number, application_type=a.application_type)
+    from rar_app.services.office import receipt  # the simulated IRCC gives each client a UCI on receipt
+
+    receipt.give_ucis(db, applicants, application_id=app.id)
     app.status = "submitted"
     app.submitted_at = now
     app.updated_at = now

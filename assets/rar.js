@@ -1,0 +1,133 @@
+/* The language toggle keeps your place (issue 17, point 2).
+ *
+ * The toggle (#lang-toggle, data-base = the other language's address of this page) opens the
+ * same page in the other language with this page's query (?id=…&client=…) and hash, and carries
+ * the values typed into the page's fields but not yet saved: they are kept in this tab's
+ * sessionStorage for one minute, for that address only, and typed back once the page has
+ * hydrated (so the page's own state, which arrives first, does not overwrite them).
+ * Passwords, hidden and file inputs are never carried.
+ */
+(function () {
+  if (window.__rarLangCarry) return;
+  window.__rarLangCarry = true;
+  var KEY = "rar-lang-carry";
+  var MAX_AGE_MS = 60000;
+  var SKIP = { hidden: 1, password: 1, file: 1, submit: 1, button: 1, reset: 1, image: 1 };
+
+  function target(a) {
+    var base = a.getAttribute("data-base") || (a.getAttribute("href") || "").split(/[?#]/)[0];
+    return base + location.search + location.hash;
+  }
+
+  function sync() {
+    var a = document.getElementById("lang-toggle");
+    if (!a) return;
+    var want = target(a);
+    if (a.getAttribute("href") !== want) a.setAttribute("href", want);
+  }
+
+  // What was last typed in each field: a controlled field shows the page state's value until
+  // the server answers, so a toggle clicked right after typing would read the older value.
+  var typed = new WeakMap();
+  document.addEventListener("input", function (e) {
+    var el = e.target;
+    if (el && "value" in el && e.isTrusted !== false) typed.set(el, { value: el.value, at: Date.now() });
+  }, true);
+
+  function fields() {
+    var out = [];
+    var main = document.getElementById("main");
+    if (!main) return out;
+    main.querySelectorAll("input, select, textarea").forEach(function (el) {
+      var type = (el.getAttribute("type") || el.tagName).toLowerCase();
+      if (SKIP[type] || el.disabled || (!el.id && !el.name)) return;
+      if (type === "radio" || type === "checkbox") {
+        out.push({ id: el.id, name: el.name, value: el.value, checked: el.checked, kind: type });
+      } else {
+        var last = typed.get(el);  // typed in the last seconds: the state may not have echoed it yet
+        var value = last && Date.now() - last.at < 3000 ? last.value : el.value;
+        out.push({ id: el.id, name: el.name, value: value, kind: "value" });
+      }
+    });
+    return out;
+  }
+
+  function samePlace(path) {
+    var here = location.pathname.replace(/\/$/, "") + location.search;
+    return here === path.split("#")[0].replace(/\/(\?|$)/, "$1");
+  }
+
+  function find(f) {
+    if (f.kind === "radio" && f.name) {
+      var radios = document.getElementsByName(f.name);
+      for (var i = 0; i < radios.length; i++) if (radios[i].value === f.value) return radios[i];
+      return null;
+    }
+    return (f.id && document.getElementById(f.id)) || (f.name && document.getElementsByName(f.name)[0]) || null;
+  }
+
+  function setValue(el, value) {
+    var proto = el.tagName === "SELECT" ? HTMLSelectElement.prototype
+      : el.tagName === "TEXTAREA" ? HTMLTextAreaElement.prototype : HTMLInputElement.prototype;
+    Object.getOwnPropertyDescriptor(proto, "value").set.call(el, value);
+    el.dispatchEvent(new Event("input", { bubbles: true }));
+    el.dispatchEvent(new Event("change", { bubbles: true }));
+    el.dispatchEvent(new FocusEvent("focusout", { bubbles: true }));
+  }
+
+  function apply(saved) {
+    var pending = 0;
+    saved.fields.forEach(function (f) {
+      var el = find(f);
+      if (!el) { pending++; return; }
+      if (f.kind === "radio" || f.kind === "checkbox") {
+        if (el.checked !== f.checked) el.click();
+      } else if (el.value !== f.value) {
+        setValue(el, f.value);
+      }
+    });
+    return pending;
+  }
+
+  function restore() {
+    var raw = sessionStorage.getItem(KEY);
+    if (!raw) return;
+    var saved;
+    try { saved = JSON.parse(raw); } catch (e) { sessionStorage.removeItem(KEY); return; }
+    if (!saved || Date.now() - saved.at > MAX_AGE_MS || !samePlace(saved.path)) {
+      sessionStorage.removeItem(KEY);
+      return;
+    }
+    var tries = 0;
+    var timer = setInterval(function () {
+      tries++;
+      var main = document.getElementById("main");
+      var ready = main && main.getAttribute("data-hydrated") === "true";
+      if (!ready && tries < 100) return;
+      // The page's own values arrive with its state: wait a moment more, then type ours back,
+      // twice (a late state update could still reset a field).
+      if (tries < 5) return;
+      var pending = apply(saved);
+      if ((pending === 0 && tries >= 10) || tries >= 100) {
+        clearInterval(timer);
+        sessionStorage.removeItem(KEY);
+      }
+    }, 100);
+  }
+
+  document.addEventListener("click", function (e) {
+    var a = e.target && e.target.closest ? e.target.closest("#lang-toggle") : null;
+    if (!a || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+    e.preventDefault();
+    e.stopImmediatePropagation();
+    var href = target(a);
+    try {
+      sessionStorage.setItem(KEY, JSON.stringify({ path: href.split("#")[0], at: Date.now(), fields: fields() }));
+    } catch (err) { /* storage full or off: the page and its query are still kept */ }
+    window.location.assign(href);
+  }, true);
+
+  setInterval(sync, 300);
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", restore);
+  else restore();
+})();
