@@ -123,13 +123,13 @@ def iec_documents(category: str, on_date=None, *, recognized_organization: bool 
     return out
 
 
-def iec_fees(category: str, on_date=None, *, biometrics: bool = True) -> dict:
+def iec_fees(category: str, on_date=None, *, biometrics: bool = True, lang: str = "en") -> dict:
     """Fees of the IEC work permit application: participation fee, open work permit holder
     fee (Working Holiday only) and biometrics, from the dated parameters."""
     on_date = check_date(on_date)
     if category not in CATEGORIES:
         raise ValueError(category)
-    return fee_summary([{"application": f"iec_{category}", "fee": "standard", "biometrics": "standard" if biometrics else "none"}], on_date, "en")
+    return fee_summary([{"application": f"iec_{category}", "fee": "standard", "biometrics": "standard" if biometrics else "none"}], on_date, lang)
 
 
 def iec_deadlines(on_date=None) -> dict:

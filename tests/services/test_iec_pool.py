@@ -244,3 +244,24 @@ def test_training_rounds_run_per_stream_once(world):
     first = pools.auto_rounds([SPEC], speed=86400 * 7, now=now)  # a round per stream every second
     again = pools.auto_rounds([SPEC], speed=86400 * 7, now=now)
     assert len(first) == 3 and again == []  # FR-WH, FR-YP, JP-WH
+
+
+def test_a_lapsed_invitation_blocks_the_submission(world):
+    from rar_app.services.casework import submission
+
+    _admit_all()
+    invitation = _invite(world)
+    with session_scope() as db:
+        app_id = pool_flow.accept_and_start(db, world["rep"], invitation.id, now=T0 + timedelta(days=2)).id
+    with session_scope() as db:
+        apply_by = db.get(PoolInvitation, invitation.id).apply_by
+    assert pool_deadlines.lapse_due([SPEC], now=apply_by + timedelta(seconds=1)) == 1
+    with session_scope() as db:
+        app = db.get(Application, app_id)
+        app.status = "signed"
+        db.add(app)
+    with pytest.raises(submission.FinishError) as e:
+        submission.submit_free(world["rep"], app_id)
+    assert e.value.code == "application_lapsed"
+    with session_scope() as db:
+        assert db.get(Application, app_id).status == "signed"  # the claim rolled back

@@ -157,3 +157,14 @@ def test_permit_fees_and_checklist_follow_the_invited_category():
     assert [p.key for p in problems] == ["iec.offer_number_error"]
     _c, problems = engine.validate(permit.application, "travel", {"intended_province": "qc", "insurance_confirmed": "no", "biometrics_needed": "yes"}, yp)
     assert [p.key for p in problems] == ["iec.error_insurance"]
+
+
+def test_permit_fee_summary_and_applicant_follow_the_invitation():
+    permit = registry.get("iec_permit")
+    c = ctx(invitation={"stream": "FR-WH"}, travel={"biometrics_needed": "yes"})
+    fr = permit.fee_view(c, "fr")
+    assert fr["total"] == "369.75" and all("'" not in line["explanation"] for line in fr["lines"])
+    assert permit.fee_view(c, "en")["lines"][1]["item"] == "open_work_permit_holder"
+    (person,) = permit.applicants(ctx(invitation={"stream": "RO-swap-WH"}, travel={"biometrics_needed": "no"}))
+    assert (person.application_type, person.biometrics_option) == ("iec_working_holiday", "none")
+    assert "recognized_organization_letter" in {d["code"] for d in permit.checklist(ctx(invitation={"stream": "RO-swap-WH"}), 1)}

@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from rar_app.i18n import t
-from rar_app.programs.base import FeeLine
+from rar_app.programs.base import ApplicantData, FeeLine
 from rar_app.programs.engine import Context, Field, Option, Problem, Step, Wizard
 from rar_app.programs.iec.common import YES_NO, answer, fr_typography
 from rar_app.rules.iec import CATEGORIES
@@ -73,3 +73,20 @@ def checklist(ctx: Context, _n: int | None) -> list[dict]:
     stream = str(answer(ctx, INVITATION_REF, "stream") or "")
     ro = bool(answer(ctx, INVITATION_REF, "recognized_organization")) or stream.startswith("RO-")
     return iec_documents(category(ctx), ctx.on_date, recognized_organization=ro)
+
+
+def fee_summary(ctx: Context, lang: str) -> dict:
+    """The rules engine's fee summary of the invited category (French typography applied)."""
+    biometrics = answer(ctx, "travel", "biometrics_needed") != "no"
+    summary = iec_fees(category(ctx), ctx.on_date, biometrics=biometrics, lang=lang)
+    for line in summary["lines"]:
+        line["explanation_fr"] = fr_typography(line["explanation_fr"])
+        if lang == "fr":
+            line["explanation"] = line["explanation_fr"]
+    return summary
+
+
+def applicants(ctx: Context) -> list[ApplicantData]:
+    """The one participant: the invited category's application type and the biometrics answer."""
+    biometrics = "none" if answer(ctx, "travel", "biometrics_needed") == "no" else "standard"
+    return [ApplicantData(position=1, application_type=f"iec_{category(ctx)}", biometrics_option=biometrics)]

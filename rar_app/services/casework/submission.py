@@ -60,6 +60,7 @@ from rar_app import rules
 from rar_app.db import session_scope
 from rar_app.models import Account, Applicant, Application, AuthSession, Client, Document, SecurityQuestion, utcnow
 from rar_app.programs import registry
+from rar_app.services.office import pool_guard
 from rar_app.services import audit
 from rar_app.services.casework import answers
 from rar_app.services.casework.errors import (  # noqa: F401  (re-exported)
@@ -417,6 +418,8 @@ def sign(account_id: int, session_id: int, application_id: Any, *, agree: str | 
         current = _view(db, app)
         if not current.applicants:
             raise FinishError("no_applicants")
+        if pool_guard.application_lapsed(db, app.id):
+            raise FinishError("application_lapsed")  # the invitation's period to apply has passed
         if current.missing_documents:
             raise FinishError("documents_missing")
         errors: list[FieldError] = []
@@ -581,6 +584,8 @@ def submit_free(account_id: int, application_id: Any, *, ip: str = "") -> Submis
             _lines, total, _w = _fees(app, applicants)
             if not applicants:
                 raise FinishError("no_applicants")
+            if pool_guard.application_lapsed(db, app.id):
+                raise FinishError("application_lapsed")  # rolls the claim back
             if total > 0:
                 raise FinishError("payment_required")  # rolls the claim back
             mark_submitted(db, app, actor_id=account_id, ip=ip)
