@@ -348,7 +348,9 @@ PROGRAM = Program(
     documents_step=False,  # an eTA carries no documents (the office may ask for some later)
     extra={
         "application_type": APPLICATION_TYPE,
-        "intro_keys": ("eta.intro_heading", "eta.intro_text"),  # « Continuer » → the eTA page
+        "intro_keys": ("eta.intro_heading", "eta.intro_text"),  # the home link's page, « Continuer » →
+        "landing_keys": ("eta.page_heading", "eta.page_text"),  # the eTA page (pages/program_intro.py)
+        "fee_in_force_key": "eta.fee_in_force",
         "start_key": "eta.start",  # « Présenter une demande d'AVE », at the bottom of the eTA page
         "pay_flow": "fee_summary",  # « Procéder au paiement » → « Sommaire des frais » → « Transmettre et payer »
         "signature": "name",  # the name typed in « Signature », no security question
