@@ -14,6 +14,10 @@ from rar_app.pages import info
 from rar_app.pages.registry import PAGES
 from rar_app.services.messaging import mailer
 from rar_app.state.session import SessionState
+from rar_app import worker_failover
+
+# With Redis: a browser whose worker died reconnects to another with its state (see the module).
+worker_failover.install()
 
 app = rx.App(
     stylesheets=["/rar.css"],

@@ -81,7 +81,7 @@ class PortalServer:
                        stdout=subprocess.DEVNULL)
         log = self.log_path.open("wb")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "reflex", "run", "--env", "prod", "--single-port"],
+            [sys.executable, "-m", "rar_app.serve", "run", "--env", "prod", "--single-port"],
             cwd=REPO, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
         )
         deadline = time.monotonic() + timeout

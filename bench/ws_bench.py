@@ -1,0 +1,253 @@
+"""What each wizard event costs at 1, 20 and 100 signed-in sessions, against a blank
+Reflex app under the same load, over websockets without a browser.
+
+    .venv/bin/python bench/ws_bench.py [--sessions 1,20,100] [--events 20] [--rounds 1]
+        [--modes memory,redis] [--workers 2] [--kinds typing,next_empty,...] [--journey 0]
+
+For each mode it starts, on loopback, the portal's production build and the blank
+counter app (bench/blank_app, same launcher and Reflex settings; in Redis mode both
+use a private redis-server and --workers Granian workers), signs in the sessions
+(server-side sessions written through the services; the cookie rides on the websocket
+handshake as a browser's would) and gives each a complete visitor draft. Then, for each
+session count and round, each event kind runs right after the blank app's own event
+(`increment`) under the same load — interleaved, so both see the same machine — and
+the table prints p50/p95 and the ratio of the p95s (target ≤ 1.2).
+
+Event kinds (the wizard's client step unless said):
+  typing      set_value on a field
+  next_empty  « Suivant » with a required field empty (errors, summary, focus)
+  next_save   « Suivant » that saves the step and moves on (answer: delta + redirect)
+  previous    « Précédent » (saves unchecked, redirect)
+  on_load     a step's on_load chain as the browser triggers it on navigation
+              (on_load_internal → enter_page → the wizard's load), alternating two steps
+  fee         the fee selector (choose_fee: rules engine recomputes the summary)
+  review      the review step's load
+An event's latency runs from sending it to the last packet that answers it (a handler
+that returns a redirect or a focus is answered by two packets in Reflex 0.10).
+--journey N adds the full-journey load (bench/journey.py) in Redis mode.
+Everything is bounded: --max-minutes caps the whole run."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from servers import BlankServer, RedisServer, start_portal  # noqa: E402
+from tests.resilience.servers import ON_LOAD, ROOT, WIZARD_STATE, make_reps, step_path  # noqa: E402
+from tests.resilience.ws_client import Client, pct  # noqa: E402
+
+BLANK_EVENT = ROOT + ".blank_app___blank_app____counter_state.increment"
+ALL_KINDS = ["typing", "next_empty", "next_save", "previous", "on_load", "fee", "review"]
+
+
+def hydrated(upd: dict) -> bool:
+    return (upd.get("delta") or {}).get(ROOT, {}).get("is_hydrated_rx_state_") is True
+
+
+class Kind:
+    """One event kind: how to put a session in place, then the event to repeat."""
+
+    def __init__(self, name: str):
+        self.name = name
+        self.count = 1
+
+    async def prepare(self, c: Client, rep) -> None:
+        client_path = step_path("vsw_client", rep.app_id, client=1)
+        if self.name in ("typing", "next_empty", "next_save", "previous"):
+            await c.call(WIZARD_STATE + ".load", {}, path=client_path, packets=0)
+            value = "" if self.name == "next_empty" else "Banc"
+            await c.call(WIZARD_STATE + ".set_value", {"name": "family_name", "value": value}, packets=0)
+            await c.sync()
+        elif self.name == "fee":
+            await c.call(WIZARD_STATE + ".load", {}, path=step_path("vsw_fees", rep.app_id), packets=0)
+            await c.sync()
+            rows = c.var("vsw_state", "fee_rows") or []
+            codes = [o["code"] for o in (rows[0]["fee_options"] if rows else [])]
+            self.fee_codes = codes
+
+    async def calibrate(self, c: Client, rep) -> None:
+        """How many packets answer this event, measured once on a quiet session (deltas are
+        sent apart from the events a handler returns; a handler that changes nothing sends none)."""
+        if self.name != "on_load":
+            name, payload, path = self.event(rep, -1)
+            await c.call(name, payload, path=path, packets=0)
+            self.count = max(1, len(await c.sync()))
+
+    def event(self, rep, n: int) -> tuple[str, dict, str | None]:
+        client_path = step_path("vsw_client", rep.app_id, client=1)
+        if self.name == "typing":
+            return WIZARD_STATE + ".set_value", {"name": "given_names", "value": f"Prenom{n}"}, client_path
+        if self.name in ("next_empty", "next_save"):
+            return WIZARD_STATE + ".next_step", {}, client_path
+        if self.name == "previous":
+            return WIZARD_STATE + ".previous_step", {}, client_path
+        if self.name == "on_load":
+            page = "vsw_client" if n % 2 == 0 else "vsw_applicants"
+            extra = {"client": 1} if page == "vsw_client" else {}
+            return ON_LOAD, {}, step_path(page, rep.app_id, **extra)
+        if self.name == "fee":
+            codes = getattr(self, "fee_codes", []) or []
+            if len(codes) > 1:
+                return WIZARD_STATE + ".choose_fee", {"position": 1, "kind": "fee", "value": codes[n % len(codes)]}, None
+            return (WIZARD_STATE + ".choose_fee",
+                    {"position": 1, "kind": "bio_needed", "value": "yes" if n % 2 == 0 else "no"}, None)
+        if self.name == "review":
+            # A new address each time (the load keeps a step it has already loaded).
+            return WIZARD_STATE + ".load", {}, step_path("vsw_review", rep.app_id, r=n)
+        raise ValueError(self.name)
+
+    async def fire(self, c: Client, rep, n: int) -> float:
+        name, payload, path = self.event(rep, n)
+        if self.name == "on_load":
+            # The chain ends when the page is marked hydrated again.
+            t0 = time.perf_counter()
+            await c.send(name, payload, path)
+            while True:
+                upd = await c.next_update()
+                if hydrated(upd):
+                    return (time.perf_counter() - t0) * 1000.0
+        ms, _ = await c.call(name, payload, path=path, packets=self.count)
+        return ms
+
+
+async def run_load(clients, fire_one, events: int, errors: list[str]) -> list[float]:
+    """Every session fires `events` events one after the other, all sessions at once."""
+    lat: list[float] = []
+
+    async def one(i, c):
+        for n in range(events):
+            try:
+                lat.append(await fire_one(i, c, n))
+            except Exception as exc:  # noqa: BLE001
+                errors.append(f"session {i} event {n}: {type(exc).__name__}: {exc}"[:200])
+                return
+
+    await asyncio.gather(*(one(i, c) for i, c in enumerate(clients)))
+    return lat
+
+
+async def bench_mode(mode: str, portal_url: str, blank_url: str, reps, args, results: list[dict]) -> None:
+    for n_sessions in args.sessions:
+        blank_clients = [Client(blank_url) for _ in range(n_sessions)]
+        portal_clients = [Client(portal_url, cookie=reps[i].cookie) for i in range(n_sessions)]
+        await asyncio.gather(*(c.open("/") for c in blank_clients))
+        await asyncio.gather(*(c.open(step_path("vsw_client", reps[i].app_id, client=1))
+                               for i, c in enumerate(portal_clients)))
+        try:
+            for rnd in range(args.rounds):
+                for kind_name in args.kinds:
+                    kind = Kind(kind_name)
+                    errors: list[str] = []
+                    await asyncio.gather(*(kind.prepare(c, reps[i]) for i, c in enumerate(portal_clients)))
+                    await kind.calibrate(portal_clients[0], reps[0])
+
+                    async def blank_one(i, c, n):
+                        ms, _ = await c.call(BLANK_EVENT, {})
+                        return ms
+
+                    async def portal_one(i, c, n, kind=kind):
+                        return await kind.fire(c, reps[i], n)
+
+                    b = await run_load(blank_clients, blank_one, args.events, errors)
+                    p = await run_load(portal_clients, portal_one, args.events, errors)
+                    row = dict(mode=mode, sessions=n_sessions, round=rnd, kind=kind_name,
+                               blank_p50=pct(b, 50), blank_p95=pct(b, 95), p50=pct(p, 50), p95=pct(p, 95),
+                               count=len(p), expected=n_sessions * args.events, errors=len(errors),
+                               error_samples=errors[:3])
+                    results.append(row)
+                    print(json.dumps(row), file=sys.stderr, flush=True)
+        finally:
+            await asyncio.gather(*(c.close() for c in blank_clients + portal_clients))
+
+
+def print_table(results: list[dict]) -> None:
+    """Medians over the rounds of p50/p95, and the ratio of the p95s."""
+    groups: dict[tuple, list[dict]] = {}
+    for r in results:
+        groups.setdefault((r["mode"], r["sessions"], r["kind"]), []).append(r)
+
+    def med(rows, key):
+        vals = [r[key] for r in rows if r[key] is not None]
+        return statistics.median(vals) if vals else float("nan")
+
+    print(f"\n| mode | sessions | event | blank p50 | blank p95 | portal p50 | portal p95 | ratio p95 | errors |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for (mode, n, kind), rows in groups.items():
+        bp95, pp95 = med(rows, "blank_p95"), med(rows, "p95")
+        errs = sum(r["errors"] for r in rows) + sum(r["expected"] - r["count"] for r in rows if not r["errors"])
+        print(f"| {mode} | {n} | {kind} | {med(rows, 'blank_p50'):.1f} | {bp95:.1f} | {med(rows, 'p50'):.1f} | "
+              f"{pp95:.1f} | {pp95 / bp95:.2f}× | {errs} |")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--sessions", default="1,20,100", help="comma-separated session counts")
+    ap.add_argument("--events", type=int, default=20, help="events per session per kind")
+    ap.add_argument("--rounds", type=int, default=1, help="rounds (the table shows medians)")
+    ap.add_argument("--modes", default="memory,redis")
+    ap.add_argument("--workers", type=int, default=2, help="Granian workers in Redis mode")
+    ap.add_argument("--kinds", default=",".join(ALL_KINDS))
+    ap.add_argument("--journey", type=int, default=0, help="representatives for the full-journey load (Redis mode)")
+    ap.add_argument("--json", default="", help="also write every row to this file")
+    ap.add_argument("--max-minutes", type=float, default=60)
+    args = ap.parse_args()
+    args.sessions = [int(x) for x in args.sessions.split(",") if x]
+    args.kinds = [k for k in args.kinds.split(",") if k]
+    unknown = set(args.kinds) - set(ALL_KINDS)
+    if unknown:
+        sys.exit(f"unknown kinds {sorted(unknown)}; known: {ALL_KINDS}")
+    modes = [m for m in args.modes.split(",") if m]
+    results: list[dict] = []
+    journey_out: dict | None = None
+    redis = RedisServer().start() if "redis" in modes or args.journey else None
+    deadline = time.monotonic() + args.max_minutes * 60
+    try:
+        for i, mode in enumerate(modes):
+            env = {}
+            if mode == "redis":
+                env = {"GRANIAN_WORKERS": str(args.workers)}
+                portal_env = dict(env, RAR_REDIS_URL=f"{redis.url}/1")
+                blank_env = dict(env, BLANK_REDIS_URL=f"{redis.url}/2")
+            else:
+                portal_env, blank_env = {"GRANIAN_WORKERS": "1"}, {"GRANIAN_WORKERS": "1"}
+            print(f"# {mode}: starting the blank app and the portal (production builds)…", file=sys.stderr, flush=True)
+            blank = BlankServer(blank_env).start()
+            portal = None
+            try:
+                portal = start_portal(f"wsbench-{mode}", portal_env)
+                reps = make_reps(portal, max(args.sessions + [args.journey if mode == "redis" else 0]))
+                remaining = deadline - time.monotonic()
+                asyncio.run(asyncio.wait_for(bench_mode(mode, portal.base_url, blank.base_url, reps, args, results),
+                                             max(10.0, remaining)))
+                if mode == "redis" and args.journey:
+                    from journey import run_journeys
+
+                    journey_out = run_journeys(portal, args.journey, max(10.0, deadline - time.monotonic()))
+            finally:
+                if portal:
+                    portal.stop()
+                blank.stop()
+    finally:
+        if redis:
+            redis.stop()
+        if args.json:
+            Path(args.json).write_text(json.dumps({"rows": results, "journey": journey_out}, indent=1))
+    print(f"\nload: sessions {args.sessions}, {args.events} events a session a kind, {args.rounds} round(s); "
+          f"Redis mode: {args.workers} workers; blank event = {BLANK_EVENT.rsplit('.', 1)[1]}, run just before each kind")
+    print_table(results)
+    if journey_out:
+        from journey import print_journey
+
+        print_journey(journey_out)
+
+
+if __name__ == "__main__":
+    main()
