@@ -1,0 +1,103 @@
+"""kill -9 of a worker in Redis mode with two workers, in the middle of a questionnaire:
+the other worker keeps serving, the dead one is replaced (rar_app/serve.py), the browser
+reconnects and continues at the same step with its saved answers and the value typed on
+the page (rar_app/worker_failover.py), without signing in again."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import time
+import urllib.request
+
+import pytest
+
+from tests.resilience.servers import WIZARD_STATE, make_reps, step_path, worker_pids, worker_serving
+from tests.resilience.ws_client import Client, Closed
+
+pytestmark = [pytest.mark.resilience, pytest.mark.redis]
+
+TYPED = "Tapé-pas-encore-enregistré"
+
+
+def _get(url: str) -> int:
+    with urllib.request.urlopen(url, timeout=10) as resp:
+        return resp.status
+
+
+def test_killed_worker_is_replaced_and_the_browser_continues(redis_portal):
+    portal = redis_portal
+    rep = make_reps(portal, 1, prefix="kill")[0]
+    path = step_path("vsw_client", rep.app_id, client=1)
+    supervisor = portal.proc.pid
+
+    async def scenario() -> None:
+        loop = asyncio.get_running_loop()
+        browser = Client(portal.base_url, cookie=rep.cookie)
+        await browser.open(path)
+        assert browser.var("vsw_state", "ref") == "client.1"
+        assert browser.var("vsw_state", "values")["given_names"] == "Client1"  # a saved answer
+        await browser.send(WIZARD_STATE + ".set_value", {"name": "family_name", "value": TYPED})
+        await browser.sync()
+
+        workers = worker_pids(supervisor)
+        assert len(workers) == 2, workers
+        victim = worker_serving(supervisor, portal.port, browser.local_port)
+        assert victim in workers, (victim, workers)
+        os.kill(victim, signal.SIGKILL)
+
+        # The browser sees its connection drop…
+        with pytest.raises(Closed):
+            while True:
+                await browser.next_update(timeout=15)
+        # …the portal keeps serving pages (the other worker, then both)…
+        assert await loop.run_in_executor(None, _get, portal.url("/fr/connexion/")) == 200
+        # …and the dead worker is replaced; the supervisor is still there.
+        deadline = time.monotonic() + 60
+        while True:
+            now = worker_pids(supervisor)
+            if len(now) == 2 and victim not in now:
+                break
+            assert time.monotonic() < deadline, f"worker not replaced: {now}"
+            await asyncio.sleep(0.2)
+        assert portal.proc.poll() is None, "the portal stopped"
+        replacement = (set(now) - set(workers)).pop()
+
+        # The browser reconnects as Reflex's frontend does: same token, same cookie,
+        # a full hydrate of the page it shows.
+        again = Client(portal.base_url, cookie=rep.cookie, token=browser.token)
+        await again.open(path)
+        assert again.var("vsw_state", "ref") == "client.1"
+        values = again.var("vsw_state", "values")
+        assert values["family_name"] == TYPED, values  # typed on the page, not saved yet
+        assert values["given_names"] == "Client1"  # saved before
+
+        # It continues: « Suivant » saves and moves on (no sign-in page).
+        await again.send(WIZARD_STATE + ".next_step", {})
+        await again.sync()
+        redirects = [e["payload"]["path"] for e in again.browser_events if e["name"] == "_redirect"]
+        assert redirects and "connexion" not in redirects[-1], redirects
+        await again.close()
+
+        # The replacement worker answers sessions too.
+        served_by = set()
+        for _ in range(30):
+            probe = Client(portal.base_url, cookie=rep.cookie)
+            await probe.open(path)
+            served_by.add(worker_serving(supervisor, portal.port, probe.local_port))
+            await probe.close()
+            if replacement in served_by:
+                break
+        assert replacement in served_by, (replacement, served_by)
+
+    asyncio.run(asyncio.wait_for(scenario(), 300))
+
+    # The typed value reached the database with « Suivant ».
+    from tests.browser.harness import portal_db
+
+    with portal_db(portal):
+        from rar_app.services.casework import applications
+
+        view = applications.open_step(rep.account_id, rep.app_id, "client.1")
+        assert view.values["family_name"] == TYPED
