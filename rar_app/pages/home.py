@@ -7,7 +7,7 @@ import reflex as rx
 
 from rar_app import routes
 from rar_app.components.layout import page_template
-from rar_app.components.pool_invitations import home_invitations
+from rar_app.components.deadlines_panel import home_deadlines
 from rar_app.i18n import t
 from rar_app.pages.registry import page
 from rar_app.state.session import SessionState
@@ -128,7 +128,7 @@ def home_page(lang: str) -> rx.Component:
         "home",
         t("home.title", lang),
         rx.el.p(t("home.intro", lang)),
-        home_invitations(lang),
+        home_deadlines(lang),
         section(lang, "home.section_apply", APPLY_ACTIONS),
         drafts_section(lang),
         section(lang, "home.section_submitted", SEARCH_ACTIONS),

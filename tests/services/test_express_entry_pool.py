@@ -170,7 +170,7 @@ def test_the_demo_world_puts_express_entry_profiles_in_the_pool(migrated_db):
 
     with session_scope() as db:
         reps = [make_account(db), make_account(db)]
-        assert demo_pools.load(db, reps, date(2026, 12, 4)) == 6
+        assert demo_pools.load(db, reps, date(2026, 12, 4)) >= 6  # other pool programs add theirs
         entries = db.exec(select(PoolEntry).where(PoolEntry.pool == "express_entry")).all()
         assert len(entries) == 6 and len({e.score for e in entries}) > 3
         assert all(e.score > 300 and pools.streams_of(e) for e in entries)

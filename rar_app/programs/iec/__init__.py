@@ -31,7 +31,8 @@ IEC = register(Program(
     status_steps=STATUS_STEPS,
     catalogues=("iec",),
     order=40,
-    extra={"pool": pool.POOL, "pool_admission": pool.admission, "chosen_streams": profile.chosen_categories,
+    extra={"pool": pool.POOL, "pool_admission": pool.admission, "demo_profiles": pool.demo_profiles,
+           "chosen_streams": profile.chosen_categories,
            "restart_fields": ("date_of_birth", "passport_country", "residence_country")},
 ))
 

@@ -76,3 +76,22 @@ def application_type(ctx: Context) -> str:
     """The rules engine's application type of the work permit application (fees, processing)."""
     stream = answer(ctx, "invitation", "stream") or ""
     return f"iec_{stream_category(stream) or 'working_holiday'}"
+
+
+def demo_profiles(_today: _dt.date) -> list[dict[str, Any]]:
+    """Demo world: a French client (demo_pools.PEOPLE[0], Camille Tremblay, born 1993-04-12)
+    in the France pools of Working Holiday and Young Professionals."""
+    return [{
+        "passport": {"passport_country": "FR", "residence_country": "FR", "date_of_birth": "1993-04-12"},
+        "organization": {"has_letter": "no"},
+        "funds": {"funds": "yes", "health_insurance": "yes"},
+        "family": {"dependants_accompanying": "no"},
+        "job": {"job_offer": "yes", "professional_development": "yes"},
+        "studies": {"post_secondary_student": "no"},
+        "admissibility": {"criminal_record": "no", "medical_condition": "no"},
+        "personal": {"family_name": "Tremblay", "given_names": "Camille", "sex": "F", "date_of_birth": "1993-04-12",
+                     "passport_country": "FR", "passport_number": "FR1234567"},
+        "contact": {"email": "camille.tremblay@example.invalid", "address": "12 rue des Lilas, Lyon",
+                    "residence_country": "FR"},
+        "details": {"want_working_holiday": "yes", "want_young_professionals": "yes", "want_international_coop": "no"},
+    }]

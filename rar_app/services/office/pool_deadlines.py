@@ -239,6 +239,14 @@ def deadlines_for(db: Session, account_id: int, *, now: datetime | None = None,
     return out
 
 
+def deadlines_of(account_id: int, *, now: datetime | None = None) -> list[Deadline]:
+    """`deadlines_for` in its own transaction (for the pages)."""
+    from rar_app.db import session_scope
+
+    with session_scope() as db:
+        return deadlines_for(db, account_id, now=now)
+
+
 def _client_name(db: Session, application_id: int) -> str:
     row = db.exec(select(Client.given_names, Client.family_name).join(Applicant, Applicant.client_id == Client.id)
                   .where(Applicant.application_id == application_id).order_by(Applicant.position)).first()
@@ -246,4 +254,4 @@ def _client_name(db: Session, application_id: int) -> str:
 
 
 __all__ = ["Deadline", "check_can_submit", "deadlines_for", "invitation_of_application", "invitation_stream",
-           "lapse_due", "remind_due", "time_left", "toronto_date", "when_text"]
+           "deadlines_of", "lapse_due", "remind_due", "time_left", "toronto_date", "when_text"]

@@ -116,7 +116,7 @@ def status(account_id: int, application_id: Any, lang: str, *, now: datetime | N
             "submitted": _date(entry.submitted_at),
             "expires": _date(entry.expires_at),
             "score": str(entry.score),
-            "streams": [streams[c].label(lang) if hasattr(streams[c], "label") else t(streams[c].label_key, lang)
+            "streams": [streams[c].label(lang)
                         for c in pools.streams_of(entry) if c in streams],
             "breakdown": _rows(details.get("lines"), lang),
             "sections": _rows(details.get("sections"), lang),

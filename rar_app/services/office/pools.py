@@ -518,7 +518,7 @@ def staff_overview(actor_id: int, pool: str, lang: str) -> dict[str, Any]:
         actor_account(db, actor_id, STAFF)
         counts = pool_counts(db, pool)
         last = rounds(db, pool)
-        labels = {s.code: t(s.label_key, lang) if s.label_key else s.code for s in spec.streams}
+        labels = {s.code: s.label(lang) or s.code for s in spec.streams}
         return {
             "in_pool": str(counts.get(IN_POOL, 0)), "invited": str(counts.get("invited", 0)),
             "streams": [{"code": s.code, "label": labels[s.code]} for s in spec.streams],
