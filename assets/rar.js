@@ -127,6 +127,38 @@
     window.location.assign(href);
   }, true);
 
+  /* Tables on a phone (issue 17, point 3): each cell gets its column's header as data-label,
+   * which the stylesheet shows before the value when the table is stacked (under 640 px). */
+  function labelTables() {
+    document.querySelectorAll("#main table").forEach(function (table) {
+      var heads = table.querySelectorAll("thead tr:last-child th, thead tr:last-child td");
+      if (!heads.length) return;
+      var names = [];
+      heads.forEach(function (th) {
+        var span = parseInt(th.getAttribute("colspan") || "1", 10) || 1;
+        var text = (th.innerText || th.textContent || "").replace(/\s+/g, " ").trim();
+        for (var i = 0; i < span; i++) names.push(text);
+      });
+      table.querySelectorAll("tbody tr, tfoot tr").forEach(function (row) {
+        var col = 0;
+        Array.prototype.forEach.call(row.children, function (cell) {
+          var name = names[col] || "";
+          var label = name && name !== (cell.innerText || "").trim() ? name : "";
+          if (label && row.parentNode.tagName === "TFOOT" && cell.tagName === "TH") label = "";
+          if ((cell.getAttribute("data-label") || "") !== label) {
+            if (label) cell.setAttribute("data-label", label); else cell.removeAttribute("data-label");
+          }
+          col += parseInt(cell.getAttribute("colspan") || "1", 10) || 1;
+        });
+      });
+    });
+  }
+  var labelTimer = null;
+  new MutationObserver(function () {
+    if (labelTimer) return;
+    labelTimer = setTimeout(function () { labelTimer = null; labelTables(); }, 50);
+  }).observe(document.documentElement, { childList: true, subtree: true, characterData: true });
+
   setInterval(sync, 300);
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", restore);
   else restore();

@@ -20,7 +20,7 @@ from rar_app.i18n import t
 from rar_app.pages.registry import page
 from rar_app.state.session import page_lang
 
-MODIFIED = "2026-11-27"
+MODIFIED = "2026-12-04"
 
 
 def splash_page() -> rx.Component:
@@ -88,10 +88,35 @@ def help_page(lang: str) -> rx.Component:
         "help",
         t("help.title", lang),
         rx.el.p(t("help.intro", lang)),
-        rx.el.ul(
-            rx.el.li(t("help.web_form", lang)),
-            rx.el.li(rx.el.a(t("help.glossary_link", lang), href=routes.url("glossary", lang))),
-            rx.el.li(t("help.keyboard", lang)),
+        rx.el.p(t("wayfinding.self_service_note", lang), class_name="alert", id="self-service-note"),
+        rx.el.section(
+            rx.el.h2(t("wayfinding.support_heading", lang), id="support-heading"),
+            rx.el.ul(
+                rx.el.li(t("wayfinding.help_icon", lang)),
+                rx.el.li(t("wayfinding.non_technical", lang), " ",
+                         rx.el.a(t("wayfinding.support_email", lang), href="mailto:" + t("wayfinding.support_email", lang),
+                                 id="support-email"), "."),
+                rx.el.li(t("wayfinding.technical", lang), " ",
+                         rx.el.a(t("wayfinding.web_form_link", lang), href=t("wayfinding.web_form_url", lang),
+                                 id="web-form-link", rel="noopener")),
+                rx.el.li(rx.el.a(t("help.glossary_link", lang), href=routes.url("glossary", lang))),
+            ),
+            aria_labelledby="support-heading",
+        ),
+        rx.el.section(
+            rx.el.h2(t("wayfinding.navigation_heading", lang), id="navigation-heading"),
+            rx.el.ul(
+                rx.el.li(t("wayfinding.navigation_intro", lang)),
+                rx.el.li(t("wayfinding.navigation_change", lang)),
+                rx.el.li(rx.el.strong(t("wayfinding.no_back_button", lang)), id="no-back-button"),
+                rx.el.li(t("help.keyboard", lang)),
+            ),
+            aria_labelledby="navigation-heading",
+        ),
+        rx.el.section(
+            rx.el.h2(t("wayfinding.fees_heading", lang), id="fees-heading"),
+            rx.el.p(t("wayfinding.multiple_entry", lang), id="multiple-entry"),
+            aria_labelledby="fees-heading",
         ),
         modified=MODIFIED,
     )

@@ -135,10 +135,9 @@ class SearchState(rx.State):
             self.uci_error = t("search.error_uci", lang)
             self.errors = [{"field": "uci", "message": self.uci_error}]
             return rx.set_focus("error-summary")
-        if not any(criteria.values()):
-            self.errors = [{"field": "application_number", "message": t("search.error_no_criteria", lang)}]
-            return rx.set_focus("error-summary")
-        self._criteria = criteria
+        # The guide: enter what you know, then « Rechercher toutes les demandes »; with no
+        # criterion at all, every submitted application on the account is listed.
+        self._criteria = {k: v for k, v in criteria.items() if v}
         self._cursors = [""]
         redirect = await self._show(info.account_id, "")
         return redirect or rx.set_focus("results-heading")
@@ -241,8 +240,8 @@ def search_form(lang: str) -> rx.Component:
             class_name="field",
         ),
         rx.el.div(
-            rx.el.button(t("search.search", lang), type="submit", class_name="btn btn-primary", id="search-submit"),
-            rx.el.a(t("search.search_all", lang), href=routes.url("search_all", lang), class_name="btn btn-secondary",
+            rx.el.button(t("search.search_all", lang), type="submit", class_name="btn btn-primary", id="search-submit"),
+            rx.el.a(t("wayfinding.show_all", lang), href=routes.url("search_all", lang), class_name="btn btn-secondary",
                     id="search-all"),
             rx.el.button(t("search.clear", lang), type="button", class_name="btn btn-secondary",
                          on_click=SearchState.clear, id="search-clear"),

@@ -96,12 +96,14 @@ def sign_in_page(lang: str) -> rx.Component:
         notice(SignInState.notice),
         error_summary(lang, SignInState.errors),
         rx.el.p(t("auth.sign_in_intro", lang)),
+        rx.el.p(t("wayfinding.self_service_note", lang), class_name="alert", id="self-service-note"),
         rx.el.section(
             rx.el.h2(t("auth.gckey_heading", lang)),
             rx.el.form(
                 text_field(lang, "username", t("auth.username", lang), SignInState.username,
                            SignInState.set_username, SignInState.username_error,
-                           help_text=t("auth.username_help", lang), autocomplete="username"),
+                           help_text=t("auth.username_help", lang), autocomplete="username",
+                           auto_capitalize="none", spell_check=False),
                 text_field(lang, "password", t("auth.password", lang), SignInState.password,
                            SignInState.set_password, SignInState.password_error, input_type="password",
                            autocomplete="current-password"),
