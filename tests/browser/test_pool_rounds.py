@@ -1,6 +1,6 @@
 """Pools in a real browser (French): staff run a round of invitations from the back office
 (bad number refused at the field; the cut-off shown); the representative sees the invitation
-on the account home with the days left, opens « État du profil Entrée express » (score and
+on the account home (« Échéances ») with the days left, opens « État du profil Entrée express » (score and
 breakdown, deadline with days left), declines it: the profile is back in the pool."""
 
 from __future__ import annotations
@@ -36,10 +36,10 @@ def test_staff_round_then_the_representative_declines_the_invitation(portal, bro
 
     rep = rep_ctx.new_page()
     sign_in(rep, portal, lang="fr")
-    rep.wait_for_selector("#home-invitations li")
-    line = rep.inner_text("#home-invitations li")
-    assert "il reste 60 jour(s)" in line
-    rep.locator("#home-invitations a").first.click()
+    rep.wait_for_selector("#deadlines-table tbody tr")
+    row = rep.locator("#deadlines-table tbody tr", has_text="Entrée express").first
+    assert "jours et" in row.inner_text()  # « Échéances »: days and hours left
+    row.locator("a").click()
     rep.wait_for_url("**/fr/etat-du-profil?id=*")
     rep.wait_for_selector("#pool-title")
     assert rep.inner_text("#pool-title") == "État du profil Entrée express"
