@@ -147,7 +147,7 @@ def test_search_then_full_status_with_dependants(portal, page, phone_context, la
 
     page.fill("#family_name", "ROMARIN")
     page.click("#search-submit")
-    page.wait_for_selector("#results tbody tr")
+    page.wait_for_function("document.querySelectorAll('#results tbody tr').length === 3")
     rows = page.locator("#results tbody tr")
     assert rows.count() == 3
     assert page.locator("#results tbody tr", has_text=txt["dependant"]).count() == 2
