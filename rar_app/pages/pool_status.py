@@ -56,8 +56,13 @@ class PoolStatusState(rx.State):
         inv = data["invitation"]
         self.has_invitation = bool(inv)
         self.invitation_open = bool(inv and inv["open"])
-        self.invitation_text = t("pools.invitation_deadline", lang, deadline=inv["deadline"], days=inv["days_left"]) \
-            if inv else ""
+        self.invitation_text = ""
+        if inv and inv["open"]:
+            self.invitation_text = t("pools.invitation_deadline", lang, deadline=inv["deadline"], days=inv["left"][0],
+                                     hours=inv["left"][1])
+        elif inv and inv["state"] == "accepted" and inv["apply_by"]:
+            self.invitation_text = t("pools.apply_deadline", lang, deadline=inv["apply_by"], days=inv["apply_left"][0],
+                                     hours=inv["apply_left"][1])
         self.invitation_state = t("pools.invitation_state", lang, state=inv["state_label"]) if inv else ""
         self.started_href = routes.url("home", lang) + "#drafts" if inv and inv["application_id"] else ""
 
@@ -144,8 +149,8 @@ def _invitation(lang: str) -> rx.Component:
     return rx.cond(S.has_invitation, rx.el.section(
         rx.el.h2(t("pools.invitation_heading", lang)),
         rx.el.p(S.invitation_state, id="pool-invitation-state"),
+        rx.cond(S.invitation_text != "", rx.el.p(S.invitation_text, id="pool-deadline", class_name="alert alert-warning")),
         rx.cond(S.invitation_open, rx.fragment(
-            rx.el.p(S.invitation_text, id="pool-deadline", class_name="alert alert-warning"),
             rx.el.div(
                 rx.el.button(t("pools.accept_invitation", lang), type="button", class_name="btn btn-primary",
                              on_click=S.accept, id="pool-accept"),

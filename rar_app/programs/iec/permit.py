@@ -27,7 +27,13 @@ def category(ctx: Context) -> str:
         return c
     stream = str(answer(ctx, INVITATION_REF, "stream") or "")
     code = stream.rsplit("-", 1)[-1] if stream else ""
-    return {"WH": "working_holiday", "YP": "young_professionals", "CO": "international_coop"}.get(code, "working_holiday")
+    found = {"WH": "working_holiday", "YP": "young_professionals", "CO": "international_coop"}.get(code)
+    if found:
+        return found
+    # Before an invitation (the profile's « what to gather »): the first category chosen.
+    details = answer(ctx, INVITATION_REF, "details") or {}
+    chosen = [c for c in (details.get("categories") or []) if c in CATEGORIES] if isinstance(details, dict) else []
+    return chosen[0] if chosen else "working_holiday"
 
 
 def _employer_specific(ctx: Context, _index: int | None) -> bool:

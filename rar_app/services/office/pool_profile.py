@@ -83,6 +83,12 @@ def _date(moment: datetime | None) -> str:
     return pools.toronto_date(moment).isoformat() if moment else ""
 
 
+def _left(deadline: datetime, now: datetime) -> tuple[int, int]:
+    """(days, hours) left before `deadline`, (0, 0) once passed."""
+    seconds = max(0, int((deadline - now).total_seconds()))
+    return seconds // 86400, (seconds % 86400) // 3600
+
+
 def status(account_id: int, application_id: Any, lang: str, *, now: datetime | None = None) -> dict[str, Any]:
     now = now or utcnow()
     with session_scope() as db:
@@ -98,6 +104,9 @@ def status(account_id: int, application_id: Any, lang: str, *, now: datetime | N
                    "state_label": t(f"pools.invitation_{invitation.state}", lang),
                    "issued": _date(invitation.issued_at), "deadline": _date(invitation.deadline_at),
                    "days_left": max(0, pools.days_left(invitation.deadline_at, now)),
+                   "left": _left(invitation.deadline_at, now),
+                   "apply_by": _date(invitation.apply_by) if invitation.apply_by else "",
+                   "apply_left": _left(invitation.apply_by, now) if invitation.apply_by else (0, 0),
                    "open": invitation.state == "open" and invitation.deadline_at > now,
                    "application_id": invitation.application_id or 0}
         gather: list[str] = []
