@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-
 import reflex as rx
 
 import rar_app.pages  # noqa: F401  (registers the pages)
@@ -13,6 +11,7 @@ from rar_app.i18n import LANGS, t
 from rar_app.pages import info
 from rar_app.pages.registry import PAGES
 from rar_app.services.messaging import mailer
+from rar_app.services.office import simulation
 from rar_app.state.session import SessionState
 from rar_app import worker_failover
 
@@ -50,21 +49,8 @@ def register_pages(application: rx.App) -> None:
     )
 
 
-@contextlib.asynccontextmanager
-async def training_loop():
-    """The training simulation and scheduled demo reset run from start-up when the
-    settings turn them on (RAR_SIMULATION_SPEED, RAR_DEMO_RESET_HOURS). Each worker
-    starts its loop; a database lease lets one act at a time (services/simulation.py)."""
-    from rar_app.services.office import simulation
-
-    started = simulation.ensure_background()
-    try:
-        yield
-    finally:
-        if started:
-            simulation.stop_background()
-
-
 register_pages(app)
-app.register_lifespan_task(training_loop)
+# Started with the app, never from a page: the mail delivery thread, and the training
+# simulation with the scheduled demo reset when the settings turn them on.
 app.register_lifespan_task(mailer.delivery_at_startup)
+app.register_lifespan_task(simulation.training_at_startup)

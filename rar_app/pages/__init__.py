@@ -11,6 +11,6 @@ from rar_app.pages import status  # noqa: F401
 from rar_app.pages import messages  # noqa: F401
 from rar_app.pages import link  # noqa: F401
 from rar_app.pages import client_portal  # noqa: F401
-from rar_app.pages import backoffice  # noqa: F401
+from rar_app.pages import backoffice, backoffice_file, backoffice_outbox, backoffice_paper  # noqa: F401
 from rar_app.pages import pool_rounds, pool_status  # noqa: F401
 from rar_app.pages import program_intro  # noqa: F401

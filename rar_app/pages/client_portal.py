@@ -18,7 +18,6 @@ from rar_app.pages.link import TEXT_FIELDS, kind_options, link_errors, make_form
 from rar_app.pages.registry import page
 from rar_app.pages.status_common import MODIFIED, category_label, notice_box, status_label, status_url, table
 from rar_app.services.casework import documents, linking
-from rar_app.services.messaging import mailer
 from rar_app.services.messaging.messages import CLIENT_HOME_PATH
 from rar_app.state.session import client_ip, page_lang, require_session, sign_in_redirect
 from rar_app.storage import StorageUnavailable
@@ -58,7 +57,6 @@ class ClientHomeState(rx.State):
         info = require_session(self, ROLES)
         if info is None:
             return sign_in_redirect(self)
-        mailer.ensure_worker()
         self.errors, self.field_errors, self.message = [], {}, ""
         await self._reload(info.account_id)
         return None

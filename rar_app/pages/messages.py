@@ -23,7 +23,7 @@ from rar_app.pages.status_common import (
     type_label,
     url_with,
 )
-from rar_app.services.messaging import mailer, messages as messages_service
+from rar_app.services.messaging import messages as messages_service
 from rar_app.services.office.search import NotFound
 from rar_app.state.session import client_ip, page_lang, require_session, sign_in_redirect
 
@@ -86,7 +86,6 @@ class InboxState(rx.State):
         info = require_session(self)
         if info is None:
             return sign_in_redirect(self)
-        mailer.ensure_worker()
         self._cursors, self.page_number = [""], 1
         await self._show(info.account_id, "")
         return None

@@ -40,7 +40,6 @@ from rar_app.pages.status_common import (
 )
 from rar_app.services.office import backoffice, search
 from rar_app.services.casework import document_links, documents
-from rar_app.services.messaging import mailer
 from rar_app.state.documents import DocumentsState, download_link
 from rar_app.state.session import client_ip, page_lang, require_session, sign_in_redirect
 
@@ -183,7 +182,6 @@ class StatusState(rx.State):
         info = require_session(self, ROLES)
         if info is None:
             return sign_in_redirect(self)
-        mailer.ensure_worker()
         self.notice = self.notice_kind = ""
         await self._refresh(info)
         self.loaded = True

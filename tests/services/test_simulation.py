@@ -155,3 +155,18 @@ def test_the_loop_starts_and_ticks_in_the_background(world, portal_env, monkeypa
     finally:
         loop.stop()
     assert not loop.running() and lease.holder(simulation.LEASE_NAME) is None
+
+
+def test_the_training_loop_starts_and_stops_with_the_app(portal_env, migrated_db):
+    """The app's lifespan task (registered in rar_app/rar_app.py): off by default, on
+    when a setting asks for it, stopped at shutdown."""
+    import asyncio
+
+    async def lifespan() -> tuple[bool, bool]:
+        async with simulation.training_at_startup():
+            during = simulation.status()["running"]
+        return during, simulation.status()["running"]
+
+    assert asyncio.run(lifespan()) == (False, False)
+    portal_env(RAR_SIMULATION_SPEED="1440", RAR_SIMULATION_INTERVAL="60")
+    assert asyncio.run(lifespan()) == (True, False)

@@ -148,7 +148,6 @@ UI_DEBT: set[str] = {
     "rar_app.pages.account_requests imports rar_app.models",
     "rar_app.pages.account_requests imports rar_app.storage",
     "rar_app.pages.account_requests imports rar_app.storage.formats",
-    "rar_app.pages.backoffice imports rar_app.db",
     "rar_app.pages.client_portal imports rar_app.db",
     "rar_app.pages.client_portal imports rar_app.storage",
     "rar_app.pages.link imports rar_app.db",
@@ -175,3 +174,20 @@ def test_pages_components_and_state_do_not_reach_tables_or_storage():
 
 def test_the_list_of_pages_still_to_move_only_shrinks():
     assert sorted(UI_DEBT - _ui_offences()) == [], "fixed: remove these from UI_DEBT"
+
+
+def _attributes(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return {f"{n.value.id}.{n.attr}" for n in ast.walk(tree)
+            if isinstance(n, ast.Attribute) and isinstance(n.value, ast.Name)}
+
+
+def test_background_work_starts_with_the_app_never_from_a_page():
+    """The mail delivery thread and the training loop are lifespan tasks of the app;
+    no page, component or state starts them on load."""
+    app_calls = _attributes(PACKAGE / "rar_app.py")
+    assert {"mailer.delivery_at_startup", "simulation.training_at_startup"} <= app_calls
+    starters = {"mailer.ensure_worker", "simulation.ensure_background"}
+    offenders = sorted(f"{name}: {hit}" for name, path in _modules().items() if name.startswith(UI_PACKAGES)
+                       for hit in _attributes(path) & starters)
+    assert offenders == []

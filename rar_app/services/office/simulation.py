@@ -8,7 +8,8 @@ Settings (`rar_app/settings.py`, documented in the README):
 - `RAR_SIMULATION_INTERVAL`: seconds between two rounds of the background loop (default 10, at least 1).
 - `RAR_DEMO_RESET_HOURS`: reset the demo world when it is older than this (0 = never).
 
-The background loop starts with the app (a lifespan task in `rar_app/rar_app.py`) when
+The background loop starts with the app (`training_at_startup`, a lifespan task registered
+in `rar_app/rar_app.py` beside the mailer's `delivery_at_startup`) when
 either is on. Every worker runs one, but a round runs only in the worker holding the
 database lease "training" (`services/lease.py`): with several workers, one ticks and
 resets at a time, and another takes over when the holder stops renewing.
@@ -24,6 +25,7 @@ runs the loop in the foreground (`--once` for a single tick).
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import logging
 import os
@@ -239,6 +241,20 @@ def ensure_background() -> bool:
 
 def stop_background() -> None:
     _loop.stop()
+
+
+@contextlib.asynccontextmanager
+async def training_at_startup():
+    """The app's lifespan task (beside mailer.delivery_at_startup): the training
+    simulation and scheduled demo reset run from start-up when the settings turn them
+    on (RAR_SIMULATION_SPEED, RAR_DEMO_RESET_HOURS). Each worker starts its loop; the
+    database lease lets one act at a time."""
+    started = ensure_background()
+    try:
+        yield
+    finally:
+        if started:
+            stop_background()
 
 
 def status() -> dict[str, object]:
