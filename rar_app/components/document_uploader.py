@@ -83,7 +83,7 @@ from rar_app.components.widgets import error_summary, field_error, help_icon, pr
 from rar_app.i18n import t
 from rar_app.settings import get_settings
 from rar_app.state.documents import STATUS_ID, SUMMARY_ID, DocumentsState, FileRow, SlotRow, size_label
-from rar_app.storage import formats
+from rar_app.services.casework.document_intake import ACCEPTED_LABELS
 
 # Offered by the browser's file chooser (a hint only: the server checks content).
 # `image/*` lets phones offer the camera and lets HEIC photos reach the server's clear refusal.
@@ -318,7 +318,7 @@ def document_uploader(lang: str, slots: rx.Var | None = None, *, summary: bool =
     `slots` defaults to `DocumentsState.slots` (a filtered view of it may be passed).
     `summary=False` when the page shows `DocumentsState.errors` in its own error summary."""
     settings = get_settings()
-    rules = t("documents.rules", lang, formats=formats.ACCEPTED_LABELS,
+    rules = t("documents.rules", lang, formats=ACCEPTED_LABELS,
               limit=size_label(settings.max_upload_bytes, lang), count=settings.max_files_per_slot)
     return rx.el.div(
         rx.el.p(rules, id="doc-rules", class_name="hint"),

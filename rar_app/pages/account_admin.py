@@ -21,11 +21,9 @@ from rar_app.i18n import t
 from rar_app.pages.account_common import focus_later, status_message
 from rar_app.pages.account_profile import KIND_KEYS
 from rar_app.pages.registry import page
-from rar_app.models import Document
 from rar_app.services.identity import accounts
-from rar_app.services import audit
-from rar_app.services.casework import requests
-from rar_app.storage import ObjectNotFound, StorageUnavailable, get_store
+from rar_app.services.casework import account_proofs, requests
+from rar_app.services.casework.document_errors import StorageUnavailable
 from rar_app.state.session import client_ip, page_lang, require_session, sign_in_redirect
 
 MODIFIED = "2026-11-29"
@@ -92,21 +90,6 @@ def _row(view: requests.RequestView, lang: str) -> RequestRow:
     )
 
 
-def _read_proof(admin_id: int, request_id: int, ip: str) -> tuple[bytes, str, str]:
-    """The proof document of a request, for an administrator: (bytes, file name, type).
-    Raises accounts.Forbidden / NotFound, ObjectNotFound, StorageUnavailable."""
-    with session_scope() as db:
-        view = requests.get_request(db, admin_id, request_id)  # administrators only
-        doc = db.get(Document, view.document_id) if view.document_id else None
-        if doc is None or doc.deleted_at is not None:
-            raise accounts.NotFound()
-        key, name, content_type = doc.storage_key, doc.original_name or "document", doc.content_type
-        audit.record(db, "document.download", actor_id=admin_id, actor_role="admin", ip=ip, object_type="document",
-                     object_id=doc.id, request_id=request_id, purpose="name_change_proof")
-    with get_store().open_stream(key) as stream:
-        return stream.read_all(), name, content_type
-
-
 class AdminState(rx.State):
     rows: list[RequestRow] = []
     choices: dict[str, str] = {}  # merge request id → chosen previous account id
@@ -169,9 +152,9 @@ class AdminState(rx.State):
             return sign_in_redirect(self)
         lang = page_lang(self)
         try:
-            data, name, content_type = await asyncio.to_thread(_read_proof, info.account_id, int(request_id),
+            data, name, content_type = await asyncio.to_thread(account_proofs.read_proof, info.account_id, int(request_id),
                                                                client_ip(self))
-        except (TypeError, ValueError, accounts.AccountError, ObjectNotFound):
+        except (TypeError, ValueError, accounts.AccountError):
             self.errors = [{"field": "requests", "message": accounts.message("not_found", lang)}]
             return focus_later("error-summary")
         except StorageUnavailable:

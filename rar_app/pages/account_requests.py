@@ -7,15 +7,12 @@
   attached to no application; the request then names that document;
 - account closure, after an explicit confirmation.
 
-The document service only knows documents of applications, so the small
-account-level store/discard of the proof lives here (`_store_proof`,
-`_discard_proof`): same staging, sniffing, store and audit as `documents.upload`.
+The proof is stored and discarded by services/casework/account_proofs.py.
 """
 
 from __future__ import annotations
 
 import asyncio
-import logging
 from typing import Any
 
 import reflex as rx
@@ -25,77 +22,18 @@ from rar_app.components.widgets import error_summary, field_error, nav_bar, text
 from rar_app.components.wizard_form import confirm_panel
 from rar_app.db import session_scope
 from rar_app.i18n import t
-from rar_app.models import Document, utcnow
 from rar_app.pages.account_common import ACCOUNT_ROLES, blank, focus_later, form_errors, one_error, status_message
 from rar_app.pages.account_profile import back_to_profile
 from rar_app.pages.registry import page
 from rar_app.services.identity import accounts, own_account
-from rar_app.services import audit
-from rar_app.services.casework import document_intake, documents
+from rar_app.services.casework import account_proofs, document_intake, documents
+from rar_app.services.casework.document_errors import StorageUnavailable
 from rar_app.settings import get_settings
 from rar_app.state.session import client_ip, page_lang, require_session, sign_in_redirect
-from rar_app.storage import StorageUnavailable, formats, get_store, new_key
-
-log = logging.getLogger(__name__)
 
 MODIFIED = "2026-11-29"
-PROOF_SLOT = "account_name_change"
 UPLOAD_ID = "proof-upload"
 ACCEPT = {"application/pdf": [".pdf"], "image/*": [".jpg", ".jpeg", ".png", ".tif", ".tiff"]}
-
-
-def _store_proof(account_id: int, filename: str, upload: Any, ip: str = "") -> tuple[int, str]:
-    """Stage, check and store a proof file for `account_id`; returns (document id, shown name).
-    Raises documents.DocumentRefused or StorageUnavailable (then nothing is kept)."""
-    store = get_store()
-    with document_intake.StagedUpload() as staged:
-        staged.fill_from(upload)
-        kind = document_intake.validate(staged)
-        name = document_intake.clean_filename(filename) or "document"
-        key = new_key()
-        try:
-            size = store.put_stream(key, staged.rewind(), content_type=kind.content_type)
-        except BaseException:
-            try:
-                store.delete(key)
-            except Exception:  # the orphan report will list it
-                log.warning("could not delete %s after a failed put", key)
-            raise
-        sha256 = staged.sha256
-    try:
-        with session_scope() as db:
-            doc = Document(owner_id=account_id, application_id=None, applicant_id=None, slot_code=PROOF_SLOT,
-                           original_name=name, content_type=kind.content_type, size_bytes=size, sha256=sha256,
-                           storage_key=key, status="uploaded")
-            db.add(doc)
-            db.flush()
-            audit.record(db, "document.upload", actor_id=account_id, object_type="document", object_id=doc.id,
-                         ip=ip, slot=PROOF_SLOT, name=name, size=size, sha256=sha256, type=kind.content_type)
-            return doc.id, name
-    except BaseException:
-        try:
-            store.delete(key)
-        except Exception:
-            log.warning("could not delete %s after a failed commit", key)
-        raise
-
-
-def _discard_proof(account_id: int, document_id: int) -> None:
-    """Forget a proof chosen but replaced before the request was sent (the actor's own, unattached)."""
-    with session_scope() as db:
-        doc = db.get(Document, document_id)
-        if doc is None or doc.owner_id != account_id or doc.application_id is not None or doc.deleted_at:
-            return
-        doc.deleted_at = utcnow()
-        doc.status = "replaced"
-        db.add(doc)
-        audit.record(db, "document.delete", actor_id=account_id, object_type="document", object_id=doc.id,
-                     slot=PROOF_SLOT)
-        key = doc.storage_key
-    try:
-        get_store().delete(key)
-    except Exception:  # the orphan report will list it
-        log.warning("could not delete %s", key)
 
 
 def megabytes(n: int, lang: str) -> str:
@@ -158,7 +96,7 @@ class NameChangeState(rx.State):
             return None
         upload = files[0]
         try:
-            doc_id, name = await asyncio.to_thread(_store_proof, info.account_id, upload.filename or "", upload,
+            doc_id, name = await asyncio.to_thread(account_proofs.store_proof, info.account_id, upload.filename or "", upload,
                                                    client_ip(self))
         except documents.DocumentRefused as refusal:
             self.field_errors, self.errors = one_error("proof", refusal.message(lang), NAME_FIELDS)
@@ -167,7 +105,7 @@ class NameChangeState(rx.State):
             self.field_errors, self.errors = one_error("proof", t("common.error_generic", lang), NAME_FIELDS)
             return focus_later("error-summary")
         if self._proof_id:
-            await asyncio.to_thread(_discard_proof, info.account_id, self._proof_id)
+            await asyncio.to_thread(account_proofs.discard_proof, info.account_id, self._proof_id)
         self._proof_id = doc_id
         self.proof_name = name
         self.field_errors["proof"] = ""
@@ -180,7 +118,7 @@ class NameChangeState(rx.State):
         lang = page_lang(self)
         self.uploading = False
         self.field_errors, self.errors = one_error(
-            "proof", t("account.proof_rejected", lang, formats=formats.ACCEPTED_LABELS), NAME_FIELDS)
+            "proof", t("account.proof_rejected", lang, formats=document_intake.ACCEPTED_LABELS), NAME_FIELDS)
         return focus_later("error-summary")
 
     @rx.event
@@ -235,7 +173,7 @@ def proof_field(lang: str) -> rx.Component:
                        id="proof-label", class_name="label"),
             class_name="label-row",
         ),
-        rx.el.p(t("account.proof_hint", lang, formats=formats.ACCEPTED_LABELS, limit=limit), class_name="hint",
+        rx.el.p(t("account.proof_hint", lang, formats=document_intake.ACCEPTED_LABELS, limit=limit), class_name="hint",
                 id="proof-hint"),
         field_error(lang, S.field_errors["proof"], "proof"),
         _hidden_input(rx.upload.root(

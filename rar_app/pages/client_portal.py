@@ -18,9 +18,9 @@ from rar_app.pages.link import TEXT_FIELDS, kind_options, link_errors, make_form
 from rar_app.pages.registry import page
 from rar_app.pages.status_common import MODIFIED, category_label, notice_box, status_label, status_url, table
 from rar_app.services.casework import documents, linking
+from rar_app.services.casework.document_errors import StorageUnavailable
 from rar_app.services.messaging.messages import CLIENT_HOME_PATH
 from rar_app.state.session import client_ip, page_lang, require_session, sign_in_redirect
-from rar_app.storage import StorageUnavailable
 
 ROLES = ("client",)
 UPLOAD_ID = "imm5476-upload"

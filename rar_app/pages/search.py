@@ -25,7 +25,6 @@ from rar_app.pages.status_common import (
     table,
     type_options,
 )
-from rar_app.models import uci_key
 from rar_app.services.office import search as search_service
 from rar_app.state.session import page_lang, require_session, sign_in_redirect
 
@@ -131,7 +130,7 @@ class SearchState(rx.State):
         self._reset_results()
         criteria = {f: getattr(self, f).strip() for f in FIELDS}
         criteria["category"] = self.category.strip()
-        if self.uci.strip() and len(uci_key(self.uci)) not in (8, 10):
+        if self.uci.strip() and len(search_service.uci_key(self.uci)) not in (8, 10):
             self.uci_error = t("search.error_uci", lang)
             self.errors = [{"field": "uci", "message": self.uci_error}]
             return rx.set_focus("error-summary")

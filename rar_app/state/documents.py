@@ -30,7 +30,7 @@ from rar_app.services.casework.documents import Actor, DocumentRefused, NotFound
 from rar_app.services.identity.sessions import SessionInfo
 from rar_app.settings import get_settings
 from rar_app.state.session import client_ip, page_lang, require_session, sign_in_redirect
-from rar_app.storage import StorageUnavailable
+from rar_app.services.casework.document_errors import StorageUnavailable
 
 log = logging.getLogger(__name__)
 

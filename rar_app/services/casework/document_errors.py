@@ -7,6 +7,9 @@ from __future__ import annotations
 
 from typing import Any
 
+# What the documents services raise when the store cannot be reached (pages catch it from here).
+from rar_app.storage import StorageUnavailable  # noqa: F401
+
 # ---------------------------------------------------------------------------
 # Messages (French first: the portal's default language)
 

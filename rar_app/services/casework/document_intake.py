@@ -17,6 +17,7 @@ from rar_app.settings import get_settings
 from rar_app.storage import CHUNK_SIZE, StorageUnavailable, formats
 
 DISPLAY_NAME_MAX = 120
+ACCEPTED_LABELS = formats.ACCEPTED_LABELS  # the accepted formats, as the pages word them
 
 # ---------------------------------------------------------------------------
 # Names
