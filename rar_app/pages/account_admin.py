@@ -16,7 +16,6 @@ import reflex as rx
 
 from rar_app.components.layout import page_template
 from rar_app.components.widgets import error_summary
-from rar_app.db import session_scope
 from rar_app.i18n import t
 from rar_app.pages.account_common import focus_later, status_message
 from rar_app.pages.account_profile import KIND_KEYS
@@ -24,6 +23,7 @@ from rar_app.pages.registry import page
 from rar_app.services.identity import accounts
 from rar_app.services.casework import account_proofs, requests
 from rar_app.services.casework.document_errors import StorageUnavailable
+from rar_app.services import transactions
 from rar_app.state.session import client_ip, page_lang, require_session, sign_in_redirect
 
 MODIFIED = "2026-11-29"
@@ -97,8 +97,7 @@ class AdminState(rx.State):
     errors: list[dict[str, str]] = []
 
     def _reload(self, actor_id: int, lang: str) -> None:
-        with session_scope() as db:
-            views = requests.list_open(db, actor_id)
+        views = transactions.run(requests.list_open, actor_id)
         self.rows = [_row(v, lang) for v in views]
         self.choices = {str(r.request_id): (r.candidates[0].code if r.candidates else "")
                         for r in self.rows if r.kind == "merge"}
@@ -126,12 +125,11 @@ class AdminState(rx.State):
         try:
             request_id = int(request_id)
             previous = self.choices.get(str(request_id)) or None
-            with session_scope() as db:
-                if approve:
-                    requests.approve(db, info.account_id, request_id,
-                                     previous_account_id=int(previous) if previous else None, ip=client_ip(self))
-                else:
-                    requests.refuse(db, info.account_id, request_id, ip=client_ip(self))
+            if approve:
+                transactions.run(requests.approve, info.account_id, request_id,
+                                 previous_account_id=int(previous) if previous else None, ip=client_ip(self))
+            else:
+                transactions.run(requests.refuse, info.account_id, request_id, ip=client_ip(self))
         except (TypeError, ValueError):
             self.errors = [{"field": "requests", "message": accounts.message("not_found", lang)}]
             return focus_later("error-summary")

@@ -23,7 +23,6 @@ from rar_app import routes
 from rar_app.components.layout import page_template
 from rar_app.components.widgets import error_summary, field_error, text_field
 from rar_app.components.wizard_form import radio_group, select_field
-from rar_app.db import session_scope
 from rar_app.i18n import t
 from rar_app.pages.account_common import (
     ACCOUNT_ROLES,
@@ -36,6 +35,7 @@ from rar_app.pages.account_common import (
 )
 from rar_app.pages.registry import page
 from rar_app.services.identity import accounts, enrolment, oidc
+from rar_app.services import transactions
 from rar_app.state.session import client_ip, page_lang, require_session
 
 MODIFIED = "2026-11-29"
@@ -81,8 +81,7 @@ class EnrolState(rx.State):
         self.updating = False
         ticket = self._partner_ticket()
         if ticket:
-            with session_scope() as db:
-                identity = oidc.identity_for_enrolment(db, ticket)
+            identity = transactions.run(oidc.identity_for_enrolment, ticket)
             if identity is not None:
                 self.partner_name = identity.name or f"{identity.given_name} {identity.family_name}".strip() \
                     or identity.email
@@ -94,8 +93,7 @@ class EnrolState(rx.State):
         if self.router.url.query_parameters.get("prefill") == "profile":
             info = require_session(self, ACCOUNT_ROLES)
             if info is not None:
-                with session_scope() as db:
-                    current = enrolment.enrolment_prefill(db, info.account_id)
+                current = transactions.run(enrolment.enrolment_prefill, info.account_id)
                 for key in ("family_name", "given_names", "email", "phone", "business_name", "business_address",
                             "language", "regulatory_body", "membership_number", "previous_username"):
                     self.values[key] = str(current.get(key) or "")
@@ -128,12 +126,11 @@ class EnrolState(rx.State):
         problems: list[accounts.FieldError] = []
         result = None
         try:
-            with session_scope() as db:
-                if self.values["already_enrolled"] not in ("yes", "no"):
-                    problems = enrolment.validate_enrolment(db, form)
-                    problems.append(accounts.FieldError("already_enrolled", "required"))
-                else:
-                    result = enrolment.enrol(db, form, ip=client_ip(self), partner_ticket=ticket)
+            if self.values["already_enrolled"] not in ("yes", "no"):
+                problems = transactions.run(enrolment.validate_enrolment, form)
+                problems.append(accounts.FieldError("already_enrolled", "required"))
+            else:
+                result = transactions.run(enrolment.enrol, form, ip=client_ip(self), partner_ticket=ticket)
         except accounts.ValidationFailed as exc:
             problems = exc.errors
         if problems or result is None:

@@ -8,7 +8,6 @@ import reflex as rx
 from rar_app import routes
 from rar_app.components.layout import page_template
 from rar_app.components.widgets import error_summary, nav_bar, text_field
-from rar_app.db import session_scope
 from rar_app.i18n import t
 from rar_app.pages.account_common import (
     ACCOUNT_ROLES,
@@ -21,6 +20,7 @@ from rar_app.pages.account_common import (
 )
 from rar_app.pages.registry import page
 from rar_app.services.identity import accounts, own_account
+from rar_app.services import transactions
 from rar_app.state.session import client_ip, page_lang, require_session, sign_in_redirect
 
 MODIFIED = "2026-11-29"
@@ -62,10 +62,9 @@ class ChangePasswordState(rx.State):
                 [accounts.FieldError("current_password", "required")], lang, FIELDS)
             return rx.set_focus("error-summary")
         try:
-            with session_scope() as db:
-                own_account.change_password(db, info.account_id, v["current_password"], v["new_password"],
-                                         v["new_password_confirmation"], ip=client_ip(self),
-                                         keep_session_token=session_token(self))
+            transactions.run(own_account.change_password, info.account_id, v["current_password"], v["new_password"],
+                          v["new_password_confirmation"], ip=client_ip(self),
+                          keep_session_token=session_token(self))
         except accounts.ValidationFailed as exc:
             self.values = blank(FIELDS)
             self.field_errors, self.errors = form_errors(exc.errors, lang, FIELDS)

@@ -14,7 +14,6 @@ from rar_app import routes
 from rar_app.components.layout import page_template
 from rar_app.components.widgets import error_summary, nav_bar, text_field
 from rar_app.components.wizard_form import radio_group, select_field
-from rar_app.db import session_scope
 from rar_app.i18n import t
 from rar_app.pages.account_common import (
     ACCOUNT_ROLES,
@@ -26,6 +25,7 @@ from rar_app.pages.account_common import (
 )
 from rar_app.pages.registry import page
 from rar_app.services.identity import accounts, own_account
+from rar_app.services import transactions
 from rar_app.state.session import SessionState, client_ip, page_lang, require_session, sign_in_redirect
 
 MODIFIED = "2026-11-29"
@@ -54,8 +54,7 @@ class ProfileState(rx.State):
         if info is None:
             return sign_in_redirect(self)
         lang = page_lang(self)
-        with session_scope() as db:
-            p = own_account.get_profile(db, info.account_id)
+        p = transactions.run(own_account.get_profile, info.account_id)
         body = p.regulatory_body_name_en if lang == "en" else p.regulatory_body_name_fr
         rows = [
             ("username", "auth.username", p.username or ""),
@@ -94,8 +93,7 @@ class ProfileState(rx.State):
             return sign_in_redirect(self)
         lang = page_lang(self)
         try:
-            with session_scope() as db:
-                own_account.set_language(db, info.account_id, self.language, ip=client_ip(self))
+            transactions.run(own_account.set_language, info.account_id, self.language, ip=client_ip(self))
         except accounts.ValidationFailed as exc:
             self.language_error = exc.errors[0].message(lang)
             return rx.set_focus("language")
@@ -191,8 +189,7 @@ class EmailState(rx.State):
     status: str = ""
 
     def _load_current(self, account_id: int) -> None:
-        with session_scope() as db:
-            self.current_email = own_account.get_profile(db, account_id).email
+        self.current_email = transactions.run(own_account.get_profile, account_id).email
 
     @rx.event
     def load(self):
@@ -223,9 +220,8 @@ class EmailState(rx.State):
                                                          EMAIL_FIELDS)
             return rx.set_focus("error-summary")
         try:
-            with session_scope() as db:
-                stored = own_account.change_email(db, info.account_id, self.values["password"], self.values["email"],
-                                               ip=client_ip(self))
+            stored = transactions.run(own_account.change_email, info.account_id, self.values["password"], self.values["email"],
+                                   ip=client_ip(self))
         except accounts.ValidationFailed as exc:
             self.values["password"] = ""
             self.field_errors, self.errors = form_errors(exc.errors, lang, EMAIL_FIELDS)
@@ -291,8 +287,7 @@ class QuestionsState(rx.State):
         info = require_session(self, ACCOUNT_ROLES)
         if info is None:
             return sign_in_redirect(self)
-        with session_scope() as db:
-            keys = own_account.get_profile(db, info.account_id).security_questions
+        keys = transactions.run(own_account.get_profile, info.account_id).security_questions
         self.values = blank(QUESTION_FIELDS)
         for i, key in enumerate(keys[:3], start=1):
             if key in accounts.SECURITY_QUESTIONS:
@@ -321,8 +316,7 @@ class QuestionsState(rx.State):
             return rx.set_focus("error-summary")
         pairs = [(v[f"question_{i}"], v[f"answer_{i}"]) for i in (1, 2, 3)]
         try:
-            with session_scope() as db:
-                own_account.change_security_questions(db, info.account_id, v["password"], pairs, ip=client_ip(self))
+            transactions.run(own_account.change_security_questions, info.account_id, v["password"], pairs, ip=client_ip(self))
         except accounts.ValidationFailed as exc:
             self.values["password"] = ""
             self.field_errors, self.errors = form_errors(exc.errors, lang, QUESTION_FIELDS)

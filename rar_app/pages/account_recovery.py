@@ -15,11 +15,11 @@ import reflex as rx
 from rar_app import routes
 from rar_app.components.layout import page_template
 from rar_app.components.widgets import error_summary, nav_bar, text_field
-from rar_app.db import session_scope
 from rar_app.i18n import t
 from rar_app.pages.account_common import blank, form_errors, one_error, password_rules
 from rar_app.pages.registry import page
 from rar_app.services.identity import accounts, recovery
+from rar_app.services import transactions
 from rar_app.state.session import client_ip, page_lang
 
 MODIFIED = "2026-11-29"
@@ -65,8 +65,7 @@ class RecoveryState(rx.State):
         username = self.values["username"].strip()
         if not username:
             return self._fail(*one_error("username", t("auth.error_username_required", lang), FIELDS))
-        with session_scope() as db:
-            questions = recovery.recovery_questions(db, username)
+        questions = transactions.run(recovery.recovery_questions, username)
         self.username = username
         self.questions = [q.text(lang) for q in questions]
         self.field_errors, self.errors = blank(FIELDS), []
@@ -84,8 +83,7 @@ class RecoveryState(rx.State):
         if missing:
             return self._fail(*form_errors(missing, lang, FIELDS))
         try:
-            with session_scope() as db:
-                token = recovery.verify_recovery_answers(db, self.username, answers, ip=client_ip(self))
+            token = transactions.run(recovery.verify_recovery_answers, self.username, answers, ip=client_ip(self))
         except accounts.AccountError as exc:  # recovery_failed (any reason) or throttled
             for i in (1, 2, 3):
                 self.values[f"answer_{i}"] = ""
@@ -104,8 +102,7 @@ class RecoveryState(rx.State):
             return None
         new, confirmation = self.values["new_password"], self.values["new_password_confirmation"]
         try:
-            with session_scope() as db:
-                recovery.reset_password(db, self._recovery_token, new, confirmation, ip=client_ip(self))
+            transactions.run(recovery.reset_password, self._recovery_token, new, confirmation, ip=client_ip(self))
         except accounts.ValidationFailed as exc:
             self.values["new_password"] = self.values["new_password_confirmation"] = ""
             return self._fail(*form_errors(exc.errors, lang, FIELDS))

@@ -20,7 +20,6 @@ import reflex as rx
 from rar_app.components.layout import page_template
 from rar_app.components.widgets import error_summary, field_error, nav_bar, text_field
 from rar_app.components.wizard_form import confirm_panel
-from rar_app.db import session_scope
 from rar_app.i18n import t
 from rar_app.pages.account_common import ACCOUNT_ROLES, blank, focus_later, form_errors, one_error, status_message
 from rar_app.pages.account_profile import back_to_profile
@@ -28,6 +27,7 @@ from rar_app.pages.registry import page
 from rar_app.services.identity import accounts, own_account
 from rar_app.services.casework import account_proofs, document_intake, documents
 from rar_app.services.casework.document_errors import StorageUnavailable
+from rar_app.services import transactions
 from rar_app.settings import get_settings
 from rar_app.state.session import client_ip, page_lang, require_session, sign_in_redirect
 
@@ -61,8 +61,7 @@ class NameChangeState(rx.State):
         info = require_session(self, ACCOUNT_ROLES)
         if info is None:
             return sign_in_redirect(self)
-        with session_scope() as db:
-            profile = own_account.get_profile(db, info.account_id)
+        profile = transactions.run(own_account.get_profile, info.account_id)
         self.values = {"family_name": profile.family_name, "given_names": profile.given_names}
         self.field_errors = blank(NAME_FIELDS)
         self.errors = []
@@ -129,10 +128,9 @@ class NameChangeState(rx.State):
         lang = page_lang(self)
         self.status = ""
         try:
-            with session_scope() as db:
-                own_account.request_name_change(db, info.account_id, family_name=self.values["family_name"],
-                                             given_names=self.values["given_names"],
-                                             document_id=self._proof_id or None, ip=client_ip(self))
+            transactions.run(own_account.request_name_change, info.account_id, family_name=self.values["family_name"],
+                          given_names=self.values["given_names"],
+                          document_id=self._proof_id or None, ip=client_ip(self))
         except accounts.ValidationFailed as exc:
             self.field_errors, self.errors = form_errors(exc.errors, lang, NAME_FIELDS)
             return rx.set_focus("error-summary")
@@ -283,8 +281,7 @@ class ClosureState(rx.State):
         lang = page_lang(self)
         self.confirming = False
         try:
-            with session_scope() as db:
-                own_account.request_closure(db, info.account_id, reason=self.reason, ip=client_ip(self))
+            transactions.run(own_account.request_closure, info.account_id, reason=self.reason, ip=client_ip(self))
         except accounts.AccountError as exc:  # request_already_open
             self.errors = [{"field": "reason", "message": exc.message(lang)}]
             return focus_later("error-summary")

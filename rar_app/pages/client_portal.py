@@ -12,7 +12,6 @@ import reflex as rx
 
 from rar_app.components.layout import page_template
 from rar_app.components.widgets import error_summary, text_field
-from rar_app.db import session_scope
 from rar_app.i18n import t
 from rar_app.pages.link import TEXT_FIELDS, kind_options, link_errors, make_form
 from rar_app.pages.registry import page
@@ -20,6 +19,7 @@ from rar_app.pages.status_common import MODIFIED, category_label, notice_box, st
 from rar_app.services.casework import documents, linking
 from rar_app.services.casework.document_errors import StorageUnavailable
 from rar_app.services.messaging.messages import CLIENT_HOME_PATH
+from rar_app.services import transactions
 from rar_app.state.session import client_ip, page_lang, require_session, sign_in_redirect
 
 ROLES = ("client",)
@@ -27,8 +27,7 @@ UPLOAD_ID = "imm5476-upload"
 
 
 def _applications(account_id: int) -> list[dict[str, Any]]:
-    with session_scope() as db:
-        return linking.client_applications(db, account_id)
+    return transactions.run(linking.client_applications, account_id)
 
 
 class ClientHomeState(rx.State):

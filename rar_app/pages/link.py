@@ -9,11 +9,11 @@ import reflex as rx
 from rar_app import routes
 from rar_app.components.layout import page_template
 from rar_app.components.widgets import error_summary, text_field
-from rar_app.db import session_scope
 from rar_app.i18n import t
 from rar_app.pages.registry import page
 from rar_app.pages.status_common import MODIFIED, notice_box, status_url, type_options
 from rar_app.services.casework import linking
+from rar_app.services import transactions
 from rar_app.state.session import client_ip, page_lang, require_session, sign_in_redirect
 
 TEXT_FIELDS = ("application_number", "family_name", "given_names", "date_of_birth", "uci")
@@ -38,8 +38,7 @@ def kind_options(lang: str, *, paper: bool = True) -> list[rx.Component]:
 
 
 def _link(account_id: int, form: linking.LinkForm, ip: str) -> linking.LinkResult:
-    with session_scope() as db:
-        return linking.link_application(db, account_id, form, ip=ip)
+    return transactions.run(linking.link_application, account_id, form, ip=ip)
 
 
 class LinkState(rx.State):

@@ -11,7 +11,6 @@ import reflex as rx
 
 from rar_app import routes
 from rar_app.components.layout import page_template
-from rar_app.db import session_scope
 from rar_app.i18n import t
 from rar_app.pages.registry import page
 from rar_app.pages.status_common import (
@@ -25,6 +24,7 @@ from rar_app.pages.status_common import (
 )
 from rar_app.services.messaging import messages as messages_service
 from rar_app.services.office.search import NotFound
+from rar_app.services import transactions
 from rar_app.state.session import client_ip, page_lang, require_session, sign_in_redirect
 
 # The notices' links point here (services/messages.py INBOX_PATH): keep them in step.
@@ -32,9 +32,8 @@ INBOX = messages_service.INBOX_PATH
 
 
 def _inbox(account_id: int, lang: str, category: str, detail: str, unread_only: bool, after: str | None):
-    with session_scope() as db:
-        return messages_service.inbox(db, account_id, lang=lang, category=category, detail=detail,
-                                      unread_only=unread_only, after=after)
+    return transactions.run(messages_service.inbox, account_id, lang=lang, category=category, detail=detail,
+                            unread_only=unread_only, after=after)
 
 
 class InboxState(rx.State):
@@ -210,13 +209,11 @@ def inbox_page(lang: str) -> rx.Component:
 
 
 def _open(account_id: int, message_id: str, lang: str, ip: str) -> dict[str, Any]:
-    with session_scope() as db:
-        return messages_service.open_message(db, account_id, message_id, lang=lang, ip=ip)
+    return transactions.run(messages_service.open_message, account_id, message_id, lang=lang, ip=ip)
 
 
 def _mark_unread(account_id: int, message_id: str) -> None:
-    with session_scope() as db:
-        messages_service.mark_unread(db, account_id, message_id)
+    transactions.run(messages_service.mark_unread, account_id, message_id)
 
 
 class MessageState(rx.State):

@@ -13,7 +13,6 @@ import reflex as rx
 from rar_app import routes
 from rar_app.components.layout import page_template
 from rar_app.components.widgets import error_summary, text_field
-from rar_app.db import session_scope
 from rar_app.i18n import t
 from rar_app.pages.registry import page
 from rar_app.pages.status_common import (
@@ -26,14 +25,14 @@ from rar_app.pages.status_common import (
     type_options,
 )
 from rar_app.services.office import search as search_service
+from rar_app.services import transactions
 from rar_app.state.session import page_lang, require_session, sign_in_redirect
 
 FIELDS = ("application_number", "family_name", "given_names", "uci", "client_file_number")
 
 
 def _run(account_id: int, criteria: search_service.SearchCriteria, after: str | None):
-    with session_scope() as db:
-        return search_service.search(db, account_id, criteria, after=after)
+    return transactions.run(search_service.search, account_id, criteria, after=after)
 
 
 class SearchState(rx.State):

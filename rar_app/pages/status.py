@@ -20,7 +20,6 @@ from rar_app import routes
 from rar_app.components.document_uploader import document_uploader
 from rar_app.components.layout import page_template
 from rar_app.components.widgets import progress_bar
-from rar_app.db import session_scope
 from rar_app.i18n import t
 from rar_app.pages.registry import page
 from rar_app.pages.status_common import (
@@ -40,6 +39,7 @@ from rar_app.pages.status_common import (
 )
 from rar_app.services.office import backoffice, search
 from rar_app.services.casework import document_links, documents
+from rar_app.services import transactions
 from rar_app.state.documents import DocumentsState, download_link
 from rar_app.state.session import client_ip, page_lang, require_session, sign_in_redirect
 
@@ -47,17 +47,15 @@ ROLES = ("representative", "client")
 
 
 def _view(account_id: int, number: str) -> search.StatusView:
-    with session_scope() as db:
-        return search.status_view(db, account_id, number)
+    return transactions.run(search.status_view, account_id, number)
 
 
 def _transmit(account_id: int, request_ids: list[int], ip: str) -> int:
     sent = 0
     for rid in request_ids:
         try:
-            with session_scope() as db:
-                backoffice.answer_request(db, account_id, rid, ip=ip)
-                sent += 1
+            transactions.run(backoffice.answer_request, account_id, rid, ip=ip)
+            sent += 1
         except backoffice.TransitionError:
             continue  # nothing uploaded for this one yet
     return sent
@@ -399,8 +397,7 @@ def status_page(lang: str) -> rx.Component:
 
 
 def _summary(account_id: int, number: str) -> dict[str, Any]:
-    with session_scope() as db:
-        return search.application_summary(db, account_id, number)
+    return transactions.run(search.application_summary, account_id, number)
 
 
 class ApplicationViewState(rx.State):
