@@ -8,6 +8,25 @@ from rar_app.programs.iec import eligibility, permit, pool, profile
 from rar_app.programs.iec.common import CODE, PERMIT_CODE
 from rar_app.programs.registry import register
 
+# Addresses of the steps: /fr/experience-internationale-canada/<fr>, /en/international-experience-canada/<en>.
+STEP_SLUGS = {
+    "passport": ("pays-et-date-de-naissance", "country-and-date-of-birth"),
+    "organization": ("organisation-reconnue", "recognized-organization"),
+    "organization_name": ("nom-de-l-organisation", "organization-name"),
+    "funds": ("fonds-et-assurance", "funds-and-insurance"),
+    "family": ("personnes-a-charge", "dependants"),
+    "job": ("offre-d-emploi", "job-offer"),
+    "studies": ("etudes", "studies"),
+    "admissibility": ("declarations", "declarations"),
+    "personal": ("renseignements-personnels", "personal-details"),
+    "contact": ("coordonnees", "contact-information"),
+    "details": ("details-de-ma-demande", "my-application-details"),
+}
+PERMIT_STEP_SLUGS = {
+    "employment": ("emploi-au-canada", "employment-in-canada"),
+    "travel": ("sejour-au-canada", "stay-in-canada"),
+}
+
 STATUS_STEPS = (
     StatusStep("draft", "iec.status_draft"),
     StatusStep("submitted", "iec.status_submitted"),
@@ -22,6 +41,7 @@ IEC = register(Program(
     home_key="home.apply_iec",
     slug_fr="experience-internationale-canada",
     slug_en="international-experience-canada",
+    step_slugs=STEP_SLUGS,
     eligibility=eligibility.ELIGIBILITY,
     outcome=eligibility.outcome,
     profile=profile.SECTIONS,
@@ -42,6 +62,7 @@ IEC_PERMIT = register(Program(
     home_key="iec.permit_title",
     slug_fr="experience-internationale-canada-permis-de-travail",
     slug_en="international-experience-canada-work-permit",
+    step_slugs=PERMIT_STEP_SLUGS,
     application=permit.PERMIT,
     fees=permit.fees,
     fee_summary=permit.fee_summary,
