@@ -159,6 +159,25 @@
     labelTimer = setTimeout(function () { labelTimer = null; labelTables(); }, 50);
   }).observe(document.documentElement, { childList: true, subtree: true, characterData: true });
 
+  /* Error summary links move keyboard focus to their field (GOV.UK error-summary pattern,
+   * issue 17 point 4): a link to #field only scrolls; this focuses the field and shows its
+   * label or legend above it. */
+  document.addEventListener("click", function (e) {
+    var a = e.target && e.target.closest ? e.target.closest(".error-summary a[href*='#']") : null;
+    if (!a) return;
+    var href = a.getAttribute("href");
+    var hash = href.slice(href.indexOf("#") + 1);
+    var path = href.split("#")[0];
+    if (path && path.split("?")[0].replace(/\/$/, "") !== location.pathname.replace(/\/$/, "")) return;
+    var field = document.getElementById(decodeURIComponent(hash));
+    if (!field) return;
+    e.preventDefault();
+    var holder = field.closest("fieldset") || field.closest(".field");
+    var label = (holder && (holder.querySelector("legend") || holder.querySelector("label"))) || field;
+    label.scrollIntoView({ block: "start" });
+    field.focus({ preventScroll: true });
+  }, true);
+
   setInterval(sync, 300);
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", restore);
   else restore();

@@ -105,11 +105,20 @@ class Problem:
     params: Mapping[str, Any] = dataclasses.field(default_factory=dict)
     message_fr: str = ""
     message_en: str = ""
+    # The question it is about (a catalogue key, set by `validate`): the message names it,
+    # « Date de naissance : Entrez une date valide. », so a summary of several errors says which.
+    label_key: str = ""
 
     def message(self, lang: str, t: Callable[..., str]) -> str:
-        if self.key:
-            return t(self.key, lang, **dict(self.params))
-        return self.message_fr if lang == "fr" else self.message_en
+        text = t(self.key, lang, **dict(self.params)) if self.key else (
+            self.message_fr if lang == "fr" else self.message_en)
+        if not self.label_key:
+            return text
+        label = t(self.label_key, lang)
+        if "{" in label:  # a label that needs values the problem does not carry
+            return text
+        label = label.rstrip(" ?:\u00a0\u202f")
+        return f"{label}{t('typography.colon', lang)}{text}"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -237,7 +246,8 @@ def validate(wizard: Wizard, ref: str, raw: Mapping[str, Any], ctx: Context) -> 
     step_id, index = parse_ref(ref)
     step = wizard.step(step_id)
     if step.validate is not None:
-        return step.validate(ctx, raw, index)
+        clean, problems = step.validate(ctx, raw, index)
+        return clean, _named(step, problems)
     clean: dict[str, Any] = {}
     problems: list[Problem] = []
     values = {f.name: raw.get(f.name) for f in step.fields}
@@ -251,7 +261,14 @@ def validate(wizard: Wizard, ref: str, raw: Mapping[str, Any], ctx: Context) -> 
             clean[f.name] = value
     if not problems and step.check is not None:
         problems.extend(step.check(ctx, clean, index))
-    return clean, problems
+    return clean, _named(step, problems)
+
+
+def _named(step: Step, problems: Sequence[Problem]) -> list[Problem]:
+    """Each problem on one of the step's questions carries that question's label."""
+    labels = {f.name: f.label_key for f in step.fields}
+    return [dataclasses.replace(p, label_key=labels[p.field]) if not p.label_key and labels.get(p.field) else p
+            for p in problems]
 
 
 def is_complete(wizard: Wizard, ref: str, ctx: Context) -> bool:

@@ -4,6 +4,8 @@ prefill of the profile, the profile → rules mapping, the PR fees and checklist
 
 from __future__ import annotations
 
+import dataclasses
+
 from datetime import date
 
 import pytest
@@ -50,7 +52,8 @@ def walk(ans):
 
 
 def messages(problems, lang="fr"):
-    return {p.field: p.message(lang, t) for p in problems}
+    # The message itself, without the question's name in front (issue 17: « Question : message »).
+    return {p.field: dataclasses.replace(p, label_key="").message(lang, t) for p in problems}
 
 
 def test_an_eligible_client_sees_programs_reasons_references_and_the_crs_breakdown():

@@ -3,6 +3,8 @@ questions' checks (bad input gets a field error in French and English)."""
 
 from __future__ import annotations
 
+import dataclasses
+
 from datetime import date, timedelta
 
 import pytest
@@ -54,7 +56,8 @@ def test_registered_with_every_text_in_both_languages(code):
 def _problems(code, ref, raw, answers, lang="fr"):
     wizard = registry.get(code).application
     _clean, problems = engine.validate(wizard, ref, raw, Context(TODAY, answers))
-    return {p.field: p.message(lang, t) for p in problems}
+    # The message itself, without the question's name in front (issue 17: « Question : message »).
+    return {p.field: dataclasses.replace(p, label_key="").message(lang, t) for p in problems}
 
 
 def test_eta_bad_input_gets_a_message_at_the_field():
