@@ -6,7 +6,7 @@ its warnings, and a one-click "use the cheapest valid choice".
 Reusable by any application with per-person fees. It is bound to:
 - `rows`: list var of objects with position, heading, type_label, fee, bio_needed,
   bio, fee_options / bio_options (code, label, help, amount), fee_error,
-  bio_needed_error, bio_error (see rar_app.state.wizard.FeeRow);
+  bio_needed_error, bio_error (see rar_app.state.questions.FeeRow);
 - `on_choose(position, kind, value)` with kind "fee" | "bio_needed" | "bio".
 Field ids are ``fee-<n>``, ``bio_needed-<n>``, ``bio-<n>`` (first option of each
 group), the targets of the error summary's links.

@@ -2,9 +2,9 @@
 every page (see registry.page); add a new page module to the list below."""
 
 from rar_app.pages import home, info, sign_in  # noqa: F401
-from rar_app.pages import vsw_wizard  # noqa: F401
+from rar_app.pages import program_questions, program_review, program_results, program_profile  # noqa: F401
 from rar_app.pages import documents_demo  # noqa: F401
-from rar_app.pages import vsw_finish_pay, vsw_finish_sign  # noqa: F401
+from rar_app.pages import program_sign, program_payment  # noqa: F401
 from rar_app.pages import account_admin, account_challenge, account_enrol, account_password, account_profile, account_recovery, account_requests  # noqa: F401
 from rar_app.pages import search  # noqa: F401
 from rar_app.pages import status  # noqa: F401

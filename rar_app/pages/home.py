@@ -10,19 +10,20 @@ from rar_app.components.layout import page_template
 from rar_app.components.deadlines_panel import home_deadlines
 from rar_app.i18n import t
 from rar_app.pages.registry import page
+from rar_app.programs import registry
 from rar_app.state.session import SessionState
 from rar_app.state.wizard_drafts import DraftsState
 
 MODIFIED = "2026-11-27"
 
-# (catalogue key, page id or None while the page does not exist yet)
-APPLY_ACTIONS = [
-    ("home.apply_vsw", "vsw_start"),
-    ("home.apply_ee", None),
-    ("home.apply_iec", None),
-    ("home.apply_eta", None),
-    ("home.apply_ifhp", None),
-]
+
+
+def apply_actions() -> list[tuple[str, str | None]]:
+    """« Faire une demande »: the guide's lines of business (`registry.HOME_ENTRIES`), each
+    linking to its program's first page once registered, else « Offert prochainement »."""
+    return [(key, program.page_id(program.start_page()) if program else None)
+            for key, program in registry.home_entries()]
+
 SEARCH_ACTIONS = [("home.search_submitted", "search"), ("home.search_all", "search_all")]
 LINK_ACTIONS = [("home.link_application", "link_application")]
 MESSAGE_ACTIONS = [("home.account_messages", "account_messages")]
@@ -129,7 +130,7 @@ def home_page(lang: str) -> rx.Component:
         t("home.title", lang),
         rx.el.p(t("home.intro", lang)),
         home_deadlines(lang),
-        section(lang, "home.section_apply", APPLY_ACTIONS),
+        section(lang, "home.section_apply", apply_actions()),
         drafts_section(lang),
         section(lang, "home.section_submitted", SEARCH_ACTIONS),
         section(lang, "home.section_link", LINK_ACTIONS),

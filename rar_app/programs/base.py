@@ -203,6 +203,46 @@ class Program:
             "total": f"{total / 100:.2f}", "currency": "CAD", "warnings": [],
         }
 
+    # -- wizards ---------------------------------------------------------------------------
+
+    def wizards(self) -> list[tuple[str, Wizard]]:
+        """(part, wizard): "eligibility", "application", then one per profile section (its id)."""
+        out: list[tuple[str, Wizard]] = []
+        if self.eligibility is not None:
+            out.append(("eligibility", self.eligibility))
+        if self.application is not None:
+            out.append(("application", self.application))
+        out.extend((s.id, s.wizard) for s in self.profile)
+        return out
+
+    def wizard_of(self, step_id: str) -> tuple[str, Wizard] | None:
+        """The wizard (and its part) that asks step `step_id`."""
+        for part, wiz in self.wizards():
+            if any(s.id == step_id for s in wiz.steps):
+                return part, wiz
+        return None
+
+    def submitted_wizards(self) -> list[Wizard]:
+        """What must be complete before the review, the signature and submission: the
+        application form, else every profile section."""
+        if self.application is not None:
+            return [self.application]
+        return [s.wizard for s in self.profile]
+
+    def done_page(self, part: str) -> str:
+        """Where a wizard's « Suivant » leads after its last step: « Vos résultats » after
+        the eligibility questions, the task list after a profile section, else the review."""
+        if part == "eligibility":
+            return "results"
+        if part == "application":
+            return "review"
+        return "profile"
+
+    def first_step(self) -> str:
+        """The step that starts a new draft (the eligibility questions when there are some)."""
+        part_wizards = self.wizards()
+        return part_wizards[0][1].steps[0].id if part_wizards else ""
+
     # -- addresses -------------------------------------------------------------------------
 
     def slug(self, lang: str) -> str:
@@ -219,7 +259,7 @@ class Program:
     def path(self, name: str, lang: str) -> str:
         """``/fr/<slug>[/<part>]``: the first step of the application wizard is the bare slug."""
         base = f"/{lang}/{self.slug(lang)}"
-        if self.application is not None and self.application.steps and name == self.application.steps[0].id:
+        if name == self.first_step():
             return base
         return f"{base}/{self.page_slug(name, lang)}"
 
@@ -227,11 +267,17 @@ class Program:
         return f"{self.code}:{name}"
 
     def start_page(self) -> str:
-        """Where the home page link goes: eligibility, else the profile, else the application."""
+        """Where the home page link goes: the first step (eligibility, else the application
+        form), else the task-list profile."""
+        return self.first_step() or "profile"
+
+    def page_names(self) -> list[str]:
+        """Every page of the program: its steps, then the generic pages that apply."""
+        names = [s.id for _part, wiz in self.wizards() for s in wiz.steps]
         if self.eligibility is not None:
-            return self.eligibility.steps[0].id
+            names.append("results")
         if self.profile:
-            return "profile"
-        if self.application is not None:
-            return self.application.steps[0].id
-        return "review"
+            names.append("profile")
+        names.extend(["review", "document_checklist", "declaration", "checklist", "signature", "payment",
+                      "receipt", "submitted"])
+        return list(dict.fromkeys(names))

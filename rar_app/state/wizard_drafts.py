@@ -12,7 +12,7 @@ from rar_app.i18n import t
 from rar_app.programs import registry
 from rar_app.services.casework import applications
 from rar_app.state.session import client_ip, page_lang, require_session, sign_in_redirect
-from rar_app.state.wizard import step_url
+from rar_app.state.program_nav import step_url
 
 
 @dataclasses.dataclass
@@ -56,7 +56,7 @@ class DraftsState(rx.State):
                 kind=_kind_label(r.kind, lang),
                 clients=", ".join(r.applicant_names) or t("wizard.drafts_no_clients", lang),
                 updated=r.updated_at.strftime("%Y-%m-%d %H:%M"),
-                href=step_url(lang, r.id, r.resume),
+                href=step_url(lang, r.id, r.resume, kind=r.kind),
                 continue_label=t("wizard.drafts_continue_label", lang, file=file_number),
                 delete_label=t("wizard.drafts_delete_label", lang, file=file_number),
                 deletable=r.deletable,

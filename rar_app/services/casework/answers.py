@@ -23,7 +23,7 @@ from sqlmodel import Session, select
 from rar_app.db import session_scope
 from rar_app.models import Applicant, Application, Client, Document, utcnow
 from rar_app.programs import engine, registry
-from rar_app.programs.base import Program
+from rar_app.programs.base import ApplicantData, Program
 from rar_app.programs.engine import Context, Wizard
 from rar_app.services import audit
 from rar_app.settings import get_settings
@@ -97,15 +97,21 @@ def context(app: Application, when: date | None = None) -> Context:
 def program_of(app: Application) -> Program:
     """The application's line of business; an unknown kind is treated as not found."""
     program = registry.find(app.kind)
-    if program is None or program.application is None:
+    if program is None or not program.wizards():
         raise NotFound()
     return program
 
 
-def wizard_of(app: Application) -> Wizard:
-    wiz = program_of(app).application
-    assert wiz is not None
-    return wiz
+def wizard_of(app: Application, step_id: str | None = None) -> Wizard:
+    """The wizard that asks `step_id` (default: the one submitted — the application form,
+    or the first profile section). NotFound for a step the program does not have."""
+    program = program_of(app)
+    if step_id is None:
+        return program.submitted_wizards()[0]
+    found = program.wizard_of(step_id)
+    if found is None:
+        raise NotFound()
+    return found[1]
 
 
 def clean(wiz: Wizard, ctx: Context, ref: str) -> dict[str, Any] | None:
@@ -117,14 +123,21 @@ def clean(wiz: Wizard, ctx: Context, ref: str) -> dict[str, Any] | None:
 
 
 def complete(app: Application, when: date | None = None) -> str:
-    """The first step left to answer (``engine.REVIEW`` when every answer is there)."""
-    return engine.first_incomplete(wizard_of(app), context(app, when))
+    """The first step left to answer before the review: of the application form, or of
+    each profile section in turn (``engine.REVIEW`` when every answer is there)."""
+    ctx = context(app, when)
+    for wiz in program_of(app).submitted_wizards():
+        goto = engine.first_incomplete(wiz, ctx)
+        if goto != engine.REVIEW:
+            return goto
+    return engine.REVIEW
 
 
 def sync_rows(db: Session, app: Application, ctx: Context) -> None:
     """Applicant (+ Client) rows follow the answers, as the program's `applicants` says."""
     program = program_of(app)
-    people = program.applicants(ctx) if program.applicants else []
+    # A program that does not say who its applicants are has one: the client (one number).
+    people = program.applicants(ctx) if program.applicants else [ApplicantData(1)]
     rows = {a.position: a for a in db.exec(select(Applicant).where(Applicant.application_id == app.id))}
     count = len(people)
     for position, row in list(rows.items()):

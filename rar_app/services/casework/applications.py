@@ -26,13 +26,11 @@ from typing import Any, Iterable, Mapping
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from rar_app import rules
 from rar_app.db import session_scope
-from rar_app.i18n import t
 from rar_app.models import Applicant, Application, Client, Document, Payment, utcnow
 from rar_app.programs import engine, registry
 from rar_app.programs.base import Program
-from rar_app.programs.countries import countries, country_name, country_options  # noqa: F401  (re-exported)
+from rar_app.programs.countries import countries, country_field_options, country_name, country_options  # noqa: F401
 from rar_app.programs.engine import Context, Problem, ReviewLine, Wizard
 from rar_app.rules.common import fmt_money
 from rar_app.services import audit
@@ -48,6 +46,16 @@ from rar_app.services.casework.answers import (  # noqa: F401  (re-exported: one
     questionnaire_complete,
     reopen,
     set_position,
+)
+from rar_app.services.casework.step_views import (  # noqa: F401  (re-exported)
+    application_type_options,
+    client_checklist,
+    client_heading,
+    fee_preview,
+    new_step_options,
+    step_heading,
+    step_options,
+    step_panel,
 )
 from rar_app.services.casework.answers import (
     answers_of as _answers,
@@ -95,6 +103,62 @@ class SaveResult:
     values: dict[str, Any] = dataclasses.field(default_factory=dict)
 
 
+def _gate(program: Program, ctx: Context, part: str) -> str | None:
+    """Where to go instead of a step of `part` that is not open yet: the application and
+    the profile come after complete, favourable eligibility answers (« Vos résultats »)."""
+    if part == "eligibility" or program.eligibility is None:
+        return None
+    goto = engine.first_incomplete(program.eligibility, ctx)
+    if goto != engine.REVIEW:
+        return goto
+    if program.outcome is not None and not program.outcome(ctx, "fr").eligible:
+        return "results"
+    return None
+
+
+def first_open(program: Program, ctx: Context) -> str:
+    """The first page left to do: an eligibility step, « Vos résultats » when not eligible,
+    an application step, the task list while a section is incomplete, else the review."""
+    if program.eligibility is not None:
+        gate = _gate(program, ctx, "application")
+        if gate is not None:
+            return gate
+    if program.application is not None:
+        return engine.first_incomplete(program.application, ctx)
+    for section in program.profile:
+        if engine.first_incomplete(section.wizard, ctx) != engine.REVIEW:
+            return "profile"
+    return engine.REVIEW
+
+
+def _locate(program: Program, ref: str, ctx: Context) -> tuple[str, Wizard]:
+    """The part and wizard of a step reference; Incomplete(where to go) when the step is
+    unknown, not reachable yet, or behind the eligibility gate."""
+    try:
+        step_id, _index = engine.parse_ref(ref)
+    except ValueError:
+        raise Incomplete(first_open(program, ctx)) from None
+    found = program.wizard_of(step_id)
+    if found is None:
+        raise Incomplete(first_open(program, ctx))
+    part, wiz = found
+    gate = _gate(program, ctx, part)
+    if gate is not None:
+        raise Incomplete(gate)
+    if not engine.reachable(wiz, ref, ctx):
+        goto = engine.first_incomplete(wiz, ctx)
+        raise Incomplete(program.done_page(part) if goto == engine.REVIEW else goto)
+    return part, wiz
+
+
+def _prefilled(program: Program, part: str, ref: str, ctx: Context) -> dict[str, Any]:
+    """A profile section's first visit: its answers as the eligibility answers give them."""
+    section = next((s for s in program.profile if s.id == part), None)
+    if section is None or section.prefill is None:
+        return {}
+    return dict(section.prefill(ctx.answers).get(ref) or {})
+
+
 def open_step(account_id: int, app_id: Any, ref: str, *, on_date: date | None = None) -> StepView:
     """The saved values of one step of a draft. Raises NotFound, NotEditable,
     or Incomplete(goto) when the step is not (or no longer) reachable."""
@@ -102,17 +166,14 @@ def open_step(account_id: int, app_id: Any, ref: str, *, on_date: date | None = 
         app = _owned(db, account_id, app_id)
         if app.status not in EDITABLE:
             raise NotEditable(app.status)
-        wiz = _wizard(app)
+        program = _program(app)
         ctx = _ctx(app, on_date)
-        try:
-            engine.parse_ref(ref)
-        except ValueError:
-            raise Incomplete(engine.first_incomplete(wiz, ctx)) from None
-        if not engine.reachable(wiz, ref, ctx):
-            raise Incomplete(engine.first_incomplete(wiz, ctx))
+        part, wiz = _locate(program, ref, ctx)
         step_id, index = engine.parse_ref(ref)
         position, total = engine.progress(wiz, ref, ctx)
-        return StepView(app.id, ref, step_id, index, dict(ctx.answers.get(ref) or {}), position, total,
+        saved = ctx.answers.get(ref)
+        values = dict(saved) if saved is not None else _prefilled(program, part, ref, ctx)
+        return StepView(app.id, ref, step_id, index, values, position, total,
                         engine.previous_ref(wiz, ref, ctx), app.client_file_number)
 
 
@@ -143,23 +204,28 @@ def save_step(account_id: int, app_id: Any, ref: str, raw: Mapping[str, Any], *,
         app = _owned(db, account_id, app_id, lock=True)
         if app.status not in EDITABLE:
             raise NotEditable(app.status)
-        wiz = _wizard(app)
+        program = _program(app)
         ctx = _ctx(app, on_date)
-        if not engine.reachable(wiz, ref, ctx) or ref == engine.REVIEW:
-            raise Incomplete(engine.first_incomplete(wiz, ctx))
+        if ref == engine.REVIEW:
+            raise Incomplete(first_open(program, ctx))
+        part, wiz = _locate(program, ref, ctx)
         step_id, _index = engine.parse_ref(ref)
         if action == "next":
             clean, problems = engine.validate(wiz, ref, raw, ctx)
             if problems:
                 return SaveResult(app.id, False, None, tuple(problems), dict(raw))
             ctx.answers[ref] = clean
-            _prune(_program(app), ctx, ref)
+            _prune(program, ctx, ref)
             goto = engine.next_ref(wiz, ref, ctx, from_review=from_review)
         else:
-            ctx.answers[ref] = engine.raw_copy(wiz.step(step_id), raw, _dynamic_keys(_program(app), ctx, step_id))
+            ctx.answers[ref] = engine.raw_copy(wiz.step(step_id), raw, _dynamic_keys(program, ctx, step_id))
             goto = engine.previous_ref(wiz, ref, ctx) if action == "previous" else None
+            if action == "previous" and goto is None and part != program.wizards()[0][0]:
+                goto = "profile" if part not in ("eligibility", "application") else "results"
             clean = ctx.answers[ref]
-        _keep_file_number(_program(app), app, step_id, clean)
+        if goto == engine.REVIEW:
+            goto = program.done_page(part)
+        _keep_file_number(program, app, step_id, clean)
         _store(app, ctx.answers)
         app.wizard_step = goto or ref
         db.add(app)
@@ -185,9 +251,9 @@ def _keep_file_number(program: Program, app: Application, step_id: str, values: 
 def _start(account_id: int, kind: str | None, ref: str, raw: Mapping[str, Any], *, action: str, ip: str,
            on_date: date | None) -> SaveResult:
     program = registry.default() if kind is None else registry.find(kind)
-    if program is None or program.application is None or ref != program.application.steps[0].id:
+    if program is None or not program.first_step() or ref != program.first_step():
         raise NotFound()
-    wiz = program.application
+    part, wiz = program.wizards()[0]
     ctx = Context(on_date=_on_date(on_date), answers={})
     clean, problems = engine.validate(wiz, ref, raw, ctx)
     if action == "next" and problems:
@@ -204,6 +270,8 @@ def _start(account_id: int, kind: str | None, ref: str, raw: Mapping[str, Any], 
         db.flush()
         ctx.answers[ref] = clean
         goto = engine.next_ref(wiz, ref, ctx) if action == "next" else None
+        if goto == engine.REVIEW:
+            goto = program.done_page(part)
         _store(app, ctx.answers)
         app.wizard_step = goto or ref
         db.add(app)
@@ -228,21 +296,29 @@ def _resume(app: Application, on_date: date | None = None, *, payment_tried: boo
         # Signed: on to "Transmettre (et payer)"; straight to the payment page once a
         # payment was tried (declined, failed, or still in flight).
         return "payment" if payment_tried or app.status == "paying" else "signature"
-    wiz = _wizard(app)
+    program = _program(app)
     ctx = _ctx(app, on_date)
     pos = app.wizard_step or ""
+    first = first_open(program, ctx)
+    if pos in ("results", "profile"):
+        return pos if _gate(program, ctx, "application") in (None, pos) else first
     try:
         step_id, index = engine.parse_ref(pos)
-        known = step_id == engine.REVIEW or any(
-            s.id == step_id and (s.repeat is None) == (index is None) for s in wiz.steps)
+        found = program.wizard_of(step_id)
+        known = step_id == engine.REVIEW or (found is not None and any(
+            s.id == step_id and (s.repeat is None) == (index is None) for s in found[1].steps))
     except ValueError:
-        known = False
+        found, known = None, False
     if pos and not known:
         # A later position (documents, signature…): valid only while the questionnaire is complete.
-        return pos if engine.first_incomplete(wiz, ctx) == engine.REVIEW else engine.first_incomplete(wiz, ctx)
-    if pos and engine.reachable(wiz, pos, ctx):
-        return pos
-    return engine.first_incomplete(wiz, ctx)
+        return pos if first == engine.REVIEW else first
+    if pos and pos != engine.REVIEW and found is not None:
+        try:
+            _locate(program, pos, ctx)
+            return pos
+        except Incomplete:
+            return first
+    return first
 
 
 # ---------------------------------------------------------------------------
@@ -264,11 +340,11 @@ def review(account_id: int, app_id: Any, lang: str, *, on_date: date | None = No
         app = _owned(db, account_id, app_id)
         if app.status not in EDITABLE:
             raise NotEditable(app.status)
-        wiz = _wizard(app)
+        program = _program(app)
         ctx = _ctx(app, on_date)
-        goto = engine.first_incomplete(wiz, ctx)
-        summary = _program(app).fee_view(ctx, lang)
-        return ReviewView(app.id, app.client_file_number, engine.review(wiz, ctx, lang), goto == engine.REVIEW, goto, summary)
+        goto = first_open(program, ctx)
+        lines = [line for wiz in program.submitted_wizards() for line in engine.review(wiz, ctx, lang)]
+        return ReviewView(app.id, app.client_file_number, lines, goto == engine.REVIEW, goto, program.fee_view(ctx, lang))
 
 
 def restart(account_id: int, app_id: Any, *, ip: str = "") -> int:
@@ -279,7 +355,7 @@ def restart(account_id: int, app_id: Any, *, ip: str = "") -> int:
             raise NotEditable(app.status)
         _store(app, {})
         app.client_file_number = ""
-        app.wizard_step = _wizard(app).steps[0].id
+        app.wizard_step = _program(app).first_step()
         db.add(app)
         _sync_rows(db, app, _ctx(app))
         audit.record(db, "application.restarted", actor_id=account_id, actor_role="representative",
@@ -439,7 +515,6 @@ def get_application(account_id: int, app_id: Any, *, on_date: date | None = None
     with session_scope() as db:
         app = _owned(db, account_id, app_id)
         ctx = _ctx(app, on_date)
-        wiz = _wizard(app)
         rows = list(db.exec(select(Applicant).where(Applicant.application_id == app.id).order_by(Applicant.position)))
         applicants = []
         for row in rows:
@@ -451,7 +526,7 @@ def get_application(account_id: int, app_id: Any, *, on_date: date | None = None
                 row.application_number, selected_codes(app, ctx, row.position)))
         return ApplicationView(app.id, app.kind, app.status, app.client_file_number, app.wizard_step, app.reference,
                                app.created_at, app.updated_at, app.signed_at, app.submitted_at,
-                               engine.first_incomplete(wiz, ctx) == engine.REVIEW, applicants)
+                               first_open(_program(app), ctx) == engine.REVIEW, applicants)
 
 
 def fee_summary(account_id: int, app_id: Any, lang: str = "fr", *, on_date: date | None = None) -> dict:
@@ -488,82 +563,3 @@ def mark_submitted(account_id: int, app_id: Any, *, ip: str = "", reference: str
 
 def money(amount: str | Decimal, lang: str) -> str:
     return fmt_money(Decimal(str(amount)), lang)
-
-
-# ---------------------------------------------------------------------------
-# What the step pages show besides the saved values
-
-
-def step_options(account_id: int, app_id: Any, ref: str, lang: str, *, on_date: date | None = None) -> dict[str, list[dict]]:
-    """Choices of the step's fields that depend on the rules or on other answers:
-    ``{field: [{code, label, help}]}`` in `lang` (static choices are in the page)."""
-    with session_scope() as db:
-        app = _owned(db, account_id, app_id)
-        wiz = _wizard(app)
-        ctx = _ctx(app, on_date)
-    step_id, index = engine.parse_ref(ref)
-    out: dict[str, list[dict]] = {}
-    for f in wiz.step(step_id).fields:
-        if callable(f.options) and f.kind != "select":  # long lists (countries) are in the page
-            out[f.name] = [{"code": o.code, "label": o.label(lang, t), "help": o.help_fr if lang == "fr" else o.help_en}
-                           for o in f.choices(ctx, index)]
-    return out
-
-
-def application_type_options(lang: str, *, on_date: date | None = None) -> list[dict]:
-    return [{"code": x["code"], "label": x["label_fr" if lang == "fr" else "label_en"]}
-            for x in rules.application_types(_on_date(on_date))]
-
-
-def step_heading(account_id: int, app_id: Any, ref: str, lang: str) -> str:
-    """The heading of a repeated step's instance (« Client 2 : Ana Silva »), from the step's `group`."""
-    with session_scope() as db:
-        app = _owned(db, account_id, app_id)
-        wiz, ctx = _wizard(app), _ctx(app)
-    step_id, index = engine.parse_ref(ref)
-    step = wiz.step(step_id)
-    return step.group(ctx, index, lang) if step.group else ""
-
-
-def client_heading(account_id: int, app_id: Any, n: int, lang: str) -> str:
-    """Heading of client n's steps (the first repeated step's `group`)."""
-    with session_scope() as db:
-        app = _owned(db, account_id, app_id)
-        wiz, ctx = _wizard(app), _ctx(app)
-    step = next((s for s in wiz.steps if s.repeat is not None and s.group is not None), None)
-    return step.group(ctx, n, lang) if step else ""
-
-
-def step_panel(account_id: int, app_id: Any, ref: str, lang: str, choices: Mapping[str, Any] | None = None, *,
-               on_date: date | None = None) -> Any:
-    """The data of a step's widget (`Step.widget`), from the program's `step_panels[step id]`:
-    e.g. a client's document list, or the live fee selector of `choices`."""
-    with session_scope() as db:
-        app = _owned(db, account_id, app_id)
-        program, ctx = _program(app), _ctx(app, on_date)
-    step_id, index = engine.parse_ref(ref)
-    panel = program.step_panels.get(step_id)
-    if panel is None:
-        raise NotFound()
-    return panel(ctx, index, choices or {}, lang)
-
-
-def _widget_ref(account_id: int, app_id: Any, widget: str, index: int | None) -> str:
-    with session_scope() as db:
-        wiz = _wizard(_owned(db, account_id, app_id))
-    step = next((s for s in wiz.steps if s.widget == widget), None)
-    if step is None:
-        raise NotFound()
-    return engine.make_ref(step.id, index)
-
-
-def client_checklist(account_id: int, app_id: Any, n: int, lang: str, *, on_date: date | None = None) -> list[dict]:
-    """Client n's documents (the "document_choice" step's panel): [{code, label, help, required}]."""
-    return step_panel(account_id, app_id, _widget_ref(account_id, app_id, "document_choice", n), lang, on_date=on_date)
-
-
-def fee_preview(account_id: int, app_id: Any, choices: Mapping[str, Any], lang: str, *,
-                on_date: date | None = None) -> dict:
-    """The fee step's live view (the "fee_selector" step's panel): ``{rows, summary, cheapest}``."""
-    return step_panel(account_id, app_id, _widget_ref(account_id, app_id, "fee_selector", None), lang, choices,
-                      on_date=on_date)

@@ -51,7 +51,7 @@ import secrets
 import unicodedata
 from datetime import date, datetime, timezone
 from decimal import Decimal
-from typing import Any, Iterable, Mapping
+from typing import Any, Mapping
 
 from sqlalchemy import update
 from sqlmodel import Session, select

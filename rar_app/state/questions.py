@@ -1,11 +1,13 @@
-"""State of the visitor visa / study permit / work permit questionnaire.
+"""State of the generic question pages: one step of any program's wizard at a time
+(eligibility questions, application form, profile sections) and the application's review.
 
-It holds only the draft's id, which step is shown and that step's fields (plus
-the choices and texts to show them); the answers and the position live in the
-database (`services.applications`), saved at every step. Each step has its own
-address (`?id=<draft>&client=<n>`), so the browser's back and forward buttons
-simply load another step from the server: they cannot skip a question (the
-engine refuses steps that are not reachable yet) nor overwrite an answer.
+It holds only the draft's id, which step is shown and that step's fields (plus the
+choices and texts to show them); the answers and the position live in the database
+(`services.casework.applications`), saved at every step. The program and the step come
+from the address (page id ``<code>:<step id>``, see `state.program_nav`); each step has
+its own address (``?id=<draft>&client=<n>``), so the browser's back and forward buttons
+simply load another step from the server: they cannot skip a question (the engine
+refuses steps that are not reachable yet) nor overwrite an answer.
 """
 
 from __future__ import annotations
@@ -18,43 +20,18 @@ import reflex as rx
 
 from rar_app import routes
 from rar_app.i18n import t
+from rar_app.programs import engine
+from rar_app.programs.base import Program
 from rar_app.services.casework import applications
-from rar_app.programs import engine, registry
-from rar_app.programs.visitor_study_work import fees as vsw_fees  # replaced by the generic pages
+from rar_app.state.program_nav import program_here, query_id, step_url
 from rar_app.state.session import client_ip, page_lang, require_session, sign_in_redirect
 
-# Which page shows which step of the questionnaire.
-STEP_PAGES = {
-    "file_number": "vsw_start",
-    "applicants": "vsw_applicants",
-    "client": "vsw_client",
-    "sds": "vsw_sds",
-    "documents": "vsw_client_documents",
-    "fees": "vsw_fees",
-    "review": "vsw_review",
-}
-PAGE_STEPS = {v: k for k, v in STEP_PAGES.items()}
-# Positions set after the review by the later pages (signature, payment…) -> their page id.
-LATER_PAGES = {"documents": "vsw_documents", "signature": "vsw_signature", "payment": "vsw_payment"}
+# The fee selector widget's field names for client n (rar_app/components/fee_selector.py).
+FEE_KEYS = ("fee-{n}", "bio_needed-{n}", "bio-{n}")
 
 
-def step_url(lang: str, app_id: int | None, ref: str, *, from_review: bool = False) -> str:
-    """The address of one step of a draft (or of the first step of a new one)."""
-    if ref in LATER_PAGES:
-        page_id = LATER_PAGES[ref]
-        if page_id in routes.ROUTES:
-            return routes.url(page_id, lang) + "?" + urlencode({"id": app_id})
-        ref = engine.REVIEW
-    step_id, index = engine.parse_ref(ref)
-    params: dict[str, Any] = {}
-    if app_id:
-        params["id"] = app_id
-    if index is not None:
-        params["client"] = index
-    if from_review and step_id != engine.REVIEW:
-        params["review"] = 1
-    query = urlencode(params)
-    return routes.url(STEP_PAGES[step_id], lang) + ("?" + query if query else "")
+def fee_keys(n: int) -> tuple[str, str, str]:
+    return tuple(k.format(n=n) for k in FEE_KEYS)  # type: ignore[return-value]
 
 
 @dataclasses.dataclass
@@ -109,14 +86,17 @@ class ReviewGroup:
     answers: list[ReviewItem] = dataclasses.field(default_factory=list)
 
 
-def _field_names(step_id: str) -> list[str]:
-    try:
-        return [f.name for f in registry.default().application.step(step_id).fields]
-    except KeyError:
-        return []
+def _step(program: Program | None, step_id: str):
+    found = program.wizard_of(step_id) if program is not None else None
+    return found[1].step(step_id) if found else None
 
 
-class VswState(rx.State):
+def _field_names(program: Program | None, step_id: str) -> list[str]:
+    step = _step(program, step_id)
+    return [f.name for f in step.fields] if step is not None else []
+
+
+class QuestionState(rx.State):
     app_id: int = 0
     ref: str = ""
     from_review: bool = False
@@ -128,8 +108,8 @@ class VswState(rx.State):
     values: dict[str, str] = {}
     field_errors: dict[str, str] = {}
     errors: list[dict[str, str]] = []
-    # Choices that depend on the rules or other answers.
-    type_options: list[Choice] = []
+    # Choices that depend on the rules or other answers: field -> choices.
+    dyn_options: dict[str, list[Choice]] = {}
     required_docs: list[Doc] = []
     optional_docs: list[Doc] = []
     checked_docs: list[str] = []
@@ -165,19 +145,21 @@ class VswState(rx.State):
         self.confirm_restart = False
         self.client_heading = ""
 
-    def _page_step(self) -> tuple[str, int | None]:
-        found = routes.find(self.router.url.path or "")
-        page_id = found[0].page_id if found else "vsw_start"
-        params = self.router.url.query_parameters
+    def _here(self) -> tuple[Program | None, str, int | None]:
+        program, step_id = program_here(self.router.url.path or "")
         index = None
-        if PAGE_STEPS.get(page_id) in ("client", "sds", "documents"):
-            raw = str(params.get("client", "1"))
-            index = int(raw) if raw.isdigit() and 0 < int(raw) <= registry.default().max_applicants else 0
-        return PAGE_STEPS.get(page_id, "file_number"), index
+        step = _step(program, step_id)
+        if step is not None and step.repeat is not None:
+            raw = str(self.router.url.query_parameters.get("client", "1"))
+            maximum = max(program.max_applicants, 50) if program else 50
+            index = int(raw) if raw.isdigit() and 0 < int(raw) <= maximum else 0
+        return program, step_id, index
 
-    def _query_id(self) -> int:
-        raw = str(self.router.url.query_parameters.get("id", "") or "")
-        return int(raw) if raw.isdigit() and len(raw) < 18 else 0
+    def _program(self) -> Program | None:
+        return program_here(self.router.url.path or "")[0]
+
+    def _url(self, lang: str, ref: str, *, from_review: bool = False) -> str:
+        return step_url(lang, self.app_id, ref, program=self._program(), from_review=from_review)
 
     @rx.event
     def load(self):
@@ -193,14 +175,18 @@ class VswState(rx.State):
             return None
         self._loaded_key = key
         self._reset_step()
-        step_id, index = self._page_step()
-        self.app_id = self._query_id()
+        program, step_id, index = self._here()
+        if program is None:
+            return rx.redirect(routes.url("home", lang), replace=True)
+        self.app_id = query_id(self)
         self.from_review = str(self.router.url.query_parameters.get("review", "")) == "1"
         self.ref = engine.make_ref(step_id, index) if index != 0 else f"{step_id}.0"
-        names = _field_names(step_id)
+        names = _field_names(program, step_id)
         if not self.app_id:
-            if step_id != "file_number":
+            if step_id != program.first_step():
                 return rx.redirect(routes.url("home", lang), replace=True)
+            self.dyn_options = {k: [Choice(o["code"], o["label"], o["help"]) for o in v]
+                                for k, v in applications.new_step_options(program.code, lang).items()}
             self.values = {n: "" for n in names}
             self.field_errors = {n: "" for n in names}
             self.step_counter = ""
@@ -219,22 +205,23 @@ class VswState(rx.State):
             self.loaded = True
             return None
         except applications.Incomplete as exc:
-            return rx.redirect(step_url(lang, self.app_id, exc.goto, from_review=self.from_review), replace=True)
+            return rx.redirect(self._url(lang, exc.goto, from_review=self.from_review), replace=True)
         self.step_counter = t("wizard.step_counter", lang, n=view.position, total=view.total)
         saved = view.values
         self.values = {n: _as_text(saved.get(n)) for n in names}
         self.field_errors = {n: "" for n in names}
         if index:
-            self.client_heading = applications.client_heading(info.account_id, self.app_id, index, lang)
-        if step_id == "client":
-            self.type_options = [Choice(o["code"], o["label"]) for o in applications.application_type_options(lang)]
-        elif step_id == "documents":
-            docs = applications.client_checklist(info.account_id, self.app_id, index or 1, lang)
+            self.client_heading = applications.step_heading(info.account_id, self.app_id, self.ref, lang)
+        self.dyn_options = {k: [Choice(o["code"], o["label"], o["help"]) for o in v]
+                            for k, v in applications.step_options(info.account_id, self.app_id, self.ref, lang).items()}
+        widget = _step(program, step_id).widget
+        if widget == "document_choice":
+            docs = applications.step_panel(info.account_id, self.app_id, self.ref, lang)
             self.required_docs = [Doc(d["code"], d["label"], d["help"]) for d in docs if d["required"]]
             self.optional_docs = [Doc(d["code"], d["label"], d["help"]) for d in docs if not d["required"]]
             picked = saved.get("documents") or []
             self.checked_docs = [d.code for d in self.optional_docs if d.code in picked]
-        elif step_id == "fees":
+        elif widget == "fee_selector":
             self.values = {k: _as_text(v) for k, v in saved.items()}
             self._refresh_fees(info.account_id, lang)
         self.loaded = True
@@ -243,14 +230,14 @@ class VswState(rx.State):
     def _load_review(self, account_id: int, lang: str):
         view = applications.review(account_id, self.app_id, lang)
         if not view.complete:
-            return rx.redirect(step_url(lang, self.app_id, view.goto), replace=True)
+            return rx.redirect(self._url(lang, view.goto), replace=True)
         groups: list[ReviewGroup] = []
         for line in view.lines:
             heading = line.group or t("wizard.review_general", lang)
             if not groups or groups[-1].heading != heading:
                 groups.append(ReviewGroup(heading, []))
             groups[-1].answers.append(ReviewItem(
-                line.label, line.value, step_url(lang, self.app_id, line.step, from_review=True),
+                line.label, line.value, self._url(lang, line.step, from_review=True),
                 t("wizard.review_change_label", lang, label=f"{line.label} ({heading})"),
             ))
         self.review_groups = groups
@@ -278,12 +265,12 @@ class VswState(rx.State):
     # -- the fee selector -----------------------------------------------------------
 
     def _refresh_fees(self, account_id: int, lang: str) -> None:
-        preview = applications.fee_preview(account_id, self.app_id, self.values, lang)
+        preview = applications.step_panel(account_id, self.app_id, self.ref, lang, self.values)
         errors = self.field_errors
         rows = []
         for r in preview["rows"]:
             n = r["position"]
-            fee_id, needed_id, bio_id = vsw_fees.fee_field_ids(n)
+            fee_id, needed_id, bio_id = fee_keys(n)
             for key in (fee_id, needed_id, bio_id):
                 self.values.setdefault(key, "")
             rows.append(FeeRow(
@@ -317,7 +304,7 @@ class VswState(rx.State):
         info = require_session(self)
         if info is None:
             return sign_in_redirect(self)
-        keys = dict(zip(("fee", "bio_needed", "bio"), vsw_fees.fee_field_ids(int(position))))
+        keys = dict(zip(("fee", "bio_needed", "bio"), fee_keys(int(position))))
         if kind not in keys or keys[kind] not in self.values:
             return None
         self.values[keys[kind]] = str(value)[:40]
@@ -345,7 +332,8 @@ class VswState(rx.State):
 
     def _submitted(self) -> dict[str, Any]:
         step_id, _ = engine.parse_ref(self.ref) if self.ref and not self.ref.endswith(".0") else ("", None)
-        if step_id == "documents":
+        step = _step(self._program(), step_id)
+        if step is not None and step.widget == "document_choice":
             return {"documents": list(self.checked_docs)}
         return dict(self.values)
 
@@ -357,8 +345,10 @@ class VswState(rx.State):
         if self.notice or not self.ref or self.ref.endswith(".0"):
             return rx.redirect(routes.url("home", lang))
         try:
+            program = self._program()
             result = applications.save_step(info.account_id, self.app_id or None, self.ref, self._submitted(),
-                                            action=action, from_review=self.from_review, ip=client_ip(self))
+                                            action=action, from_review=self.from_review, ip=client_ip(self),
+                                            kind=program.code if program else None)
         except applications.NotFound:
             self.notice = t("wizard.not_found", lang)
             return None
@@ -366,7 +356,7 @@ class VswState(rx.State):
             self.notice = t("wizard.not_editable", lang)
             return None
         except applications.Incomplete as exc:
-            return rx.redirect(step_url(lang, self.app_id, exc.goto))
+            return rx.redirect(self._url(lang, exc.goto))
         if not result.ok:
             self._show_problems(result.problems, lang)
             return rx.set_focus("error-summary")
@@ -375,8 +365,7 @@ class VswState(rx.State):
         self._loaded_key = ""  # leaving this step: the next visit loads it from the server again
         if action == "exit" or result.goto is None:
             return rx.redirect(routes.url("home", lang) + "#drafts")
-        return rx.redirect(step_url(lang, self.app_id, result.goto,
-                                    from_review=self.from_review and result.goto != engine.REVIEW))
+        return rx.redirect(self._url(lang, result.goto, from_review=self.from_review and result.goto != engine.REVIEW))
 
     def _show_problems(self, problems, lang: str) -> None:
         step_id = engine.parse_ref(self.ref)[0]
@@ -392,9 +381,9 @@ class VswState(rx.State):
             summary.append({"field": p.field, "message": message, "href": f"{here}#{p.field}"})
         self.field_errors = field_errors
         self.errors = summary
-        if step_id == "fees":
+        if self.fee_rows:
             for row in self.fee_rows:
-                fee_id, needed_id, bio_id = vsw_fees.fee_field_ids(row.position)
+                fee_id, needed_id, bio_id = fee_keys(row.position)
                 row.fee_error = field_errors.get(fee_id, "")
                 row.bio_needed_error = field_errors.get(needed_id, "")
                 row.bio_error = field_errors.get(bio_id, "")
@@ -425,7 +414,7 @@ class VswState(rx.State):
     def back_to_review(self):
         """Retour à la page précédente (from a pencil): the review, nothing changed."""
         self._loaded_key = ""
-        return rx.redirect(step_url(page_lang(self), self.app_id, engine.REVIEW))
+        return rx.redirect(self._url(page_lang(self), engine.REVIEW))
 
     # -- review -----------------------------------------------------------------
 
@@ -452,7 +441,8 @@ class VswState(rx.State):
             return None
         self.confirm_restart = False
         self._loaded_key = ""
-        return rx.redirect(step_url(lang, self.app_id, "file_number"))
+        program = self._program()
+        return rx.redirect(self._url(lang, program.first_step() if program else engine.REVIEW))
 
     @rx.event
     def continue_after_review(self):
@@ -461,17 +451,15 @@ class VswState(rx.State):
         if info is None:
             return sign_in_redirect(self)
         lang = page_lang(self)
-        if "vsw_documents" not in routes.ROUTES:
-            return None
         try:
             applications.set_position(info.account_id, self.app_id, "documents")
         except applications.Incomplete as exc:
-            return rx.redirect(step_url(lang, self.app_id, exc.goto))
+            return rx.redirect(self._url(lang, exc.goto))
         except (applications.NotFound, applications.NotEditable):
             self.notice = t("wizard.not_found", lang)
             return None
         self._loaded_key = ""
-        return rx.redirect(routes.url("vsw_documents", lang) + "?" + urlencode({"id": self.app_id}))
+        return rx.redirect(self._url(lang, "documents"))
 
 
 def _as_text(value: Any) -> str:
