@@ -108,12 +108,23 @@ def _gate(program: Program, ctx: Context, part: str) -> str | None:
     the profile come after complete, favourable eligibility answers (« Vos résultats »)."""
     if part == "eligibility" or program.eligibility is None:
         return None
+    if not any(engine.parse_ref(r)[0] in {s.id for s in program.eligibility.steps} for r in ctx.answers
+               if _is_ref(r)):
+        return None  # a draft started at the application form itself (the eligibility check is advice)
     goto = engine.first_incomplete(program.eligibility, ctx)
     if goto != engine.REVIEW:
         return goto
     if program.outcome is not None and not program.outcome(ctx, "fr").eligible:
         return "results"
     return None
+
+
+def _is_ref(ref: str) -> bool:
+    try:
+        engine.parse_ref(ref)
+    except ValueError:
+        return False
+    return True
 
 
 def first_open(program: Program, ctx: Context) -> str:
@@ -251,9 +262,11 @@ def _keep_file_number(program: Program, app: Application, step_id: str, values: 
 def _start(account_id: int, kind: str | None, ref: str, raw: Mapping[str, Any], *, action: str, ip: str,
            on_date: date | None) -> SaveResult:
     program = registry.default() if kind is None else registry.find(kind)
-    if program is None or not program.first_step() or ref != program.first_step():
+    # A draft starts at the first eligibility question, or straight at the application form.
+    starts = {wiz.steps[0].id: (part, wiz) for part, wiz in program.wizards()[:2]} if program else {}
+    if program is None or ref not in starts:
         raise NotFound()
-    part, wiz = program.wizards()[0]
+    part, wiz = starts[ref]
     ctx = Context(on_date=_on_date(on_date), answers={})
     clean, problems = engine.validate(wiz, ref, raw, ctx)
     if action == "next" and problems:

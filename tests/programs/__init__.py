@@ -1,0 +1,1 @@
+"""Test-only programs, registered in a running portal with RAR_EXTRA_PROGRAMS (refused in production)."""
