@@ -14,15 +14,21 @@ from rar_app.programs import registry
 from rar_app.state.session import SessionState
 from rar_app.state.wizard_drafts import DraftsState
 
-MODIFIED = "2026-11-27"
+MODIFIED = "2026-12-04"
 
+
+def _entry_page(program) -> str:
+    """A program's introduction page when it has one (pages/program_intro.py), else its first page."""
+    intro = program.page_id("intro")
+    return intro if intro in routes.ROUTES else program.page_id(program.start_page())
 
 
 def apply_actions() -> list[tuple[str, str | None]]:
     """« Faire une demande »: the guide's lines of business (`registry.HOME_ENTRIES`), each
-    linking to its program's first page once registered, else « Offert prochainement »."""
-    return [(key, program.page_id(program.start_page()) if program else None)
-            for key, program in registry.home_entries()]
+    linking to its program once registered, else « Offert prochainement » (called when the
+    page is built, after every program page is registered)."""
+    return [(key, _entry_page(program) if program else None) for key, program in registry.home_entries()]
+
 
 SEARCH_ACTIONS = [("home.search_submitted", "search"), ("home.search_all", "search_all")]
 LINK_ACTIONS = [("home.link_application", "link_application")]
