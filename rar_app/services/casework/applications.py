@@ -234,8 +234,8 @@ def save_step(account_id: int, app_id: Any, ref: str, raw: Mapping[str, Any], *,
             if action == "previous" and goto is None and part != program.wizards()[0][0]:
                 goto = "profile" if part not in ("eligibility", "application") else "results"
             clean = ctx.answers[ref]
-        if goto == engine.REVIEW:
-            goto = program.done_page(part)
+        if goto == engine.REVIEW:  # the wizard is done: its next page (a pen from the review goes back there)
+            goto = engine.REVIEW if from_review and part != "eligibility" else program.done_page(part)
         _keep_file_number(program, app, step_id, clean)
         _store(app, ctx.answers)
         app.wizard_step = goto or ref

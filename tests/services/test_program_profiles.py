@@ -1,0 +1,117 @@
+"""The generic services for programs with eligibility questions and a task-list profile,
+driven with a test-only program registered for the test: « Vos résultats » (eligible or
+not, with reasons and references), the eligibility gate, the task list's statuses and
+missing answers, prefill from the eligibility answers, the review of every section,
+and access (another representative sees nothing)."""
+
+from __future__ import annotations
+
+import pytest
+
+from rar_app.db import session_scope
+from rar_app.i18n import t
+from rar_app.models import Account
+from rar_app.programs import registry
+from rar_app.programs.base import SUBMITS_PROFILE, Outcome, ProfileSection, Program, Reason
+from rar_app.programs.engine import Field, Option, Step, Wizard
+from rar_app.services.casework import applications as apps
+from rar_app.services.casework import profiles
+
+YES_NO = (Option("yes", "wizard.answer_yes"), Option("no", "wizard.answer_no"))
+CODE = "profile_test_program"
+
+
+def _outcome(ctx, lang):
+    ok = (ctx.answers.get("pt_adult") or {}).get("minor") == "no"
+    why = (Reason("Majeur", "Adult", "IRPR s. 0"),)
+    return Outcome(ok, results=(("wizard.step_client", why),) if ok else (),
+                   refusals=() if ok else (("wizard.step_client", why),))
+
+
+def _prefill(answers):
+    return {"pt_name": {"family_name": "Prérempli"}}
+
+
+PROGRAM = Program(
+    code=CODE, title_key="wizard.step_client", home_key="wizard.step_client", slug_fr="profil-essai",
+    slug_en="profile-test", test_only=True, order=998, submits=SUBMITS_PROFILE, outcome=_outcome,
+    eligibility=Wizard("pt_elig", (Step("pt_adult", "wizard.step_client",
+                                        fields=(Field("minor", "radio", "wizard.minor", options=YES_NO),)),), t),
+    profile=(
+        ProfileSection("pt_one", "wizard.step_client", Wizard("pt_one", (
+            Step("pt_name", "wizard.step_client", fields=(Field("family_name", "text", "wizard.family_name"),)),), t),
+            prefill=_prefill),
+        ProfileSection("pt_two", "wizard.step_client", Wizard("pt_two", (
+            Step("pt_a", "wizard.step_client", fields=(Field("minor", "radio", "wizard.minor", options=YES_NO),)),
+            Step("pt_b", "wizard.step_client", fields=(Field("given_names", "text", "wizard.given_names"),)),
+        ), t)),
+    ),
+)
+
+
+@pytest.fixture
+def reps(migrated_db):
+    registry.register(PROGRAM)
+    with session_scope() as db:
+        a = Account(role="representative", status="active", username="rep.pa")
+        b = Account(role="representative", status="active", username="rep.pb")
+        db.add(a)
+        db.add(b)
+        db.flush()
+        ids = a.id, b.id
+    yield ids
+    registry.unregister(CODE)
+
+
+def _start(rep, minor):
+    r = apps.save_step(rep, None, "pt_adult", {"minor": minor}, kind=CODE)
+    assert r.ok and r.goto == "results"
+    return r.app_id
+
+
+def test_results_and_the_gate_when_not_eligible(reps):
+    rep, other = reps
+    app_id = _start(rep, "yes")
+    view = profiles.results(rep, app_id, "fr")
+    assert not view.eligible and view.refusals[0].reasons[0].reference == "IRPR s. 0"
+    with pytest.raises(apps.Incomplete) as exc:
+        apps.open_step(rep, app_id, "pt_name")
+    assert exc.value.goto == "results"
+    with pytest.raises(apps.Incomplete):
+        profiles.profile(rep, app_id, "fr")
+    with pytest.raises(apps.NotFound):
+        profiles.results(other, app_id, "fr")
+    assert apps.resume_ref(rep, app_id) == "results"
+
+
+def test_task_list_statuses_missing_answers_prefill_and_review(reps):
+    rep, other = reps
+    app_id = _start(rep, "no")
+    view = profiles.results(rep, app_id, "en")
+    assert view.eligible and view.next_ref == "profile" and view.results[0].reasons[0].text == "Adult"
+    tasks = profiles.profile(rep, app_id, "fr")
+    assert [s.status for s in tasks.sections] == [profiles.NOT_STARTED, profiles.NOT_STARTED]
+    assert [m.ref for s in tasks.sections for m in s.missing] == ["pt_name", "pt_a", "pt_b"]
+    assert apps.open_step(rep, app_id, "pt_name").values == {"family_name": "Prérempli"}  # from eligibility
+    assert apps.save_step(rep, app_id, "pt_name", {"family_name": "Diallo"}).goto == "profile"
+    assert apps.save_step(rep, app_id, "pt_a", {"minor": "no"}).goto == "pt_b"
+    tasks = profiles.profile(rep, app_id, "fr")
+    assert [s.status for s in tasks.sections] == [profiles.DONE, profiles.IN_PROGRESS] and not tasks.complete
+    assert [m.ref for s in tasks.sections for m in s.missing] == ["pt_b"]
+    assert tasks.sections[1].ref == "pt_b"
+    assert not apps.review(rep, app_id, "fr").complete
+    assert apps.save_step(rep, app_id, "pt_b", {"given_names": "Amina"}).goto == "profile"
+    assert profiles.profile(rep, app_id, "fr").complete
+    review = apps.review(rep, app_id, "fr")
+    assert review.complete and [line.step for line in review.lines] == ["pt_name", "pt_a", "pt_b"]
+    # A pen from the review comes back to the review.
+    assert apps.save_step(rep, app_id, "pt_b", {"given_names": "Awa"}, from_review=True).goto == "review"
+    assert apps.get_application(rep, app_id).questionnaire_complete
+    with pytest.raises(apps.NotFound):
+        profiles.profile(other, app_id, "fr")
+
+
+def test_a_draft_cannot_start_in_the_middle(reps):
+    rep, _other = reps
+    with pytest.raises(apps.NotFound):
+        apps.save_step(rep, None, "pt_b", {"given_names": "X"}, kind=CODE)
