@@ -184,7 +184,7 @@ def main() -> None:
             from rar_app import routes
             from tests.browser.conftest import sign_in
 
-            ours = drive(portal.base_url, routes.url("vsw_start", "en"), "en", "#nav-next", args.pages, args.events,
+            ours = drive(portal.base_url, routes.url("visitor_study_work:file_number", "en"), "en", "#nav-next", args.pages, args.events,
                          marker='.next_step"', prepare=lambda page: sign_in(page, portal, lang="en"))
         ours_wall = time.monotonic() - t0
     finally:

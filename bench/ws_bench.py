@@ -60,16 +60,16 @@ class Kind:
         self.count = 1
 
     async def prepare(self, c: Client, rep) -> None:
-        client_path = step_path("vsw_client", rep.app_id, client=1)
+        client_path = step_path("visitor_study_work:client", rep.app_id, client=1)
         if self.name in ("typing", "next_empty", "next_save", "previous"):
             await c.call(WIZARD_STATE + ".load", {}, path=client_path, packets=0)
             value = "" if self.name == "next_empty" else "Banc"
             await c.call(WIZARD_STATE + ".set_value", {"name": "family_name", "value": value}, packets=0)
             await c.sync()
         elif self.name == "fee":
-            await c.call(WIZARD_STATE + ".load", {}, path=step_path("vsw_fees", rep.app_id), packets=0)
+            await c.call(WIZARD_STATE + ".load", {}, path=step_path("visitor_study_work:fees", rep.app_id), packets=0)
             await c.sync()
-            rows = c.var("vsw_state", "fee_rows") or []
+            rows = c.var("question_state", "fee_rows") or []
             codes = [o["code"] for o in (rows[0]["fee_options"] if rows else [])]
             self.fee_codes = codes
 
@@ -82,7 +82,7 @@ class Kind:
             self.count = max(1, len(await c.sync()))
 
     def event(self, rep, n: int) -> tuple[str, dict, str | None]:
-        client_path = step_path("vsw_client", rep.app_id, client=1)
+        client_path = step_path("visitor_study_work:client", rep.app_id, client=1)
         if self.name == "typing":
             return WIZARD_STATE + ".set_value", {"name": "given_names", "value": f"Prenom{n}"}, client_path
         if self.name in ("next_empty", "next_save"):
@@ -90,8 +90,8 @@ class Kind:
         if self.name == "previous":
             return WIZARD_STATE + ".previous_step", {}, client_path
         if self.name == "on_load":
-            page = "vsw_client" if n % 2 == 0 else "vsw_applicants"
-            extra = {"client": 1} if page == "vsw_client" else {}
+            page = "visitor_study_work:client" if n % 2 == 0 else "visitor_study_work:applicants"
+            extra = {"client": 1} if page == "visitor_study_work:client" else {}
             return ON_LOAD, {}, step_path(page, rep.app_id, **extra)
         if self.name == "fee":
             codes = getattr(self, "fee_codes", []) or []
@@ -101,7 +101,7 @@ class Kind:
                     {"position": 1, "kind": "bio_needed", "value": "yes" if n % 2 == 0 else "no"}, None)
         if self.name == "review":
             # A new address each time (the load keeps a step it has already loaded).
-            return WIZARD_STATE + ".load", {}, step_path("vsw_review", rep.app_id, r=n)
+            return WIZARD_STATE + ".load", {}, step_path("visitor_study_work:review", rep.app_id, r=n)
         raise ValueError(self.name)
 
     async def fire(self, c: Client, rep, n: int) -> float:
@@ -139,7 +139,7 @@ async def bench_mode(mode: str, portal_url: str, blank_url: str, reps, args, res
         blank_clients = [Client(blank_url) for _ in range(n_sessions)]
         portal_clients = [Client(portal_url, cookie=reps[i].cookie) for i in range(n_sessions)]
         await asyncio.gather(*(c.open("/") for c in blank_clients))
-        await asyncio.gather(*(c.open(step_path("vsw_client", reps[i].app_id, client=1))
+        await asyncio.gather(*(c.open(step_path("visitor_study_work:client", reps[i].app_id, client=1))
                                for i, c in enumerate(portal_clients)))
         try:
             for rnd in range(args.rounds):

@@ -118,7 +118,7 @@ def start_portal(name: str, extra_env: dict[str, str] | None = None) -> PortalSe
 
 
 ROOT = "reflex___state____state"
-WIZARD_STATE = ROOT + ".rar_app___state___wizard____vsw_state"
+WIZARD_STATE = ROOT + ".rar_app___state___questions____question_state"
 ON_LOAD = ROOT + ".reflex___state____on_load_internal_state.on_load_internal"
 
 

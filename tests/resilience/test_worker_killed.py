@@ -29,15 +29,15 @@ def _get(url: str) -> int:
 def test_killed_worker_is_replaced_and_the_browser_continues(redis_portal):
     portal = redis_portal
     rep = make_reps(portal, 1, prefix="kill")[0]
-    path = step_path("vsw_client", rep.app_id, client=1)
+    path = step_path("visitor_study_work:client", rep.app_id, client=1)
     supervisor = portal.proc.pid
 
     async def scenario() -> None:
         loop = asyncio.get_running_loop()
         browser = Client(portal.base_url, cookie=rep.cookie)
         await browser.open(path)
-        assert browser.var("vsw_state", "ref") == "client.1"
-        assert browser.var("vsw_state", "values")["given_names"] == "Client1"  # a saved answer
+        assert browser.var("question_state", "ref") == "client.1"
+        assert browser.var("question_state", "values")["given_names"] == "Client1"  # a saved answer
         await browser.send(WIZARD_STATE + ".set_value", {"name": "family_name", "value": TYPED})
         await browser.sync()
 
@@ -68,8 +68,8 @@ def test_killed_worker_is_replaced_and_the_browser_continues(redis_portal):
         # a full hydrate of the page it shows.
         again = Client(portal.base_url, cookie=rep.cookie, token=browser.token)
         await again.open(path)
-        assert again.var("vsw_state", "ref") == "client.1"
-        values = again.var("vsw_state", "values")
+        assert again.var("question_state", "ref") == "client.1"
+        values = again.var("question_state", "values")
         assert values["family_name"] == TYPED, values  # typed on the page, not saved yet
         assert values["given_names"] == "Client1"  # saved before
 
