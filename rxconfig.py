@@ -19,6 +19,8 @@ config = rx.Config(
     api_url=os.environ.get("REFLEX_API_URL", settings.public_url),
     deploy_url=settings.public_url,
     redis_url=settings.redis_url,
+    # CORS and the websocket handshake: the portal's public address only (never "*").
+    cors_allowed_origins=settings.allowed_origins(),
     # Embedded default: state in memory (one worker). With Redis, several workers share it.
     state_manager_mode="redis" if settings.redis_url else "memory",
     disable_plugins=[SitemapPlugin],

@@ -40,7 +40,7 @@ async def establish(request: Request) -> Response:
 async def sign_out(request: Request) -> Response:
     form = await request.form()
     lang = normalise(str(form.get("lang") or request.cookies.get("rar_lang") or "fr"))
-    account_id = sessions.revoke(request.cookies.get(sessions.COOKIE_NAME))
+    account_id = sessions.revoke(request.cookies.get(sessions.cookie_name()))
     if account_id is not None:
         from rar_app.db import session_scope
         from rar_app.services import audit
@@ -57,78 +57,18 @@ async def health(_request: Request) -> Response:
     return JSONResponse({"status": "ok"})
 
 
-SECURITY_HEADERS = [
-    (b"x-frame-options", b"DENY"),
-    (b"x-content-type-options", b"nosniff"),
-    (b"referrer-policy", b"same-origin"),
-    (b"permissions-policy", b"geolocation=(), microphone=(), payment=()"),
-    (b"content-security-policy", b"frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'"),
-]
+# The guards around the whole portal live in api_guard.py (names kept here for callers).
+from rar_app.api_guard import (  # noqa: E402
+    UPLOAD_FRAMING_BYTES,
+    body_limit_guard,
+    origin_guard,
+    security_headers,
+    upload_body_limit,
+    upload_size_guard,
+)
 
-
-def security_headers(app):
-    """ASGI middleware: clickjacking and MIME-sniffing protection on every HTTP response
-    (pages, assets and API alike)."""
-
-    async def wrapped(scope, receive, send):
-        if scope["type"] != "http":
-            return await app(scope, receive, send)
-
-        async def send_with_headers(message):
-            if message["type"] == "http.response.start":
-                names = {name.lower() for name, _ in message.get("headers", [])}
-                message["headers"] = list(message.get("headers", [])) + [
-                    (name, value) for name, value in SECURITY_HEADERS if name not in names
-                ]
-            await send(message)
-
-        return await app(scope, receive, send_with_headers)
-
-    return wrapped
-
-
-# Multipart framing around the files of one upload (names, headers, boundaries).
-UPLOAD_FRAMING_BYTES = 256 * 1024
-
-
-def upload_body_limit() -> int:
-    """The largest upload request the portal accepts: a slot's files at their size limit."""
-    from rar_app.settings import get_settings
-
-    settings = get_settings()
-    return settings.max_upload_bytes * max(1, settings.max_files_per_slot) + UPLOAD_FRAMING_BYTES
-
-
-def upload_size_guard(app):
-    """ASGI middleware: Reflex reads a whole upload (spooling it to disk) before any
-    handler can look at its size, and the browser's size check is only a courtesy.
-    Refuse an oversized upload at the door: by its Content-Length (413, never read),
-    or, when it streams without one, by cutting it off once it passes the limit."""
-
-    async def wrapped(scope, receive, send):
-        if (scope["type"] != "http" or scope.get("method") != "POST"
-                or not scope.get("path", "").rstrip("/").endswith("/_upload")):
-            return await app(scope, receive, send)
-        limit = upload_body_limit()
-        declared = dict(scope.get("headers") or []).get(b"content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > limit):
-            response = Response("Fichier trop volumineux / File too large\n", status_code=413,
-                                media_type="text/plain; charset=utf-8", headers={"Connection": "close"})
-            return await response(scope, receive, send)
-        seen = 0
-
-        async def bounded_receive():
-            nonlocal seen
-            message = await receive()
-            if message["type"] == "http.request":
-                seen += len(message.get("body", b""))
-                if seen > limit:
-                    return {"type": "http.disconnect"}
-            return message
-
-        return await app(scope, bounded_receive, send)
-
-    return wrapped
+__all__ = ["UPLOAD_FRAMING_BYTES", "body_limit_guard", "build_api", "origin_guard", "security_headers",
+           "upload_body_limit", "upload_size_guard"]
 
 
 def build_api() -> Starlette:

@@ -6,11 +6,14 @@ import argparse
 import sys
 
 from rar_app import migrate
-from rar_app.settings import ConfigurationError, get_settings
+from rar_app.settings import ConfigurationError, get_settings, harden_data_dir
 
 
 def cmd_migrate(_args: argparse.Namespace) -> int:
-    migrate.upgrade(get_settings().database_url)
+    settings = get_settings()
+    harden_data_dir(settings)
+    migrate.upgrade(settings.database_url)
+    harden_data_dir(settings)  # the database file the migration may have created
     return 0
 
 
@@ -20,12 +23,20 @@ def cmd_init(_args: argparse.Namespace) -> int:
     from rar_app.services.office import demo
 
     settings = get_settings()
+    harden_data_dir(settings)
     migrate.upgrade(settings.database_url)
+    harden_data_dir(settings)
     if settings.demo_mode:
         with session_scope() as db:
             if demo.database_is_empty(db):
                 demo.load_demo_world(db)
+                generated = demo.generated_passwords(db)
                 print("Demo data loaded (back office: demo.staff; client: demo.client; same password).")
+                if generated:
+                    print("Training deployment reachable from other machines: the published password does not "
+                          "open these accounts. Their passwords, shown this once:")
+                    for username, password in generated.items():
+                        print(f"  {username:12} {password}")
                 paper = demo.PAPER_TO_LINK
                 print(f"Paper application ready to link: {paper['application_number']}, {paper['family_name']} "
                       f"{paper['given_names']}, born {paper['date_of_birth']}, UCI {paper['uci']}.")
@@ -83,13 +94,30 @@ def cmd_simulate(args: argparse.Namespace) -> int:
 
 
 def cmd_check_config(_args: argparse.Namespace) -> int:
-    settings = get_settings()
+    settings = get_settings()  # raises (exit 1, with the reasons) when production mode refuses
+    for line in settings.what_is_on():
+        print(line)
     if settings.simulation_speed > 0:
         print(f"Training simulation on: {settings.simulation_speed:g} simulated seconds per second, "
               f"a round every {settings.simulation_interval:g} s.")
     if settings.demo_reset_hours > 0:
         print(f"Demo world reset every {settings.demo_reset_hours:g} h.")
     return 0
+
+
+def _explain_refusal() -> None:
+    """What is on, read again without production's refusal, so the operator sees why."""
+    import os
+
+    from rar_app.settings import load_settings
+
+    try:
+        settings = load_settings(dict(os.environ), refuse_unsafe=False)
+    except ConfigurationError:
+        return
+    print("What is on:", file=sys.stderr)
+    for line in settings.what_is_on()[1:]:
+        print("  " + line, file=sys.stderr)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -113,6 +141,8 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args)
     except ConfigurationError as exc:
         print(f"Configuration error: {exc}", file=sys.stderr)
+        if args.command == "check-config":
+            _explain_refusal()
         return 1
 
 

@@ -6,22 +6,26 @@ import reflex as rx
 
 import rar_app.pages  # noqa: F401  (registers the pages)
 from rar_app import routes
-from rar_app.api import build_api, security_headers, upload_size_guard
+from rar_app.api import body_limit_guard, build_api, origin_guard, security_headers
 from rar_app.i18n import LANGS, t
 from rar_app.pages import info
 from rar_app.pages.registry import PAGES
 from rar_app.services.messaging import mailer
 from rar_app.services.office import simulation
+from rar_app.settings import get_settings, harden_data_dir
 from rar_app.state.session import SessionState
 from rar_app import worker_failover
 
 # With Redis: a browser whose worker died reconnects to another with its state (see the module).
 worker_failover.install()
 
+harden_data_dir(get_settings())  # data folder 0700, database and outbox 0600 (umask 077 from here on)
+
 app = rx.App(
     stylesheets=["/rar.css"],
     html_lang="fr",
-    api_transformer=[build_api(), upload_size_guard, security_headers],
+    # Innermost first: bodies bounded, then foreign origins refused, headers on every answer.
+    api_transformer=[build_api(), body_limit_guard, origin_guard, security_headers],
     head_components=[
         rx.el.meta(name="viewport", content="width=device-width, initial-scale=1"),
         rx.el.link(rel="icon", href="/favicon.svg", type="image/svg+xml"),

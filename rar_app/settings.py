@@ -8,6 +8,7 @@ without the secrets it needs.
 from __future__ import annotations
 
 import dataclasses
+import ipaddress
 import os
 import secrets
 from datetime import date
@@ -66,6 +67,8 @@ class Settings:
     simulation_speed: float = 0.0  # training: simulated seconds per real second (0 = off)
     simulation_interval: float = 10.0  # seconds between two rounds of the background loop
     demo_reset_hours: float = 0.0  # training: restore the demo world when older than this (0 = never)
+    # Addresses (or networks) of reverse proxies whose X-Forwarded-For is believed.
+    trusted_proxies: tuple[str, ...] = ()
 
     @property
     def is_production(self) -> bool:
@@ -77,12 +80,110 @@ class Settings:
         return self.simulation_speed > 0 or self.demo_reset_hours > 0
 
     @property
+    def is_loopback(self) -> bool:
+        """Does the portal listen on this machine only (127.0.0.0/8, ::1, localhost)?"""
+        return is_loopback_host(self.host)
+
+    @property
+    def is_https(self) -> bool:
+        return self.public_url.startswith("https://")
+
+    @property
+    def demo_payments(self) -> bool:
+        return self.payment_provider == "demo"
+
+    @property
+    def training_reachable(self) -> bool:
+        """Demo mode on an address other machines can reach: the published demo
+        passwords must not open the administrator and staff accounts."""
+        return self.demo_mode and not self.is_loopback
+
+    def allowed_origins(self) -> list[str]:
+        """Origins whose pages may call the portal (CORS, websocket handshake): its public
+        address, plus the other loopback spelling when it is on loopback."""
+        origins = [_origin(self.public_url)]
+        scheme, _, rest = origins[0].partition("://")
+        host, _, port = rest.rpartition(":") if rest.count(":") == 1 else (rest, "", "")
+        if host in {"127.0.0.1", "localhost"}:
+            other = "localhost" if host == "127.0.0.1" else "127.0.0.1"
+            origins.append(f"{scheme}://{other}" + (f":{port}" if port else ""))
+        return origins
+
+    def what_is_on(self) -> list[str]:
+        """One line per setting that matters for safety (printed by check-config)."""
+        lines = [f"Mode: {self.env}; listening on {self.host}:{self.port} "
+                 f"({'this machine only' if self.is_loopback else 'reachable from other machines'}); "
+                 f"public address {self.public_url}."]
+        lines.append("Demo mode: " + ("on (demo data and published demo sign-ins)" if self.demo_mode else "off") + ".")
+        if self.training_reachable:
+            lines.append("Training deployment reachable from other machines: the administrator and staff "
+                         "passwords are generated at first start and printed once; the published ones are refused.")
+        lines.append("Enrolment auto-approval: " + ("on" if self.auto_approve_enrolments else "off") + ".")
+        lines.append("Payment gateway: " + ("the demo gateway (test card numbers, no money moves)"
+                                            if self.demo_payments else self.payment_provider) + ".")
+        lines.append("Cookies: " + ("Secure, __Host- prefix, HSTS sent" if self.cookie_secure and self.is_https
+                                    else "Secure" if self.cookie_secure else "not Secure (plain http)") + ".")
+        lines.append("Trusted proxies: " + (", ".join(self.trusted_proxies) if self.trusted_proxies
+                                            else "none (the connection's address is the client's)") + ".")
+        return lines
+
+    @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
 
     def rules_on(self) -> date:
         """The date whose rules the portal applies (pinned for training decks)."""
         return self.rules_date or date.today()
+
+
+def is_loopback_host(host: str) -> bool:
+    host = host.strip().strip("[]").lower()
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _origin(url: str) -> str:
+    """scheme://host[:port] of an address, without path; default ports dropped."""
+    scheme, _, rest = url.partition("://")
+    netloc = rest.split("/", 1)[0].lower()
+    if (scheme == "https" and netloc.endswith(":443")) or (scheme == "http" and netloc.endswith(":80")):
+        netloc = netloc.rsplit(":", 1)[0]
+    return f"{scheme.lower()}://{netloc}"
+
+
+def production_refusals(settings: "Settings") -> list[str]:
+    """Why a production deployment must not start (empty: it may)."""
+    reasons = []
+    if settings.demo_mode:
+        reasons.append("demo mode is on (RAR_DEMO): it loads the published demo accounts")
+    if settings.auto_approve_enrolments:
+        reasons.append("enrolment auto-approval is on (RAR_AUTO_APPROVE_ENROLMENTS): "
+                       "anyone could enrol without an administrator")
+    if settings.demo_payments:
+        reasons.append("the demo payment gateway is on (RAR_PAYMENT_PROVIDER=demo): "
+                       "set the dotted path of a real provider")
+    if settings.demo_reset_hours > 0 or settings.simulation_speed > 0:
+        reasons.append("the training simulation or demo reset is on (RAR_SIMULATION_SPEED, RAR_DEMO_RESET_HOURS)")
+    return reasons
+
+
+def _trusted_proxies(raw: str) -> tuple[str, ...]:
+    found = []
+    for item in (part.strip() for part in raw.split(",")):
+        if not item:
+            continue
+        try:
+            ipaddress.ip_network(item, strict=False)
+        except ValueError:
+            raise ConfigurationError(
+                f"RAR_TRUSTED_PROXIES must list addresses or networks (e.g. 127.0.0.1,10.0.0.0/8), not {item!r}."
+            ) from None
+        found.append(item)
+    return tuple(found)
 
 
 def _number(env: dict[str, str], name: str, default: float, *, minimum: float = 0.0) -> float:
@@ -98,7 +199,7 @@ def _number(env: dict[str, str], name: str, default: float, *, minimum: float = 
     return value
 
 
-def load_settings(environ: dict[str, str] | None = None) -> Settings:
+def load_settings(environ: dict[str, str] | None = None, *, refuse_unsafe: bool = True) -> Settings:
     env = dict(os.environ if environ is None else environ)
     mode = env.get("RAR_ENV", "development").strip().lower()
     if mode not in {"development", "production"}:
@@ -155,8 +256,12 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
 
     port = int(env.get("RAR_PORT", "3000"))
     host = env.get("RAR_HOST", "127.0.0.1")
+    if not is_loopback_host(host) and not env.get("RAR_PUBLIC_URL"):
+        raise ConfigurationError(
+            f"RAR_PUBLIC_URL is required when RAR_HOST ({host}) is reachable from other machines: "
+            "browsers must use that address (CORS and the websocket accept no other origin).")
     demo_mode = _bool(env.get("RAR_DEMO"), default=mode == "development")
-    return Settings(
+    settings = Settings(
         env=mode,
         host=host,
         port=port,
@@ -177,7 +282,8 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         session_idle_minutes=int(env.get("RAR_SESSION_IDLE_MINUTES", "30")),
         session_idle_warning_minutes=int(env.get("RAR_SESSION_IDLE_WARNING_MINUTES", "5")),
         session_absolute_hours=int(env.get("RAR_SESSION_ABSOLUTE_HOURS", "12")),
-        cookie_secure=_bool(env.get("RAR_COOKIE_SECURE"), default=env.get("RAR_PUBLIC_URL", "").startswith("https://")),
+        # Behind https cookies are always Secure (RAR_COOKIE_SECURE cannot turn that off).
+        cookie_secure=env.get("RAR_PUBLIC_URL", "").startswith("https://") or _bool(env.get("RAR_COOKIE_SECURE")),
         demo_mode=demo_mode,
         auto_approve_enrolments=_bool(env.get("RAR_AUTO_APPROVE_ENROLMENTS"), default=demo_mode),
         rules_date=rules_date,
@@ -194,7 +300,36 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         simulation_speed=_number(env, "RAR_SIMULATION_SPEED", 0.0),
         simulation_interval=_number(env, "RAR_SIMULATION_INTERVAL", 10.0, minimum=1.0),
         demo_reset_hours=demo_reset_hours,
+        trusted_proxies=_trusted_proxies(env.get("RAR_TRUSTED_PROXIES", "")),
     )
+    if settings.is_production and refuse_unsafe:
+        reasons = production_refusals(settings)
+        if reasons:
+            raise ConfigurationError(
+                "production mode (RAR_ENV=production) refuses to start:\n  - " + "\n  - ".join(reasons))
+    return settings
+
+
+def harden_data_dir(settings: Settings) -> None:
+    """The data folder is the portal's alone: 0700; the embedded database, its journal
+    files, the development key and the outbox 0600. Files created later by this process
+    get the same modes (umask 077)."""
+    os.umask(0o077)
+    data_dir = settings.data_dir
+    data_dir.mkdir(parents=True, exist_ok=True)
+    data_dir.chmod(0o700)
+    for folder in (data_dir / "documents", data_dir / "outbox", settings.storage_dir):
+        if folder.is_dir() and (folder == data_dir or data_dir in folder.parents):
+            folder.chmod(0o700)
+    patterns = ["rar.db*", "secret_key", "outbox/*", "*.log"]
+    if settings.is_sqlite:
+        db_path = Path(settings.database_url.split("///", 1)[-1])
+        patterns += [str(db_path) + suffix for suffix in ("", "-wal", "-shm", "-journal")]
+    for pattern in patterns:
+        paths = [Path(pattern)] if pattern.startswith("/") else data_dir.glob(pattern)
+        for path in paths:
+            if path.is_file():
+                path.chmod(0o600)
 
 
 @lru_cache(maxsize=1)

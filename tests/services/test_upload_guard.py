@@ -85,31 +85,65 @@ def test_a_malformed_length_is_refused(small_limit):
     assert sent[0]["status"] == 413 and inner.calls == 0
 
 
-def test_a_streamed_upload_without_length_is_cut_off_at_the_limit(small_limit):
-    inner = Recorder()
-    chunk = b"y" * 64 * 1024
-    chunks = [chunk] * 40  # 2.5 MB, far past the limit
+def _stream(app, path: str, chunks: list[bytes]):
+    """A body without Content-Length (chunked): returns (messages sent, chunks read)."""
     offered = []
+    sent = []
 
     async def go():
-        scope = {"type": "http", "method": "POST", "path": "/_upload", "headers": [(b"transfer-encoding", b"chunked")]}
+        scope = {"type": "http", "method": "POST", "path": path, "headers": [(b"transfer-encoding", b"chunked")]}
 
         async def receive():
+            if len(offered) >= len(chunks):
+                return {"type": "http.disconnect"}
             offered.append(1)
             return {"type": "http.request", "body": chunks[len(offered) - 1], "more_body": len(offered) < len(chunks)}
 
-        async def send(_message):
-            pass
+        async def send(message):
+            sent.append(message)
 
-        await upload_size_guard(inner)(scope, receive, send)
+        await app(scope, receive, send)
 
     asyncio.run(go())
-    assert inner.calls == 1 and inner.disconnected
-    assert inner.received <= small_limit, "nothing past the limit reaches the upload route"
-    assert len(offered) < len(chunks), "the rest of the stream is never read"
+    return sent, len(offered)
 
 
-def test_other_requests_are_not_limited(small_limit):
+def test_a_streamed_upload_without_length_gets_413_at_the_limit(small_limit):
     inner = Recorder()
-    response = post(upload_size_guard(inner), "/api/other", b"z" * (small_limit * 2))
-    assert response.status_code == 200 and inner.received == small_limit * 2
+    chunk = b"y" * 64 * 1024
+    chunks = [chunk] * 40  # 2.5 MB, far past the limit
+    sent, read = _stream(upload_size_guard(inner), "/_upload", chunks)
+    assert sent[0]["type"] == "http.response.start" and sent[0]["status"] == 413
+    assert inner.calls == 0, "nothing of an oversized stream reaches the upload route"
+    assert read < len(chunks), "the rest of the stream is never read"
+
+
+def test_a_streamed_upload_within_the_limit_reaches_the_route_whole(small_limit):
+    inner = Recorder()
+    chunks = [b"a" * 50_000, b"b" * 50_000, b"c" * 7]
+    sent, _read = _stream(upload_size_guard(inner), "/_upload", chunks)
+    assert sent[0]["status"] == 200 and inner.received == 100_007
+    assert sent[1]["body"] == b"100007"
+
+
+def test_other_posts_are_bounded_too(small_limit):
+    from rar_app.api_guard import FORM_BODY_LIMIT
+
+    inner = Recorder()
+    response = post(upload_size_guard(inner), "/api/session/signout", b"z" * (FORM_BODY_LIMIT + 1))
+    assert response.status_code == 413 and inner.calls == 0
+    sent, _read = _stream(upload_size_guard(inner), "/api/other", [b"z" * 40_000, b"z" * 40_000])
+    assert sent[0]["status"] == 413 and inner.calls == 0
+    response = post(upload_size_guard(inner), "/api/other", b"z" * 1000)
+    assert response.status_code == 200 and inner.received == 1000
+
+
+def test_gets_are_not_touched(small_limit):
+    inner = Recorder()
+
+    async def go():
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=upload_size_guard(inner)),
+                                     base_url="http://portal") as client:
+            return await client.get("/api/health")
+
+    assert asyncio.run(go()).status_code == 200 and inner.calls == 1

@@ -17,7 +17,8 @@ def test_production_requires_a_secret(tmp_path):
         load_settings({"RAR_ENV": "production", "RAR_DATA_DIR": str(tmp_path)})
     with pytest.raises(ConfigurationError, match="at least 32"):
         load_settings({"RAR_ENV": "production", "RAR_SECRET_KEY": "short", "RAR_DATA_DIR": str(tmp_path)})
-    s = load_settings({"RAR_ENV": "production", "RAR_SECRET_KEY": "x" * 40, "RAR_DATA_DIR": str(tmp_path)})
+    s = load_settings({"RAR_ENV": "production", "RAR_SECRET_KEY": "x" * 40, "RAR_DATA_DIR": str(tmp_path),
+                       "RAR_PAYMENT_PROVIDER": "example.gateway.Provider"})
     assert not s.demo_mode and not s.auto_approve_enrolments
 
 
@@ -41,3 +42,99 @@ def test_missing_secret_is_a_clear_start_up_error(tmp_path):
                             capture_output=True, text=True)
     assert result.returncode == 1
     assert "RAR_SECRET_KEY is required" in result.stderr and "Traceback" not in result.stderr
+
+
+PROD = {"RAR_ENV": "production", "RAR_SECRET_KEY": "k" * 40, "RAR_PAYMENT_PROVIDER": "example.gateway.Provider"}
+
+
+@pytest.mark.parametrize("extra, reason", [
+    ({"RAR_DEMO": "true"}, "demo mode is on"),
+    ({"RAR_AUTO_APPROVE_ENROLMENTS": "true"}, "enrolment auto-approval is on"),
+    ({"RAR_PAYMENT_PROVIDER": "demo"}, "demo payment gateway is on"),
+    ({"RAR_SIMULATION_SPEED": "60"}, "training simulation"),
+])
+def test_production_refuses_demo_switches(tmp_path, extra, reason):
+    with pytest.raises(ConfigurationError, match=reason):
+        load_settings({**PROD, "RAR_DATA_DIR": str(tmp_path), **extra})
+
+
+def test_production_without_a_real_gateway_lists_every_reason(tmp_path):
+    env = {"RAR_ENV": "production", "RAR_SECRET_KEY": "k" * 40, "RAR_DATA_DIR": str(tmp_path), "RAR_DEMO": "1"}
+    with pytest.raises(ConfigurationError) as caught:
+        load_settings(env)
+    text = str(caught.value)
+    assert "demo mode is on" in text and "demo payment gateway" in text and "auto-approval" in text
+
+
+def test_https_forces_secure_cookies_and_origins_are_the_public_address(tmp_path):
+    s = load_settings({"RAR_DATA_DIR": str(tmp_path), "RAR_PUBLIC_URL": "https://rar.example.org/",
+                       "RAR_COOKIE_SECURE": "false"})
+    assert s.cookie_secure and s.is_https
+    assert s.allowed_origins() == ["https://rar.example.org"]
+    local = load_settings({"RAR_DATA_DIR": str(tmp_path), "RAR_PORT": "3005"})
+    assert local.allowed_origins() == ["http://127.0.0.1:3005", "http://localhost:3005"]
+    assert not local.cookie_secure
+
+
+def test_a_reachable_address_needs_its_public_url_and_is_a_training_deployment(tmp_path):
+    with pytest.raises(ConfigurationError, match="RAR_PUBLIC_URL is required"):
+        load_settings({"RAR_DATA_DIR": str(tmp_path), "RAR_HOST": "0.0.0.0"})
+    s = load_settings({"RAR_DATA_DIR": str(tmp_path), "RAR_HOST": "0.0.0.0",
+                       "RAR_PUBLIC_URL": "http://training.example.org:3000"})
+    assert s.training_reachable and not s.is_loopback
+    assert not load_settings({"RAR_DATA_DIR": str(tmp_path)}).training_reachable
+    assert load_settings({"RAR_DATA_DIR": str(tmp_path), "RAR_HOST": "::1"}).is_loopback
+
+
+def test_trusted_proxies_are_checked(tmp_path):
+    s = load_settings({"RAR_DATA_DIR": str(tmp_path), "RAR_TRUSTED_PROXIES": "127.0.0.1, 10.0.0.0/8"})
+    assert s.trusted_proxies == ("127.0.0.1", "10.0.0.0/8")
+    with pytest.raises(ConfigurationError, match="RAR_TRUSTED_PROXIES"):
+        load_settings({"RAR_DATA_DIR": str(tmp_path), "RAR_TRUSTED_PROXIES": "proxy.example"})
+
+
+def _check_config(tmp_path, **extra):
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("RAR_")}
+    env.update(RAR_DATA_DIR=str(tmp_path), **extra)
+    return subprocess.run([sys.executable, "-m", "rar_app.manage", "check-config"], env=env,
+                          capture_output=True, text=True)
+
+
+def test_check_config_says_why_production_refuses_and_what_is_on(tmp_path):
+    result = _check_config(tmp_path, RAR_ENV="production", RAR_SECRET_KEY="k" * 40, RAR_DEMO="true")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "refuses to start" in result.stderr and "demo mode is on" in result.stderr
+    assert "demo payment gateway is on" in result.stderr
+    assert "What is on:" in result.stderr and "Demo mode: on" in result.stderr
+
+
+def test_check_config_prints_what_is_on(tmp_path):
+    result = _check_config(tmp_path, RAR_HOST="0.0.0.0", RAR_PUBLIC_URL="http://training.example.org:3000")
+    assert result.returncode == 0, result.stderr
+    assert "reachable from other machines" in result.stdout and "Demo mode: on" in result.stdout
+    assert "passwords are generated at first start" in result.stdout
+    assert "Payment gateway: the demo gateway" in result.stdout
+
+
+def test_data_folder_is_private(tmp_path):
+    import stat
+
+    from rar_app.settings import harden_data_dir
+
+    data = tmp_path / "data"
+    data.mkdir(mode=0o755)
+    (data / "rar.db").write_bytes(b"")
+    (data / "rar.db").chmod(0o644)
+    (data / "outbox").mkdir()
+    (data / "outbox" / "1.eml").write_bytes(b"x")
+    (data / "outbox" / "1.eml").chmod(0o644)
+    s = load_settings({"RAR_DATA_DIR": str(data)})
+    harden_data_dir(s)
+    mode = lambda p: stat.S_IMODE(p.stat().st_mode)  # noqa: E731
+    assert mode(data) == 0o700 and mode(data / "outbox") == 0o700
+    assert mode(data / "rar.db") == 0o600 and mode(data / "outbox" / "1.eml") == 0o600
+    assert mode(data / "secret_key") == 0o600

@@ -25,6 +25,14 @@ from rar_app.models import Account, AuthSession, LoginTicket, utcnow
 from rar_app.settings import get_settings
 
 COOKIE_NAME = "rar_session"
+# Behind https the cookie is `__Host-rar_session`: the browser then insists on Secure,
+# Path=/ and no Domain, so no sibling site or plain-http page can plant or shadow it.
+SECURE_COOKIE_NAME = "__Host-" + COOKIE_NAME
+
+
+def cookie_name() -> str:
+    settings = get_settings()
+    return SECURE_COOKIE_NAME if settings.is_https and settings.cookie_secure else COOKIE_NAME
 TICKET_LIFETIME = timedelta(seconds=60)
 CHALLENGE_LIFETIME = timedelta(minutes=10)
 
@@ -71,7 +79,7 @@ def token_from_cookie_header(cookie_header: str | None) -> str | None:
         jar.load(cookie_header)
     except Exception:  # a malformed header is simply "no session"
         return None
-    morsel = jar.get(COOKIE_NAME)
+    morsel = jar.get(cookie_name())
     return morsel.value if morsel and morsel.value else None
 
 
@@ -384,9 +392,10 @@ def redeem_ticket(ticket: str) -> str | None:
 
 
 def cookie_header_value(token: str, *, clear: bool = False) -> str:
-    """Set-Cookie value: HttpOnly, SameSite=Lax (the OIDC return is a top-level GET), Secure behind HTTPS."""
+    """Set-Cookie value: HttpOnly, SameSite=Lax (the OIDC return is a top-level GET), Secure and
+    `__Host-` behind HTTPS."""
     settings = get_settings()
-    parts = [f"{COOKIE_NAME}={'' if clear else token}", "Path=/", "HttpOnly", "SameSite=Lax"]
+    parts = [f"{cookie_name()}={'' if clear else token}", "Path=/", "HttpOnly", "SameSite=Lax"]
     if clear:
         parts.append("Max-Age=0")
     if settings.cookie_secure:

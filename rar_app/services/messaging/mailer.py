@@ -157,11 +157,14 @@ def outbox_dir(settings: Settings | None = None) -> Path:
 def outbox_transport(settings: Settings) -> Callable[[EmailMessage], None]:
     def send(mail: EmailMessage) -> None:
         folder = outbox_dir(settings)
-        folder.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         stamp = utcnow().strftime("%Y%m%dT%H%M%S%f")
         final = folder / f"{stamp}-{mail['X-RAR-Message']}.eml"
         tmp = folder / f".{final.name}.tmp"
-        tmp.write_bytes(mail.as_bytes())
+        # 0600 from the start: a notice names a person and an application.
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as out:
+            out.write(mail.as_bytes())
         os.replace(tmp, final)
 
     return send
