@@ -161,3 +161,32 @@ def test_clean_filename_is_always_safe(raw):
     assert not cleaned.startswith(".")
     assert all(unicodedata.category(c) not in {"Cc", "Cf", "Cs", "Co", "Cn"} for c in cleaned)
     assert clean_filename(cleaned) == cleaned
+
+
+def _tiff_with(patch) -> bytes:
+    data = bytearray(samples.tiff())
+    patch(data)
+    return bytes(data)
+
+
+STRUCTURE_REFUSALS = [
+    ("PDF header after a prefix (polyglot)", lambda: b"GIF89a" + b"\x00" * 10 + samples.pdf(), "poly.pdf",
+     "unsupported_type"),
+    ("TIFF whose first IFD is past the end", lambda: _tiff_with(lambda d: d.__setitem__(slice(4, 8), b"\xff\xff\x00\x00")),
+     "far.tif", "image_broken"),
+    ("TIFF whose IFD points to itself", lambda: _tiff_with(lambda d: d.__setitem__(slice(len(d) - 5, len(d) - 1),
+                                                                                    b"\x08\x00\x00\x00")),
+     "loop.tif", "image_broken"),
+    ("TIFF header only", lambda: b"II*\x00\x08\x00\x00\x00", "short.tif", "image_broken"),
+    ("TIFF with no image data offsets", lambda: _tiff_with(lambda d: d.__setitem__(slice(10 + 12 * 5, 12 + 12 * 5),
+                                                                                   b"\x00\x01")),
+     "nostrip.tif", "image_broken"),
+]
+
+
+@pytest.mark.parametrize("label, make, name, code", STRUCTURE_REFUSALS, ids=[r[0] for r in STRUCTURE_REFUSALS])
+def test_structure_checks_for_tiff_and_pdf(world, label, make, name, code):
+    with pytest.raises(DocumentRefused) as caught:
+        _upload(world, make(), name=name)
+    assert caught.value.code == code, label
+    _nothing_stored()
