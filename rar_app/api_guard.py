@@ -149,6 +149,16 @@ def security_headers(app):
                     held["start"], held["body"] = message, []  # the policy needs the body's scripts
                     return None
                 return await send(finish_headers(message, None))
+            if message["type"] == "http.response.pathsend" and "start" in held:
+                # The server sends the file itself (Starlette's FileResponse): read it for the hashes.
+                start = held.pop("start")
+                try:
+                    with open(message["path"], "rb") as f:
+                        body = f.read(4 * 1024 * 1024)
+                except OSError:
+                    body = b""
+                await send(finish_headers(start, _decoded(body, start.get("headers", [])) or b""))
+                return await send(message)
             if message["type"] == "http.response.body" and "start" in held:
                 held["body"].append(message.get("body", b""))
                 if message.get("more_body"):
@@ -157,6 +167,8 @@ def security_headers(app):
                 start = held.pop("start")
                 await send(finish_headers(start, _decoded(body, start.get("headers", [])) or b""))
                 return await send({"type": "http.response.body", "body": body, "more_body": False})
+            if "start" in held:  # any other way of sending the body: the policy without page hashes
+                await send(finish_headers(held.pop("start"), None))
             return await send(message)
 
         return await app(scope, receive, send_with_headers)

@@ -1,4 +1,4 @@
-"""Maintenance commands: `python -m rar_app.manage migrate|init|reset-demo|deliver-mail|simulate|check-config`."""
+"""Maintenance commands: `python -m rar_app.manage migrate|init|reset-demo|deliver-mail|simulate|check-config|verify-audit`."""
 
 from __future__ import annotations
 
@@ -105,6 +105,21 @@ def cmd_check_config(_args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_verify_audit(_args: argparse.Namespace) -> int:
+    """Walk the audit log's hash chain; exit 1 at the first entry that does not fit."""
+    from rar_app.db import session_scope
+    from rar_app.services import audit
+
+    with session_scope() as db:
+        report = audit.verify_chain(db)
+    if report.intact:
+        print(f"Audit log intact: {report.checked} entries, each linked to the one before.")
+        return 0
+    print(f"Audit log BROKEN at entry {report.first_break}: {report.reason}. "
+          f"{report.checked} entries before it are intact.", file=sys.stderr)
+    return 1
+
+
 def _explain_refusal() -> None:
     """What is on, read again without production's refusal, so the operator sees why."""
     import os
@@ -136,6 +151,8 @@ def main(argv: list[str] | None = None) -> int:
     sim.add_argument("--once", action="store_true", help="one tick, counting time from each file's last change")
     sim.set_defaults(func=cmd_simulate)
     sub.add_parser("check-config", help="read the settings; exit 1 with a clear message when wrong").set_defaults(func=cmd_check_config)
+    sub.add_parser("verify-audit", help="check the audit log's hash chain (exit 1 when broken)").set_defaults(
+        func=cmd_verify_audit)
     args = parser.parse_args(argv)
     try:
         return args.func(args)

@@ -438,6 +438,9 @@ class AuditEvent(SQLModel, table=True):
     object_id: str = Field(default="", max_length=40)
     ip: str = Field(default="", max_length=64)
     details: str = Field(default="{}", sa_column=Column(Text, nullable=False, default="{}"))
+    # Tamper-evident chain (services/audit.py): the previous entry's hash, and this one's.
+    prev_hash: str = Field(default="", max_length=64)
+    entry_hash: str = Field(default="", max_length=64)
 
     __table_args__ = (Index("ix_audit_object", "object_type", "object_id"),)
 

@@ -62,3 +62,13 @@ def test_production_never_creates_the_demo_accounts(migrated_db, monkeypatch):
             demo.load_demo_world(db)
     monkeypatch.undo()
     assert _accounts() == {}
+
+
+def test_the_demo_world_leaves_an_intact_audit_chain(migrated_db):
+    from rar_app.services import audit
+
+    with session_scope() as db:
+        demo.load_demo_world(db)
+    with session_scope() as db:
+        report = audit.verify_chain(db)
+    assert report.intact and report.checked > 100

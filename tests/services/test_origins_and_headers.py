@@ -116,3 +116,31 @@ def test_posts_from_another_origin_are_refused(portal_env):
 
     assert asyncio.run(go("http://evil.example")).status_code == 403
     assert asyncio.run(go("http://127.0.0.1:3000")).status_code == 200
+
+
+def test_a_page_sent_as_a_file_gets_its_hashes_too(portal_env, tmp_path):
+    """Granian sends static pages with the ASGI pathsend extension (no body messages)."""
+    path = tmp_path / "page.html.gz"
+    path.write_bytes(gzip.compress(PAGE))
+    sent = []
+
+    async def app(scope, receive, send):
+        await send({"type": "http.response.start", "status": 200,
+                    "headers": [(b"content-type", b"text/html"), (b"content-encoding", b"gzip")]})
+        await send({"type": "http.response.pathsend", "path": str(path)})
+
+    async def go():
+        scope = {"type": "http", "method": "GET", "path": "/fr/", "headers": [(b"accept-encoding", b"gzip")]}
+
+        async def receive():
+            return {"type": "http.request", "body": b"", "more_body": False}
+
+        async def send(message):
+            sent.append(message)
+
+        await security_headers(app)(scope, receive, send)
+
+    asyncio.run(go())
+    assert [m["type"] for m in sent] == ["http.response.start", "http.response.pathsend"]
+    csp = dict(sent[0]["headers"])[b"content-security-policy"].decode()
+    assert _digest(b"window.__ctx = 1;") in csp
