@@ -103,11 +103,15 @@ def _decoded(body: bytes, headers: list[tuple[bytes, bytes]]) -> bytes | None:
     return None
 
 
-def _strip_brotli(scope) -> dict:
+def _page_scope(scope) -> dict:
     """Page requests ask for gzip at most: the policy is computed from the page's inline
-    scripts, which this process can read from gzip (no brotli decoder here). Assets keep br."""
+    scripts, which this process can read from gzip (no brotli decoder here). Assets keep br.
+    Pages are never answered "304 Not Modified" either: a 304 carries no body, and its
+    policy (without the page's hashes) would replace the cached page's."""
     headers = []
     for name, value in scope.get("headers") or []:
+        if name in (b"if-none-match", b"if-modified-since"):
+            continue
         if name == b"accept-encoding":
             value = b", ".join(p.strip() for p in value.split(b",") if not p.strip().startswith(b"br"))
         headers.append((name, value))
@@ -132,7 +136,7 @@ def security_headers(app):
             extra.append((b"strict-transport-security", b"max-age=31536000; includeSubDomains"))
         page = scope.get("method") in ("GET", "HEAD") and _looks_like_page(scope.get("path", ""))
         if page:
-            scope = _strip_brotli(scope)
+            scope = _page_scope(scope)
         held: dict = {}
 
         def finish_headers(message, html: bytes | None):

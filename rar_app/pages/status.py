@@ -46,8 +46,8 @@ from rar_app.state.session import client_ip, page_lang, require_session, sign_in
 ROLES = ("representative", "client")
 
 
-def _view(account_id: int, number: str) -> search.StatusView:
-    return transactions.run(search.status_view, account_id, number)
+def _view(account_id: int, number: str, ip: str = "") -> search.StatusView:
+    return transactions.run(search.status_view, account_id, number, ip=ip)
 
 
 def _transmit(account_id: int, request_ids: list[int], ip: str) -> int:
@@ -158,7 +158,7 @@ class StatusState(rx.State):
         lang = page_lang(self)
         number = query_param(self, "n", 12)
         try:
-            view = await asyncio.to_thread(_view, info.account_id, number)
+            view = await asyncio.to_thread(_view, info.account_id, number, client_ip(self))
         except search.NotFound:
             self._blank()
             return
@@ -396,8 +396,8 @@ def status_page(lang: str) -> rx.Component:
 # -- Voir la demande ----------------------------------------------------------------------
 
 
-def _summary(account_id: int, number: str) -> dict[str, Any]:
-    return transactions.run(search.application_summary, account_id, number)
+def _summary(account_id: int, number: str, ip: str = "") -> dict[str, Any]:
+    return transactions.run(search.application_summary, account_id, number, ip=ip)
 
 
 class ApplicationViewState(rx.State):
@@ -417,7 +417,7 @@ class ApplicationViewState(rx.State):
         lang = page_lang(self)
         number = query_param(self, "n", 12)
         try:
-            data = await asyncio.to_thread(_summary, info.account_id, number)
+            data = await asyncio.to_thread(_summary, info.account_id, number, client_ip(self))
         except search.NotFound:
             self.found, self.people, self.loaded = False, [], True
             return keep_query_in_toggle()

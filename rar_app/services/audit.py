@@ -24,7 +24,10 @@ from datetime import datetime, timezone
 from functools import lru_cache
 from typing import Any
 
+from sqlalchemy import event as sa_event
 from sqlalchemy import text
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, select
 
 from rar_app.models import AuditEvent
@@ -101,6 +104,49 @@ def record(
     session.flush()  # the id (and, on SQLite, the write lock)
     _link(session, event)
     return event
+
+
+# --------------------------------------------------------------------------- refused accesses
+# A refusal usually ends its transaction with an exception (rolled back), so it is noted
+# on the session and written in a transaction of its own once that one has ended.
+
+_REFUSALS_KEY = "rar_audit_refusals"
+
+
+def note_refusal(session: Session, action: str = "access.refused", *, actor_id: int | None = None,
+                 actor_role: str = "", object_type: str = "", object_id: int | str | None = None,
+                 ip: str = "", **details: Any) -> None:
+    """Record a refused access (foreign or unknown id, wrong role) even if the caller's
+    transaction rolls back: it is written right after that transaction ends."""
+    session.info.setdefault(_REFUSALS_KEY, []).append(
+        dict(action=action, actor_id=actor_id, actor_role=actor_role, object_type=object_type,
+             object_id=object_id, ip=ip, **details))
+
+
+def record_refusal(action: str = "access.refused", **fields: Any) -> None:
+    """A refused access noticed outside any transaction (e.g. a page guard)."""
+    from rar_app.db import session_scope
+
+    with session_scope() as db:
+        record(db, action, **fields)
+
+
+def _write_noted_refusals(session: OrmSession) -> None:
+    if session.in_transaction() or not session.info.get(_REFUSALS_KEY):
+        return  # a savepoint ended, or nothing was noted
+    pending = session.info.pop(_REFUSALS_KEY)
+    bind = session.get_bind()
+    if not isinstance(bind, Engine):
+        return  # a session on a borrowed connection (migrations): nothing to note there
+    with Session(bind, expire_on_commit=False) as fresh:
+        for fields in pending:
+            action = fields.pop("action")
+            record(fresh, action, **fields)
+        fresh.commit()
+
+
+sa_event.listen(OrmSession, "after_commit", _write_noted_refusals)
+sa_event.listen(OrmSession, "after_soft_rollback", lambda session, _tx: _write_noted_refusals(session))
 
 
 def rechain(session: Session, from_id: int = 0) -> int:

@@ -53,7 +53,7 @@ def test_pages_run_under_the_csp_and_other_origins_are_refused(portal, browser):
     assert "strict-transport-security" not in response.headers  # plain http on loopback
     # The whole sign-in runs over the websocket: it works under the policy.
     sign_in(page, portal, "fr")
-    visit(page, portal, "/fr/rechercher-demandes", "fr", axe=False)
+    visit(page, portal, "/fr/rechercher-demandes-soumises", "fr", axe=False)
     assert not violations, violations
     # Same origin (control): the websocket opens and the API answers.
     assert page.evaluate(WS_PROBE, _ws_url(portal)) == "open"

@@ -91,3 +91,34 @@ def test_a_rolled_back_transaction_leaves_no_gap(migrated_db):
     _write(1)
     with session_scope() as db:
         assert audit.verify_chain(db).intact
+
+
+def test_refused_accesses_are_logged_even_when_the_transaction_rolls_back(migrated_db):
+    import pytest
+
+    from rar_app.services.office import demo, search
+
+    with session_scope() as db:
+        demo.load_demo_world(db)
+    with session_scope() as db:
+        from rar_app.models import Account, Applicant, Application
+
+        rep2 = db.exec(select(Account).where(Account.username == "demo.rep2")).one()
+        rep = db.exec(select(Account).where(Account.username == "demo.rep")).one()
+        number = db.exec(select(Applicant.application_number).join(Application)
+                         .where(Application.representative_id == rep.id,
+                                Applicant.application_number.is_not(None))).first()
+    with pytest.raises(search.NotFound):
+        with session_scope() as db:
+            search.status_view(db, rep2.id, number, ip="203.0.113.5")
+    with session_scope() as db:
+        refused = db.exec(select(AuditEvent).where(AuditEvent.action == "access.refused")
+                          .order_by(AuditEvent.id.desc())).first()
+        assert refused.actor_id == rep2.id and refused.object_id == number
+        # The owner's read is logged as a read of personal information, with the address.
+        search.status_view(db, rep.id, number, ip="198.51.100.7")
+    with session_scope() as db:
+        read = db.exec(select(AuditEvent).where(AuditEvent.action == "personal.read")
+                       .order_by(AuditEvent.id.desc())).first()
+        assert read.actor_id == rep.id and read.ip == "198.51.100.7"
+        assert audit.verify_chain(db).intact

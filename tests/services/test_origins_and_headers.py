@@ -144,3 +144,15 @@ def test_a_page_sent_as_a_file_gets_its_hashes_too(portal_env, tmp_path):
     assert [m["type"] for m in sent] == ["http.response.start", "http.response.pathsend"]
     csp = dict(sent[0]["headers"])[b"content-security-policy"].decode()
     assert _digest(b"window.__ctx = 1;") in csp
+
+
+def test_pages_are_never_answered_not_modified(portal_env):
+    seen = {}
+
+    async def app(scope, receive, send):
+        seen.update(dict(scope["headers"]))
+        await _page_app(scope, receive, send)
+
+    response = _get(security_headers(app), "/fr/connexion", {"if-none-match": '"abc"', "accept-encoding": "br"})
+    assert b"if-none-match" not in seen and seen[b"accept-encoding"] == b""
+    assert _digest(b"window.__ctx = 1;") in response.headers["content-security-policy"]

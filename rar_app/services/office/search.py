@@ -29,6 +29,7 @@ from sqlalchemy import func, literal, or_, tuple_
 from sqlmodel import Session, select
 
 from rar_app import rules
+from rar_app.services import audit
 from rar_app.models import (
     Account,
     Applicant,
@@ -68,6 +69,9 @@ def actor_account(db: Session, actor_id: int | None, roles: Iterable[str] | None
     """The active account acting, or NotFound (closed, unknown, or not one of `roles`)."""
     account = db.get(Account, actor_id) if isinstance(actor_id, int) else None
     if account is None or account.status != "active" or (roles is not None and account.role not in set(roles)):
+        audit.note_refusal(db, actor_id=actor_id if isinstance(actor_id, int) else None,
+                           actor_role=account.role if account else "", object_type="account",
+                           object_id=actor_id if isinstance(actor_id, int) else None, reason="role")
         raise NotFound()
     return account
 
@@ -446,6 +450,8 @@ def find_applicant(db: Session, account: Account, application_number: str) -> tu
         )
     ).first()
     if row is None:
+        audit.note_refusal(db, actor_id=account.id, actor_role=account.role, object_type="application_number",
+                           object_id=number[:40], reason="not_found_or_foreign")
         raise NotFound()
     return row[0], row[1]
 
@@ -454,10 +460,14 @@ def _iso(value: date | datetime | None) -> str:
     return value.isoformat() if value else ""
 
 
-def status_view(db: Session, actor_id: int, application_number: str, *, today: date | None = None) -> StatusView:
-    """Everything the status page shows about one applicant, or NotFound."""
+def status_view(db: Session, actor_id: int, application_number: str, *, today: date | None = None,
+                ip: str = "") -> StatusView:
+    """Everything the status page shows about one applicant, or NotFound. The read is
+    audited (personal information)."""
     account = actor_account(db, actor_id)
     applicant, app = find_applicant(db, account, application_number)
+    audit.record(db, "personal.read", actor_id=account.id, actor_role=account.role, object_type="application",
+                 object_id=app.id, ip=ip, view="status", applicant=applicant.id)
     client = _client(db, applicant)
     prog = progress(applicant.application_type, applicant.status, applicant.processing_step, applicant.date_received,
                     biometrics_status=applicant.biometrics_status, decision=applicant.decision or "",
@@ -512,10 +522,13 @@ def _authorization(db: Session, applicant_id: int) -> dict[str, Any] | None:
                 document_id=issued.document_id or 0)
 
 
-def application_summary(db: Session, actor_id: int, application_number: str) -> dict[str, Any]:
-    """"Voir la demande": the submitted application as recorded (read-only), or NotFound."""
+def application_summary(db: Session, actor_id: int, application_number: str, *, ip: str = "") -> dict[str, Any]:
+    """"Voir la demande": the submitted application as recorded (read-only), or NotFound.
+    The read is audited (personal information)."""
     account = actor_account(db, actor_id)
     applicant, app = find_applicant(db, account, application_number)
+    audit.record(db, "personal.read", actor_id=account.id, actor_role=account.role, object_type="application",
+                 object_id=app.id, ip=ip, view="summary")
     people = []
     for a in db.exec(select(Applicant).where(Applicant.application_id == app.id).order_by(Applicant.position)):
         c = _client(db, a)
