@@ -1,7 +1,7 @@
 """audit chain
 
 Revision ID: 0010_audit_chain
-Revises: 0020_pools
+Revises: 0030_pool_deadlines
 Create Date: 2026-12-04 16:35:21.624492
 """
 from typing import Sequence, Union
@@ -12,7 +12,7 @@ import sqlmodel
 
 
 revision: str = '0010_audit_chain'
-down_revision: Union[str, None] = '0020_pools'
+down_revision: Union[str, None] = '0030_pool_deadlines'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
