@@ -43,6 +43,7 @@ class ClientHomeState(rx.State):
     message: str = ""
     message_kind: str = ""
     busy: bool = False
+    show_link: bool = False  # « Lier une demande à ce compte » opened the form
 
     async def _reload(self, account_id: int) -> None:
         lang = page_lang(self)
@@ -59,6 +60,11 @@ class ClientHomeState(rx.State):
         self.errors, self.field_errors, self.message = [], {}, ""
         await self._reload(info.account_id)
         return None
+
+    @rx.event
+    def open_link(self):
+        self.show_link = True
+        return rx.set_focus("takeover-heading")
 
     @rx.event
     def set_kind(self, value: str):
@@ -207,9 +213,28 @@ def client_home_page(lang: str) -> rx.Component:
                     rx.el.p(t("link.client_no_applications", lang), id="client-none")),
         ),
         rx.el.section(
-            rx.el.h2(t("link.client_remove_heading", lang)),
+            rx.el.h2(t("clientlink.today_heading", lang), id="today-heading"),
+            rx.el.p(t("clientlink.steps_intro", lang)),
+            rx.el.ol(rx.el.li(t("clientlink.step_1", lang)), rx.el.li(t("clientlink.step_2", lang)),
+                     rx.el.li(t("clientlink.step_3", lang))),
+            rx.el.div(
+                rx.el.button(t("clientlink.link_button", lang), type="button", class_name="btn btn-primary",
+                             id="link-to-account", on_click=ClientHomeState.open_link,
+                             aria_expanded=rx.cond(ClientHomeState.show_link, "true", "false"),
+                             aria_controls="takeover-section"),
+                class_name="nav-bar",
+            ),
+            aria_labelledby="today-heading",
+        ),
+        rx.el.section(
+            rx.el.h2(t("clientlink.form_heading", lang), id="takeover-heading", tab_index=-1),
             rx.el.p(t("link.client_remove_intro", lang)),
             takeover_form(lang),
+            id="takeover-section",
+            aria_labelledby="takeover-heading",
+            # Hidden, not removed, until the button opens it (the file chooser keeps its choice).
+            hidden=~(ClientHomeState.show_link | (ClientHomeState.errors.length() > 0)
+                     | (ClientHomeState.message != "")),
         ),
         modified=MODIFIED,
     )

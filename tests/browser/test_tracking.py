@@ -405,6 +405,8 @@ def test_client_removes_the_representative_with_an_imm5476(portal, browser, tmp_
         assert urlparse(page.url).path.rstrip("/") == PATHS["client_home"][lang]
         page.wait_for_selector("#client-none")
         assert_accessible(page, "client home")
+        # The guide: « Que voulez-vous faire aujourd’hui ? » … « Lier une demande à ce compte ».
+        page.click("#link-to-account")
         page.select_option("#kind", "visitor_visa")
         page.fill("#application_number", number)
         page.fill("#family_name", family)

@@ -20,6 +20,8 @@ from tests.fixtures.documents import samples
 
 NOT_YET = {"fr": "pas encore attribué", "en": "not yet assigned"}
 ALREADY = {"fr": "déjà liée", "en": "already linked"}
+TODAY = {"fr": "Que voulez-vous faire aujourd\u2019hui\u00a0?", "en": "What would you like to do today?"}
+LINK_BUTTON = {"fr": "Lier une demande à ce compte", "en": "Link an application to this account"}
 UCI = re.compile(r"^[1-9]\d-\d{4}-\d{4}$")
 
 
@@ -100,6 +102,12 @@ def test_portal_submission_gets_a_uci_is_linked_and_taken_over(portal, browser, 
         client_page = client_ctx.new_page()
         sign_in(client_page, portal, lang=lang, username=new_account(portal, role="client", language=lang))
         assert urlparse(client_page.url).path.rstrip("/") == PATHS["client_home"][lang]
+        # Point 16, the guide's words: « Que voulez-vous faire aujourd’hui ? » … « Lier une demande à ce compte ».
+        expect(client_page.locator("#today-heading")).to_have_text(TODAY[lang])
+        expect(client_page.locator("#kind")).to_be_hidden()
+        client_page.get_by_role("button", name=LINK_BUTTON[lang]).click()
+        client_page.wait_for_function("document.activeElement && document.activeElement.id === 'takeover-heading'")
+        expect(client_page.locator("#link-to-account")).to_have_attribute("aria-expanded", "true")
         client_page.select_option("#kind", "visitor_visa")
         client_page.fill("#application_number", number)
         client_page.fill("#family_name", family.upper())
