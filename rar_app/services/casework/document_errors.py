@@ -22,7 +22,7 @@ _REFUSALS: dict[str, tuple[str, str]] = {
         "scanning it at a lower resolution), then upload it again.",
     ),
     "unsupported_type": (
-        "Ce type de fichier n'est pas accepté. Formats acceptés : {formats}.",
+        "Ce type de fichier n’est pas accepté. Formats acceptés\u00a0: {formats}.",
         "This type of file is not accepted. Accepted formats: {formats}.",
     ),
     "word_document": (
@@ -48,7 +48,7 @@ _REFUSALS: dict[str, tuple[str, str]] = {
     ),
     "too_many_files": (
         "Ce document compte déjà le nombre maximal de fichiers ({limit}). Supprimez un fichier avant "
-        "d'en ajouter un autre.",
+        "d’en ajouter un autre.",
         "This document already has the maximum number of files ({limit}). Delete a file before adding another.",
     ),
     "duplicate_in_slot": (
@@ -56,7 +56,7 @@ _REFUSALS: dict[str, tuple[str, str]] = {
         "This file has already been uploaded for this document.",
     ),
     "invalid_slot": (
-        "Ce type de document n'est pas reconnu.",
+        "Ce type de document n’est pas reconnu.",
         "This type of document is not recognized.",
     ),
     "upload_interrupted": (
@@ -67,7 +67,7 @@ _REFUSALS: dict[str, tuple[str, str]] = {
 
 _WARNINGS: dict[str, tuple[str, str]] = {
     "duplicate_in_application": (
-        "Le même fichier a déjà été téléversé ailleurs dans cette demande. Vérifiez qu'il s'agit du bon document.",
+        "Le même fichier a déjà été téléversé ailleurs dans cette demande. Vérifiez qu’il s’agit du bon document.",
         "The same file has already been uploaded elsewhere in this application. Check that it is the right document.",
     ),
 }

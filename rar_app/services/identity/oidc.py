@@ -80,15 +80,15 @@ DEFAULT_PATHS = {
 }
 
 accounts.MESSAGES.update({
-    "oidc_unavailable": ("La connexion par un partenaire n'est pas offerte pour le moment.", "Sign-In Partner sign-in is not available at the moment."),
+    "oidc_unavailable": ("La connexion par un partenaire n’est pas offerte pour le moment.", "Sign-In Partner sign-in is not available at the moment."),
     "partner_cancelled": ("La connexion par le partenaire a été annulée.", "The Sign-In Partner sign-in was cancelled."),
     "provider_error": ("Le partenaire de connexion a refusé la demande. Réessayez.", "The Sign-In Partner refused the request. Please try again."),
-    "state_mismatch": ("La connexion par le partenaire a expiré ou n'a pas été commencée dans ce navigateur. Recommencez.", "The Sign-In Partner sign-in expired or was not started in this browser. Please start again."),
+    "state_mismatch": ("La connexion par le partenaire a expiré ou n’a pas été commencée dans ce navigateur. Recommencez.", "The Sign-In Partner sign-in expired or was not started in this browser. Please start again."),
     "issuer_mismatch": ("La réponse ne provient pas du partenaire de connexion attendu.", "The response does not come from the expected Sign-In Partner."),
     "token_exchange_failed": ("La connexion par le partenaire a échoué. Réessayez.", "The Sign-In Partner sign-in failed. Please try again."),
-    "id_token_invalid": ("L'identité transmise par le partenaire n'a pas pu être vérifiée.", "The identity sent by the Sign-In Partner could not be verified."),
-    "nonce_mismatch": ("L'identité transmise par le partenaire n'a pas pu être vérifiée.", "The identity sent by the Sign-In Partner could not be verified."),
-    "userinfo_invalid": ("L'identité transmise par le partenaire n'a pas pu être vérifiée.", "The identity sent by the Sign-In Partner could not be verified."),
+    "id_token_invalid": ("L’identité transmise par le partenaire n’a pas pu être vérifiée.", "The identity sent by the Sign-In Partner could not be verified."),
+    "nonce_mismatch": ("L’identité transmise par le partenaire n’a pas pu être vérifiée.", "The identity sent by the Sign-In Partner could not be verified."),
+    "userinfo_invalid": ("L’identité transmise par le partenaire n’a pas pu être vérifiée.", "The identity sent by the Sign-In Partner could not be verified."),
 })
 
 
