@@ -33,7 +33,7 @@ def signature_page(lang: str, program: Program) -> rx.Component:
         error_summary(lang, P.errors),
         rx.cond(P.in_progress, rx.el.p(t("submit.payment_in_progress", lang), class_name="alert alert-warning",
                                        role="status")),
-        rx.el.div(rx.el.p(rx.el.strong(t("submit.not_submitted_warning", lang))), class_name="alert alert-warning"),
+        rx.el.div(rx.el.p(rx.el.strong(t("wayfinding.signature_not_sent", lang))), class_name="alert alert-warning"),
         rx.el.p(rx.cond(P.has_fees, t("submit.signature_intro_pay", lang), t("submit.signature_intro_free", lang))),
         clients_table(lang, P.clients),
         fees_panel(lang, P),
