@@ -3,7 +3,11 @@ measured in Chromium through the DevTools protocol.
 
     .venv/bin/python bench/page_weight.py [BASE_URL] [PATH ...]
 
-Starts a portal of its own (production build, demo data) when BASE_URL is omitted."""
+Starts a portal of its own (production build, demo data) when BASE_URL is omitted.
+Then the sign-in page's time to hydrated (the page usable: `main[data-hydrated=true]`)
+in 375 px mobile emulation with a 4× CPU slowdown, cold cache, median of 5 loads, and
+the same for the blank Reflex app's first load (bench/blank_app, same build settings),
+with the ratio (target: under 2 s on loopback)."""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from playwright.sync_api import sync_playwright  # noqa: E402
 
@@ -46,19 +51,61 @@ def measure(base_url: str, paths: list[str]) -> list[tuple[str, int, int, dict[s
     return rows
 
 
+HYDRATED_JS = """() => { const m = document.querySelector('#main');
+  return m && m.dataset.hydrated === 'true' ? performance.now() : false; }"""
+
+
+def time_to_hydrated(base_url: str, path: str, *, runs: int = 5, width: int = 375, cpu_slowdown: float = 4) -> float:
+    """Median milliseconds from navigation start to the page hydrated, cold cache each time."""
+    import statistics
+
+    times = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        try:
+            for _ in range(runs):
+                ctx = browser.new_context(viewport={"width": width, "height": 812}, device_scale_factor=2,
+                                          is_mobile=True, has_touch=True)
+                page = ctx.new_page()
+                cdp = ctx.new_cdp_session(page)
+                cdp.send("Emulation.setCPUThrottlingRate", {"rate": cpu_slowdown})
+                page.goto(base_url + path, wait_until="commit")
+                times.append(float(page.wait_for_function(HYDRATED_JS, timeout=60_000, polling=10).json_value()))
+                ctx.close()
+        finally:
+            browser.close()
+    return statistics.median(times)
+
+
+def print_hydration(portal_url: str, with_blank: bool = True) -> None:
+    portal_ms = time_to_hydrated(portal_url, "/fr/connexion")
+    line = f"sign-in page, 375 px, CPU ×4 slower: hydrated in {portal_ms:.0f} ms (target < 2000 ms)"
+    if with_blank:
+        from servers import BlankServer
+
+        blank = BlankServer().start()
+        try:
+            blank_ms = time_to_hydrated(blank.base_url, "/")
+        finally:
+            blank.stop()
+        line += f"; blank Reflex app {blank_ms:.0f} ms; ratio {portal_ms / blank_ms:.2f}×"
+    print(line)
+
+
 def main() -> None:
     server = None
     if len(sys.argv) > 1 and sys.argv[1].startswith("http"):
-        base, paths = sys.argv[1].rstrip("/"), sys.argv[2:] or DEFAULT_PATHS
+        base, paths = sys.argv[1].rstrip("/"), [a for a in sys.argv[2:] if not a.startswith("--")] or DEFAULT_PATHS
     else:
         server = PortalServer("bench").start()
-        base, paths = server.base_url, sys.argv[1:] or DEFAULT_PATHS
+        base, paths = server.base_url, [a for a in sys.argv[1:] if not a.startswith("--")] or DEFAULT_PATHS
     try:
         print(f"{'page':<28}{'total KB':>10}{'JS KB':>10}   by type (KB)")
         for path, total, js, by_type in measure(base, paths):
             detail = ", ".join(f"{k} {v / 1024:.1f}" for k, v in sorted(by_type.items()))
             print(f"{path:<28}{total / 1024:>10.1f}{js / 1024:>10.1f}   {detail}")
         print("target: first page load under 200 KB transferred")
+        print_hydration(base, with_blank="--no-blank" not in sys.argv)
     finally:
         if server:
             server.stop()

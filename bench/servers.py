@@ -58,6 +58,8 @@ class BlankServer:
             try:
                 with urllib.request.urlopen(self.base_url + "/", timeout=2) as resp:
                     if resp.status == 200:
+                        self._lock.close()  # built: the next run may build while this one serves
+                        self._lock = None
                         return self
             except OSError:
                 pass

@@ -14,10 +14,12 @@ from rar_app.services.messaging import mailer
 from rar_app.services.office import simulation
 from rar_app.settings import get_settings, harden_data_dir
 from rar_app.state.session import SessionState
-from rar_app import worker_failover
+from rar_app import packet_merge, worker_failover
 
 # With Redis: a browser whose worker died reconnects to another with its state (see the module).
 worker_failover.install()
+# A handler's delta and the browser events it returns (redirect, focus) in one packet.
+packet_merge.install()
 
 harden_data_dir(get_settings())  # data folder 0700, database and outbox 0600 (umask 077 from here on)
 

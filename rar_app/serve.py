@@ -54,6 +54,9 @@ def install_worker_supervision() -> None:
 
 def main(argv: list[str] | None = None) -> None:
     install_worker_supervision()
+    from rar_app import sampler
+
+    sampler.install_from_env()  # bench only: RAR_PROFILE_OUT
     from reflex.reflex import cli
 
     cli.main(args=list(sys.argv[1:] if argv is None else argv), prog_name="reflex")

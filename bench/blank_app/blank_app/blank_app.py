@@ -24,6 +24,8 @@ def index() -> rx.Component:
         rx.el.button("Increment", id="increment", on_click=CounterState.increment),
         rx.el.p(CounterState.count, id="count"),
         id="main",
+        # Like the portal's page template: the benches wait for this to read "true".
+        custom_attrs={"data-hydrated": rx.cond(rx.State.is_hydrated, "true", "false")},
     )
 
 

@@ -1,7 +1,11 @@
-"""kill -9 of a worker in Redis mode with two workers, in the middle of a questionnaire:
-the other worker keeps serving, the dead one is replaced (rar_app/serve.py), the browser
-reconnects and continues at the same step with its saved answers and the value typed on
-the page (rar_app/worker_failover.py), without signing in again."""
+"""The portal in Redis mode with two workers (one production build for the module).
+
+- A handler's answer is one packet: the delta and the browser events it returns
+  (rar_app/packet_merge.py).
+- kill -9 of a worker in the middle of a questionnaire: the other worker keeps serving,
+  the dead one is replaced (rar_app/serve.py), the browser reconnects and continues at
+  the same step with its saved answers and the value typed on the page
+  (rar_app/worker_failover.py), without signing in again."""
 
 from __future__ import annotations
 
@@ -24,6 +28,35 @@ TYPED = "Tapé-pas-encore-enregistré"
 def _get(url: str) -> int:
     with urllib.request.urlopen(url, timeout=10) as resp:
         return resp.status
+
+
+def test_an_answer_with_a_delta_and_browser_events_is_one_packet(redis_portal):
+    rep = make_reps(redis_portal, 1, prefix="packet")[0]
+    path = step_path("vsw_client", rep.app_id, client=1)
+
+    async def scenario() -> None:
+        browser = Client(redis_portal.base_url, cookie=rep.cookie)
+        await browser.open(path)
+        await browser.send(WIZARD_STATE + ".set_value", {"name": "family_name", "value": ""})
+        await browser.sync()
+        # « Suivant » with a required answer missing: errors and the focus on the summary.
+        await browser.send(WIZARD_STATE + ".next_step", {})
+        answers = await browser.sync()
+        assert len(answers) == 1, answers
+        delta = answers[0]["delta"][WIZARD_STATE]
+        assert delta["errors_rx_state_"] and delta["errors_rx_state_"][0]["field"] == "family_name"
+        assert [e["name"] for e in answers[0]["events"]] == ["_set_focus"]
+        # « Suivant » that saves: the cleared errors and the redirect, together.
+        await browser.send(WIZARD_STATE + ".set_value", {"name": "family_name", "value": "Paquet"})
+        await browser.sync()
+        await browser.send(WIZARD_STATE + ".next_step", {})
+        answers = await browser.sync()
+        assert len(answers) == 1, answers
+        assert answers[0]["delta"][WIZARD_STATE]["errors_rx_state_"] == []
+        assert [e["name"] for e in answers[0]["events"]] == ["_redirect"]
+        await browser.close()
+
+    asyncio.run(asyncio.wait_for(scenario(), 120))
 
 
 def test_killed_worker_is_replaced_and_the_browser_continues(redis_portal):
