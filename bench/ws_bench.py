@@ -199,6 +199,10 @@ def main() -> None:
     ap.add_argument("--json", default="", help="also write every row to this file")
     ap.add_argument("--max-minutes", type=float, default=60)
     args = ap.parse_args()
+    import signal
+
+    # A stopped bench stops its servers too (the finally blocks below).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     args.sessions = [int(x) for x in args.sessions.split(",") if x]
     args.kinds = [k for k in args.kinds.split(",") if k]
     unknown = set(args.kinds) - set(ALL_KINDS)

@@ -1,4 +1,4 @@
-"""One websocket packet per handler answer instead of two.
+"""One websocket packet per handler answer that ends in a redirect, instead of two.
 
 Reflex 0.10 answers a handler that changes state *and* returns a browser event
 (`rx.redirect`, `rx.set_focus`, `rx.call_script`…) with two packets: the state delta,
@@ -7,7 +7,12 @@ of the wizard paid for both (the error summary and its focus, or the saved step 
 the redirect to the next): two serialisations, two socket.io emits, two frames, and the
 browser's answer time runs to the second. The browser's own handler already accepts
 one update carrying both (`{"delta": …, "events": […]}`: it applies the delta, then
-queues the events — the same order as before), so this sends them together.
+queues the events), so a delta followed by a redirect goes as one.
+
+Only redirects: the browser queues the events of an update before React has rendered
+its delta, so an event that needs the new page content (`_set_focus` on an error
+summary the delta makes appear, a script reading the DOM) must still come in a packet
+of its own, after the delta.
 
 Backend events (chained handlers) are queued as before, and any case this does not
 recognise (no socket namespace in the event context, e.g. a streamed API call) keeps
@@ -16,6 +21,10 @@ Reflex's own path."""
 from __future__ import annotations
 
 from typing import Any
+
+
+# Browser events that do not depend on the rendered delta.
+MERGEABLE = frozenset({"_redirect"})
 
 
 def _namespace_emit(ctx: Any):
@@ -58,8 +67,13 @@ def install() -> None:
             raise
         frontend = [e for e in fixed if e.name.startswith("_")]
         backend = [e for e in fixed if not e.name.startswith("_")]
-        if delta or frontend:
+        if frontend and all(e.name in MERGEABLE for e in frontend):
             await emit_update(update=StateUpdate(delta=delta or {}, events=frontend), token=ctx.token)
+        else:
+            if delta:
+                await ctx.emit_delta(delta)
+            if frontend:
+                await ctx.emit_event(*frontend)
         if backend:
             await ctx.enqueue(*backend)
 

@@ -1,7 +1,7 @@
 """The portal in Redis mode with two workers (one production build for the module).
 
-- A handler's answer is one packet: the delta and the browser events it returns
-  (rar_app/packet_merge.py).
+- A handler's answer that ends in a redirect is one packet (rar_app/packet_merge.py);
+  a focus still follows its delta in a packet of its own (the element must be rendered).
 - kill -9 of a worker in the middle of a questionnaire: the other worker keeps serving,
   the dead one is replaced (rar_app/serve.py), the browser reconnects and continues at
   the same step with its saved answers and the value typed on the page
@@ -30,7 +30,7 @@ def _get(url: str) -> int:
         return resp.status
 
 
-def test_an_answer_with_a_delta_and_browser_events_is_one_packet(redis_portal):
+def test_a_delta_and_its_redirect_are_one_packet_a_focus_comes_after_its_delta(redis_portal):
     rep = make_reps(redis_portal, 1, prefix="packet")[0]
     path = step_path("vsw_client", rep.app_id, client=1)
 
@@ -42,10 +42,11 @@ def test_an_answer_with_a_delta_and_browser_events_is_one_packet(redis_portal):
         # « Suivant » with a required answer missing: errors and the focus on the summary.
         await browser.send(WIZARD_STATE + ".next_step", {})
         answers = await browser.sync()
-        assert len(answers) == 1, answers
+        assert len(answers) == 2, answers
         delta = answers[0]["delta"][WIZARD_STATE]
         assert delta["errors_rx_state_"] and delta["errors_rx_state_"][0]["field"] == "family_name"
-        assert [e["name"] for e in answers[0]["events"]] == ["_set_focus"]
+        assert not answers[0].get("events")
+        assert [e["name"] for e in answers[1]["events"]] == ["_set_focus"]
         # « Suivant » that saves: the cleared errors and the redirect, together.
         await browser.send(WIZARD_STATE + ".set_value", {"name": "family_name", "value": "Paquet"})
         await browser.sync()
