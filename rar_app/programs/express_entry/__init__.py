@@ -48,6 +48,7 @@ EXPRESS_ENTRY = register(Program(
     code=CODE, title_key=f"{K}.title", home_key="home.apply_ee", slug_fr="entree-express", slug_en="express-entry",
     eligibility=eligibility.wizard(), outcome=outcome.outcome, profile=profile.SECTIONS, declaration=DECLARATION,
     submits=SUBMITS_PROFILE, number_prefix="E", status_steps=STATUS_STEPS, catalogues=(K, "pools"), order=20,
+    applicants=profile.applicants, documents_step=False,
     extra={"pool": POOL, "pool_admission": outcome.pool_admission, "pool_answers": outcome.pool_answers,
            "stream_programs": ("fsw", "cec", "fst"), "demo_profiles": demo.profiles},
 ))
@@ -56,5 +57,6 @@ PERMANENT_RESIDENCE = register(Program(
     code=PR_CODE, title_key=f"{K}.pr_title", home_key=f"{K}.pr_title", slug_fr="entree-express-residence-permanente",
     slug_en="express-entry-permanent-residence", application=application.WIZARD, declaration=DECLARATION,
     fees=application.fees, checklist=application.checklist, submits=SUBMITS_APPLICATION, number_prefix="E",
-    catalogues=(K,), order=21, extra={"listed": False, "started_by": CODE},
+    catalogues=(K,), order=21, applicants=application.applicants,
+    extra={"started_by": CODE, "application_type": lambda _ctx: "express_entry_pr"},
 ))

@@ -129,3 +129,15 @@ def checklist(ctx: Context, _n: int | None = None) -> list[dict]:
         out.append({"code": f"pr_{code}", "label_fr": t(f"{K}.doc_pr_{code}", "fr"), "label_en": t(f"{K}.doc_pr_{code}", "en"),
                     "help_fr": "", "help_en": "", "required": True, "reference": reference})
     return out
+
+
+def applicants(ctx: Context) -> list:
+    """The principal applicant (from the profile the invitation came with), and the spouse and
+    children included — their fees and biometrics come from `fees`."""
+    from rar_app.programs.base import ApplicantData
+
+    prof = _profile(ctx)
+    d = prof.get("ee_p_details") or {}
+    return [ApplicantData(1, details_known=bool(d.get("family_name")), family_name=str(d.get("family_name") or "")[:100],
+                          given_names=str(d.get("given_names") or "")[:100], date_of_birth=d.get("date_of_birth") or "",
+                          application_type="express_entry_pr")]

@@ -231,3 +231,15 @@ def eligibility_shape(answers: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
     if personal:
         out["ee_personal"] = personal
     return out
+
+
+def applicants(ctx: Context) -> list:
+    """The one person of a profile: the client, as « Détails personnels » names them (the
+    date of birth from step 1 until then)."""
+    from rar_app.programs.base import ApplicantData
+
+    d = ctx.answers.get("ee_p_details") or {}
+    born = d.get("date_of_birth") or (ctx.answers.get("ee_personal") or {}).get("date_of_birth") or ""
+    return [ApplicantData(1, details_known=True, family_name=str(d.get("family_name") or "")[:100],
+                          given_names=str(d.get("given_names") or "")[:100], date_of_birth=born,
+                          application_type="express_entry")]

@@ -46,6 +46,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import logging
 import re
 import secrets
 import unicodedata
@@ -60,6 +61,7 @@ from rar_app import rules
 from rar_app.db import session_scope
 from rar_app.models import Account, Applicant, Application, AuthSession, Client, Document, SecurityQuestion, utcnow
 from rar_app.programs import registry
+from rar_app.programs.pool import PoolSpec
 from rar_app.services.office import pool_guard
 from rar_app.services import audit
 from rar_app.services.casework import answers
@@ -75,6 +77,8 @@ from rar_app.services.casework.errors import (  # noqa: F401  (re-exported)
 from rar_app.services.casework.readonly import install_read_only_guard  # noqa: F401  (installs the guard)
 from rar_app.services.identity.passwords import normalise_answer, verify_secret
 from rar_app.settings import get_settings
+
+log = logging.getLogger(__name__)
 
 MAX_SIGNATURE_FAILURES = 3
 APPLICATION_NUMBER_RE = re.compile(r"^[VSW][0-9]{9}$")
@@ -554,6 +558,21 @@ def mark_submitted(db: Session, app: Application, *, actor_id: int, ip: str = ""
     from rar_app.services.messaging import messages  # the representative's inbox (and its e-mail notice)
 
     messages.post_submitted(db, app, applicants)
+    if program is not None and isinstance(program.extra.get("pool"), PoolSpec):
+        _admit_to_pool(db, app)
+
+
+def _admit_to_pool(db: Session, app: Application) -> None:
+    """A profile enters its program's pool as it is submitted (the simulated IRCC back
+    office: number, validation code, score, message and e-mail). Should the program's
+    scoring fail, the profile stays submitted and the training loop admits it later."""
+    from rar_app.services.office import pool_flow
+
+    try:
+        with db.begin_nested():
+            pool_flow.admit_submitted(db, app)
+    except Exception:
+        log.exception("profile %s not admitted to its pool at submission", app.id)
 
 
 def _new_reference(db: Session) -> str:

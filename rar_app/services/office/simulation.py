@@ -90,12 +90,17 @@ def tick(*, now: datetime | None = None, speed: float | None = None, since: date
     done: Counter = Counter()
     if speed <= 0:
         return done
+    from rar_app.programs import registry
+    from rar_app.programs.pool import PoolSpec
+
+    # Profiles in a pool are not processed like applications: rounds and invitations move them.
+    profiles = [p.code for p in registry.all_programs() if isinstance(p.extra.get("pool"), PoolSpec)]
     with session_scope() as db:
         rows = list(db.exec(
             select(Applicant, Application.submitted_at, Application.kind)
             .join(Application, Applicant.application_id == Application.id)
             .where(Application.submitted_at.is_not(None), Applicant.application_number.is_not(None),
-                   Applicant.status.in_(tuple(STATUS_SHARES)))
+                   Applicant.status.in_(tuple(STATUS_SHARES)), Application.kind.not_in(profiles))
             .order_by(Applicant.status_changed_at, Applicant.id).limit(limit)
         ))
     for applicant, submitted_at, kind in rows:
