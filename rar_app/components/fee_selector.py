@@ -96,16 +96,18 @@ def fee_summary_panel(lang: str, lines: rx.Var, total: rx.Var, warnings: rx.Var,
     rules engine's warnings and, when given, the cheapest choice and its button."""
     cheapest = []
     if cheapest_text is not None and on_cheapest is not None:
-        cheapest = [rx.el.div(
+        cheapest = [rx.cond(total != "", rx.el.div(
             rx.el.h3(t("fees.cheapest_title", lang)),
             rx.el.p(cheapest_text, id="cheapest-text"),
             rx.cond(cheapest_better, rx.el.button(t("fees.use_cheapest", lang), type="button", on_click=on_cheapest,
                                                   class_name="btn btn-secondary", id="use-cheapest")),
             class_name="fee-cheapest",
-        )]
+        ))]
     return rx.el.section(
         rx.el.h2(t("fees.summary_title", lang), id="fee-summary-title"),
-        rx.el.div(
+        # Nothing to total before the choices: say when it will show (no total, no advice).
+        rx.cond(total == "", rx.el.p(t("wayfinding.fees_pending", lang), class_name="hint", id="fee-summary-pending")),
+        rx.cond(total != "", rx.el.div(
             rx.el.table(
                 rx.el.thead(rx.el.tr(rx.el.th(t("fees.summary_line", lang), scope="col"),
                                      rx.el.th(t("fees.summary_amount", lang), scope="col", class_name="amount"))),
@@ -114,8 +116,9 @@ def fee_summary_panel(lang: str, lines: rx.Var, total: rx.Var, warnings: rx.Var,
                                      rx.el.td(rx.el.strong(total, id="fee-total"), class_name="amount"))),
             ),
             class_name="table-wrap",
-        ),
-        rx.el.div(rx.el.p(t("fees.summary_total", lang), t("typography.colon", lang), total), aria_live="polite", class_name="visually-hidden"),
+        )),
+        rx.el.div(rx.cond(total != "", rx.el.p(t("fees.summary_total", lang), t("typography.colon", lang), total)),
+                  aria_live="polite", class_name="visually-hidden"),
         rx.cond(
             warnings.length() > 0,
             rx.el.div(
@@ -125,6 +128,9 @@ def fee_summary_panel(lang: str, lines: rx.Var, total: rx.Var, warnings: rx.Var,
             ),
         ),
         *cheapest,
+        # On a phone the total stays in sight at the bottom of the screen while choosing.
+        rx.cond(total != "", rx.el.p(t("fees.summary_total", lang), t("typography.colon", lang),
+                                     rx.el.strong(total), class_name="fee-total-bar", aria_hidden="true")),
         id="fee-summary",
         tab_index=-1,
         aria_labelledby="fee-summary-title",

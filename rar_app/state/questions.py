@@ -282,7 +282,9 @@ class QuestionState(rx.State):
             ))
         self.fee_rows = rows
         summary = preview["summary"]
-        if summary is None:
+        # No total and no advice until every client's fee type is chosen (issue 17, point 9).
+        chosen = bool(rows) and all(self.values.get(fee_keys(r.position)[0]) for r in rows)
+        if summary is None or not chosen:
             self.fee_lines, self.fee_total, self.fee_warnings = [], "", []
             self.cheapest_text, self.cheapest_better = "", False
             return
