@@ -29,6 +29,9 @@ def scroll_region(name: Any) -> dict[str, Any]:
     reachable with the keyboard (so it can be scrolled without a pointer)."""
     return {"class_name": "table-wrap", "tab_index": 0, "role": "region", "aria_label": name}
 
+# Pages a program may leave out of, or add to, its finish (Program.finish_pages).
+FINISH_CHOICES = ("document_checklist", "checklist", "summary")
+
 
 def program_pages(name: str, title_key: str, on_load: Any, builder: Any, *, when: Any = None) -> None:
     """Register page `name` for every registered program (for which `when(program)` holds):
@@ -39,8 +42,10 @@ def program_pages(name: str, title_key: str, on_load: Any, builder: Any, *, when
     for program in registry.all_programs():
         if when is not None and not when(program):
             continue
-        page(program.page_id(name), fr=program.path(name, "fr"), en=program.path(name, "en"), title_key=title_key,
-             on_load=on_load)(lambda lang, p=program: builder(lang, p))
+        if name in FINISH_CHOICES and name not in program.finish_pages:
+            continue  # a page the program leaves out of its finish (Program.finish_pages)
+        page(program.page_id(name), fr=program.path(name, "fr"), en=program.path(name, "en"),
+             title_key=program.page_title(name, title_key), on_load=on_load)(lambda lang, p=program: builder(lang, p))
 
 
 def frame(lang: str, page_id: str, title_key: str, state: Any, *children: rx.Component) -> rx.Component:

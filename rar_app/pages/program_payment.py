@@ -29,7 +29,7 @@ P = FinishPayState
 
 def signature_page(lang: str, program: Program) -> rx.Component:
     return frame(
-        lang, program.page_id("signature"), "submit.signature_title", P,
+        lang, program.page_id("signature"), program.page_title("signature", "submit.signature_title"), P,
         error_summary(lang, P.errors),
         rx.cond(P.in_progress, rx.el.p(t("submit.payment_in_progress", lang), class_name="alert alert-warning",
                                        role="status")),
@@ -38,7 +38,7 @@ def signature_page(lang: str, program: Program) -> rx.Component:
         clients_table(lang, P.clients),
         fees_panel(lang, P),
         nav_bar(
-            nav_button("previous", lang, on_click=P.go("checklist")),
+            nav_button("previous", lang, on_click=P.go(program.previous_page("signature"))),
             rx.el.button(
                 rx.cond(P.has_fees, t("submit.transmit_and_pay", lang), t("submit.transmit", lang)),
                 type="button", class_name="btn btn-primary", id="transmit", on_click=P.transmit,

@@ -63,7 +63,7 @@ def _uploader_area(lang: str) -> rx.Component:
 def documents_page(lang: str, program: Program) -> rx.Component:
     tables = rx.foreach(S.clients, lambda c: checklist_table(lang, c))
     return frame(
-        lang, program.page_id("document_checklist"), "submit.documents_title", S,
+        lang, program.page_id("document_checklist"), program.page_title("document_checklist", "submit.documents_title"), S,
         error_summary(lang, S.errors),
         rx.cond(S.signed_notice != "", rx.el.div(
             rx.el.p(S.signed_notice),
@@ -83,7 +83,7 @@ def documents_page(lang: str, program: Program) -> rx.Component:
         rx.el.p(rx.cond(S.has_fees, t("submit.fees_intro", lang), t("submit.no_fees", lang))),
         fees_panel(lang, S),
         nav_bar(
-            nav_button("previous", lang, on_click=S.go("review")),
+            nav_button("previous", lang, on_click=S.go(program.previous_page("document_checklist"))),
             nav_button("continue", lang, primary=True, on_click=S.continue_documents),
             nav_button("exit_questionnaire", lang, on_click=S.exit_questionnaire),
         ),
@@ -130,8 +130,9 @@ def declaration_page(lang: str, program: Program) -> rx.Component:
         text_field(lang, "answer", S.question, S.answer, S.set_answer, S.answer_error,
                    hint=t("submit.answer", lang), input_type="password", autocomplete="off", max_length=200),
         nav_bar(
-            nav_button("previous", lang, on_click=S.go("document_checklist")),
-            rx.el.button(t("submit.sign", lang), type="submit", class_name="btn btn-primary", id="sign"),
+            nav_button("previous", lang, on_click=S.go(program.previous_page("declaration"))),
+            rx.el.button(t(program.page_buttons.get("declaration", "submit.sign"), lang), type="submit",
+                         class_name="btn btn-primary", id="sign"),
             nav_button("exit_questionnaire", lang, on_click=S.exit_questionnaire),
         ),
         on_submit=S.sign,
@@ -141,13 +142,13 @@ def declaration_page(lang: str, program: Program) -> rx.Component:
     signed = rx.el.div(
         rx.el.p(S.signed_notice),
         nav_bar(
-            nav_button("previous", lang, on_click=S.go("document_checklist")),
-            nav_button("continue", lang, primary=True, on_click=S.go("checklist")),
+            nav_button("previous", lang, on_click=S.go(program.previous_page("declaration"))),
+            nav_button("continue", lang, primary=True, on_click=S.go(program.next_page("declaration"))),
         ),
         class_name="alert alert-success", id="signed-notice",
     )
     return frame(
-        lang, program.page_id("declaration"), "submit.declaration_title", S,
+        lang, program.page_id("declaration"), program.page_title("declaration", "submit.declaration_title"), S,
         error_summary(lang, S.errors),
         *[rx.el.p(t(k, lang)) for k in (program.declaration.text_keys if program.declaration else ())],
         rx.el.h2(t("submit.summary_checklist_title", lang)),
@@ -172,13 +173,31 @@ def checklist_page(lang: str, program: Program) -> rx.Component:
         rx.foreach(S.clients, lambda c: checklist_table(lang, c)),
         fees_panel(lang, S),
         nav_bar(
-            nav_button("previous", lang, on_click=S.go("declaration")),
-            nav_button("continue", lang, primary=True, on_click=S.go("signature")),
+            nav_button("previous", lang, on_click=S.go(program.previous_page("checklist"))),
+            nav_button("continue", lang, primary=True, on_click=S.go(program.next_page("checklist"))),
             nav_button("exit_questionnaire", lang, on_click=S.exit_questionnaire),
         ),
     )
 
 
+def summary_page(lang: str, program: Program) -> rx.Component:
+    """A program's summary between the review and the rest (`Program.summary_keys`: heading,
+    introduction, then the steps), e.g. IFHP's « sommaire des quatre étapes »."""
+    _heading, intro, *steps = program.summary_keys
+    return frame(
+        lang, program.page_id("summary"), program.page_title("summary", ""), S,
+        rx.el.p(t(intro, lang)),
+        rx.el.ol(*[rx.el.li(t(k, lang)) for k in steps], id="summary-steps"),
+        nav_bar(
+            nav_button("previous", lang, on_click=S.go(program.previous_page("summary"))),
+            nav_button("continue", lang, primary=True, on_click=S.go(program.next_page("summary"))),
+            nav_button("exit_questionnaire", lang, on_click=S.exit_questionnaire),
+        ),
+    )
+
+
+program_pages("summary", "", FinishSignState.load_summary, summary_page,
+              when=lambda p: "summary" in p.finish_pages and len(p.summary_keys) > 2)
 program_pages("document_checklist", "submit.documents_title", FinishSignState.load_documents, documents_page)
 program_pages("declaration", "submit.declaration_title", FinishSignState.load_declaration, declaration_page)
 program_pages("checklist", "submit.checklist_title", FinishSignState.load_checklist, checklist_page)

@@ -181,6 +181,28 @@ class Program:
     fee_summary: Callable[[Context, str], dict | None] | None = None
     documents_step: bool = True  # the document checklist page (uploads) comes after the review
     max_applicants: int = 1
+    # The generic pages from the review to the Signature page, in order (payment, receipt and
+    # « Félicitations » follow). A program may leave some out (an eTA has no document
+    # checklist nor personal checklist) or add "summary" (a page of `summary_keys`: its
+    # heading, then one paragraph or list item per key, e.g. IFHP's « sommaire des quatre étapes »).
+    finish_pages: tuple[str, ...] = ("review", "document_checklist", "declaration", "checklist", "signature")
+    summary_keys: tuple[str, ...] = ()
+    page_titles: Mapping[str, str] = dataclasses.field(default_factory=dict)  # page name -> title key
+    page_buttons: Mapping[str, str] = dataclasses.field(default_factory=dict)  # page name -> main button key
+
+    def next_page(self, name: str) -> str:
+        """The generic page after `name` in `finish_pages` (the Signature page at the end)."""
+        pages = self.finish_pages
+        return pages[pages.index(name) + 1] if name in pages and pages.index(name) + 1 < len(pages) else "signature"
+
+    def previous_page(self, name: str) -> str:
+        pages = self.finish_pages
+        return pages[pages.index(name) - 1] if name in pages and pages.index(name) > 0 else "review"
+
+    def page_title(self, name: str, default: str) -> str:
+        if name == "summary" and self.summary_keys:
+            return self.summary_keys[0]
+        return self.page_titles.get(name, default)
 
     # -- fees ------------------------------------------------------------------------------
 

@@ -16,7 +16,7 @@ from rar_app.programs.base import Program
 # Positions a draft may resume at after the review (Application.wizard_step) -> page name.
 LATER_PAGES = {"documents": "document_checklist", "signature": "signature", "payment": "payment"}
 # Page names that are not steps.
-GENERIC_PAGES = ("results", "profile", "review", "document_checklist", "declaration", "checklist", "signature",
+GENERIC_PAGES = ("results", "profile", "review", "summary", "document_checklist", "declaration", "checklist", "signature",
                  "payment", "receipt", "submitted")
 
 
@@ -47,6 +47,8 @@ def step_url(lang: str, app_id: int | None, ref: str, *, kind: str | None = None
     ``review``…) or a later position (``documents``, ``signature``…) of a draft."""
     program = program or (registry.find(kind) if kind else None) or registry.default()
     assert program is not None
+    if ref == "documents":  # after the review: the program's next page (the document checklist by default)
+        return page_url(program, program.next_page("review"), lang, id=app_id)
     if ref in LATER_PAGES:
         return page_url(program, LATER_PAGES[ref], lang, id=app_id)
     if ref in GENERIC_PAGES:

@@ -442,6 +442,6 @@ class FinishPayState(rx.State):
         lang = page_lang(self)
         if page_id == "home":
             return rx.redirect(routes.url("home", lang))
-        if page_id not in ("checklist", "submitted", "signature"):
+        if page_id not in ("checklist", "declaration", "submitted", "signature"):
             return None
         return self._goto(page_id, lang)

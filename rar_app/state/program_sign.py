@@ -28,7 +28,7 @@ except ImportError:  # pragma: no cover - depends on the other feature
 
 SIGN_FIELDS = {"given_names": "given-names", "family_name": "family-name", "answer": "answer"}
 # Pages these handlers may send to (page names of the program).
-PAGES = ("review", "document_checklist", "declaration", "checklist", "signature")
+PAGES = ("review", "summary", "document_checklist", "declaration", "checklist", "signature")
 
 
 class FinishSignState(rx.State):
@@ -76,6 +76,10 @@ class FinishSignState(rx.State):
         if program is None or program.declaration is None:
             return []
         return [q.name for q in program.declaration.questions]
+
+    def _next(self, name: str) -> str:
+        program = self._program()
+        return program.next_page(name) if program else "signature"
 
     def _url(self, name: str, lang: str) -> str:
         program = self._program()
@@ -159,7 +163,7 @@ class FinishSignState(rx.State):
         self.errors = self._missing_errors(view, lang)
         if self.errors:
             return rx.set_focus("error-summary")
-        return rx.redirect(self._url("declaration", lang))
+        return rx.redirect(self._url(self._next("document_checklist"), lang))
 
     @rx.event
     def load_declaration(self):
@@ -242,7 +246,7 @@ class FinishSignState(rx.State):
             first = names[0] if names else "given-names"
             self.errors = [{"field": first, "message": t(key if key in catalogue(lang) else "submit.error_generic", lang)}]
             return rx.set_focus("error-summary")
-        return rx.redirect(self._url("checklist", lang))
+        return rx.redirect(self._url(self._next("declaration"), lang))
 
     @rx.event
     def withdraw_signature(self):
@@ -259,7 +263,18 @@ class FinishSignState(rx.State):
         except applications.NotEditable:
             self.errors = [{"field": "signed-notice", "message": t("submit.error_not_editable", lang)}]
             return rx.set_focus("error-summary")
-        return rx.redirect(self._url("document_checklist", lang))
+        program = self._program()
+        back = "document_checklist" if program and "document_checklist" in program.finish_pages else "review"
+        return rx.redirect(self._url(back, lang))
+
+    @rx.event
+    def load_summary(self):
+        """A program's summary page (« sommaire des quatre étapes »): the draft must be there."""
+        lang = page_lang(self)
+        self._reset()
+        _info, view, event = self._open(lang)
+        self.loaded = True
+        return event if view is None else None
 
     @rx.event
     def load_checklist(self):
@@ -284,7 +299,7 @@ class FinishSignState(rx.State):
         if name not in PAGES or self._program() is None:
             return None
         if name == "review" and self.status != "draft":
-            name = "document_checklist"
+            name = self._next("review")
         return rx.redirect(self._url(name, lang))
 
     @rx.event

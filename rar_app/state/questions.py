@@ -461,7 +461,8 @@ class QuestionState(rx.State):
             self.notice = t("wizard.not_found", lang)
             return None
         self._loaded_key = ""
-        return rx.redirect(self._url(lang, "documents"))
+        program = self._program()
+        return rx.redirect(self._url(lang, program.next_page("review") if program else "documents"))
 
 
 def _as_text(value: Any) -> str:

@@ -346,6 +346,11 @@ PROGRAM = Program(
     page_slugs={"declaration": ("consentement-et-declaration", "consent-and-declaration"),
                 "fee_summary": ("sommaire-des-frais", "fee-summary")},
     documents_step=False,  # an eTA carries no documents (the office may ask for some later)
+    # Guide steps 12–15: « Consentement et déclaration » (J'accepte, the name in « Signature »),
+    # « Procéder au paiement » → « Sommaire des frais » → « Transmettre et payer ».
+    finish_pages=("review", "declaration", "signature"),
+    page_titles={"declaration": "eta.consent_heading", "signature": "eta.fee_summary_title"},
+    page_buttons={"declaration": "eta.proceed_to_payment"},
     extra={
         "application_type": APPLICATION_TYPE,
         "intro_keys": ("eta.intro_heading", "eta.intro_text"),  # the home link's page, « Continuer » →

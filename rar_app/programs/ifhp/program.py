@@ -195,10 +195,13 @@ PROGRAM = Program(
         "documents": ("documents-a-televerser", "documents-to-upload"),
     },
     page_slugs={"summary": ("sommaire-des-quatre-etapes", "four-step-summary")},
+    # Guide steps 10–17: review → « Continuer » → the « sommaire des quatre étapes » → upload →
+    # « J'accepte », name, security question, « Signer » → Signature → « Transmettre ».
+    finish_pages=("review", "summary", "document_checklist", "declaration", "signature"),
+    summary_keys=("ifhp.summary_heading", "ifhp.summary_intro", "ifhp.summary_step1", "ifhp.summary_step2",
+                  "ifhp.summary_step3", "ifhp.summary_step4"),
     extra={
         "application_type": APPLICATION_TYPE,
-        "summary_keys": ("ifhp.summary_heading", "ifhp.summary_intro", "ifhp.summary_step1", "ifhp.summary_step2",
-                         "ifhp.summary_step3", "ifhp.summary_step4"),  # « sommaire des quatre étapes »
         "signature": "security_question",  # « J'accepte », name, security question, « Signer »
         "prefill": prefill,
         "facts": facts,
