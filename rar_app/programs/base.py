@@ -189,6 +189,10 @@ class Program:
     summary_keys: tuple[str, ...] = ()
     page_titles: Mapping[str, str] = dataclasses.field(default_factory=dict)  # page name -> title key
     page_buttons: Mapping[str, str] = dataclasses.field(default_factory=dict)  # page name -> main button key
+    # First visit of an application step: the answers the portal already knows, from
+    # {"account": the representative's name, e-mail, regulatory body and membership number,
+    #  "answers": the draft's answers so far} -> {step ref: values}.
+    prefill: Callable[[Mapping[str, Any]], dict[str, dict[str, Any]]] | None = None
 
     def next_page(self, name: str) -> str:
         """The generic page after `name` in `finish_pages` (the Signature page at the end)."""

@@ -146,3 +146,21 @@ def test_ifhp_uploaded_signed_transmitted_free_and_certificate_issued(rep):
         issued = decisions.issued_for(db, applicant_id)
         doc = db.get(Document, issued.document_id)
         assert doc.application_id == app_id and doc.content_type == "application/pdf"
+
+
+def test_eta_steps_are_prefilled_from_the_account_and_the_eligibility_answers(rep):
+    with session_scope() as db:
+        account = db.get(Account, rep)
+        account.regulatory_body, account.membership_number, account.email = "CICC", "R705123", "helene@example.invalid"
+    start = applications.save_step(rep, None, "travel", ETA_ANSWERS["travel"], kind="eta")
+    assert start.ok and start.goto == "results"
+    app_id = start.app_id
+    assert applications.save_step(rep, app_id, "for_other", {"for_other": "yes"}).ok
+    values = applications.open_step(rep, app_id, "representative").values
+    assert values == {"i_am": "CICC", "rep_family_name": "Côté-Lévesque", "rep_given_names": "Hélène",
+                      "membership_number": "R705123", "rep_email": "helene@example.invalid"}
+    rep_answers = {**values}
+    assert applications.save_step(rep, app_id, "representative", rep_answers).ok
+    assert applications.save_step(rep, app_id, "rep_declaration", ETA_ANSWERS["rep_declaration"]).ok
+    passport = applications.open_step(rep, app_id, "passport").values
+    assert passport["nationality"] == "FR" and passport["passport_country"] == "FR"

@@ -281,10 +281,10 @@ def fee_summary(ctx: Context, lang: str) -> dict:
 def prefill(known: Mapping[str, Mapping[str, Any]]) -> dict[str, dict[str, Any]]:
     """Answers the portal already knows: the representative's account (name, body,
     membership number, e-mail) and, when the client is known, their name and birth;
-    the nationality from the eligibility answers."""
+    the nationality and passport country from the eligibility answers."""
     rep = dict(known.get("account") or {})
     client = dict(known.get("client") or {})
-    travel = dict((known.get("eligibility") or {}).get("travel") or {})
+    travel = dict((known.get("answers") or {}).get("travel") or {})
     out: dict[str, dict[str, Any]] = {"for_other": {"for_other": "yes"}}
     out["representative"] = {k: v for k, v in {
         "i_am": rep.get("regulatory_body") or "", "rep_family_name": rep.get("family_name") or "",
@@ -327,6 +327,7 @@ PROGRAM = Program(
     fees=fees,
     fee_summary=fee_summary,
     applicants=applicants,
+    prefill=prefill,
     number_prefix="V",
     status_steps=(StatusStep("submitted", "eta.status_submitted"), StatusStep("decision", "eta.status_decision")),
     catalogues=("eta",),
@@ -359,7 +360,6 @@ PROGRAM = Program(
         "start_key": "eta.start",  # « Présenter une demande d'AVE », at the bottom of the eTA page
         "pay_flow": "fee_summary",  # « Procéder au paiement » → « Sommaire des frais » → « Transmettre et payer »
         "signature": "name",  # the name typed in « Signature », no security question
-        "prefill": prefill,
         "facts": facts,
         "office": "travel_authorization",  # services/office decides (automated)
         "decision_minutes": 5,  # simulated minutes before the automated decision

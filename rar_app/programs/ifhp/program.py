@@ -182,6 +182,7 @@ PROGRAM = Program(
     fees=None,
     checklist=checklist,
     applicants=applicants,
+    prefill=prefill,
     number_prefix="V",
     status_steps=(StatusStep("submitted", "ifhp.status_submitted"), StatusStep("review", "ifhp.status_review"),
                   StatusStep("decision", "ifhp.status_decision")),
@@ -203,7 +204,6 @@ PROGRAM = Program(
     extra={
         "application_type": APPLICATION_TYPE,
         "signature": "security_question",  # « J'accepte », name, security question, « Signer »
-        "prefill": prefill,
         "facts": facts,
         "office": "coverage_document",  # services/office issues the coverage document or asks for documents
         "decision_minutes": 60,

@@ -27,7 +27,7 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from rar_app.db import session_scope
-from rar_app.models import Applicant, Application, Client, Document, Payment, utcnow
+from rar_app.models import Account, Applicant, Application, Client, Document, Payment, utcnow
 from rar_app.programs import engine, registry
 from rar_app.programs.base import Program
 from rar_app.programs.countries import countries, country_field_options, country_name, country_options  # noqa: F401
@@ -162,12 +162,19 @@ def _locate(program: Program, ref: str, ctx: Context) -> tuple[str, Wizard]:
     return part, wiz
 
 
-def _prefilled(program: Program, part: str, ref: str, ctx: Context) -> dict[str, Any]:
-    """A profile section's first visit: its answers as the eligibility answers give them."""
+def _prefilled(program: Program, part: str, ref: str, ctx: Context, account: Account | None = None) -> dict[str, Any]:
+    """A step's first visit: a profile section's answers as the eligibility answers give
+    them, or what the program prefills from the account and the answers so far."""
     section = next((s for s in program.profile if s.id == part), None)
-    if section is None or section.prefill is None:
+    if section is not None and section.prefill is not None:
+        return dict(section.prefill(ctx.answers).get(ref) or {})
+    if program.prefill is None or account is None:
         return {}
-    return dict(section.prefill(ctx.answers).get(ref) or {})
+    known = {"account": {"family_name": account.family_name, "given_names": account.given_names,
+                         "email": account.email, "regulatory_body": account.regulatory_body or "",
+                         "membership_number": account.membership_number or ""},
+             "answers": ctx.answers}
+    return dict(program.prefill(known).get(ref) or {})
 
 
 def open_step(account_id: int, app_id: Any, ref: str, *, on_date: date | None = None) -> StepView:
@@ -183,7 +190,8 @@ def open_step(account_id: int, app_id: Any, ref: str, *, on_date: date | None = 
         step_id, index = engine.parse_ref(ref)
         position, total = engine.progress(wiz, ref, ctx)
         saved = ctx.answers.get(ref)
-        values = dict(saved) if saved is not None else _prefilled(program, part, ref, ctx)
+        values = dict(saved) if saved is not None else _prefilled(program, part, ref, ctx,
+                                                                  db.get(Account, account_id))
         return StepView(app.id, ref, step_id, index, values, position, total,
                         engine.previous_ref(wiz, ref, ctx), app.client_file_number)
 
