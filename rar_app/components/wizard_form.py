@@ -39,7 +39,7 @@ def radio_group(
     """A fieldset of radio buttons. `options` is a list of (code, label) known when the
     page is built, or a list var of objects with `code` and `label` (rules-owned choices)."""
 
-    def radio(code: Any, text: Any, first: Any) -> rx.Component:
+    def radio(code: Any, text: Any, first: Any, help_text: Any = None) -> rx.Component:
         input_id = rx.cond(first, name, f"{name}-{code}") if isinstance(first, rx.Var) else (name if first else f"{name}-{code}")
         return rx.el.div(
             rx.el.input(
@@ -53,11 +53,14 @@ def radio_group(
                 class_name="radio-input",
             ),
             rx.el.label(text, html_for=input_id, class_name="radio-label"),
+            # A choice's plain explanation (rules-owned choices may carry one).
+            *([rx.cond(help_text != "", rx.el.p(help_text, class_name="hint choice-help"))]
+              if help_text is not None else []),
             class_name="choice",
         )
 
     if isinstance(options, rx.Var):
-        items = rx.foreach(options, lambda o, i: radio(o.code, o.label, i == 0))
+        items = rx.foreach(options, lambda o, i: radio(o.code, o.label, i == 0, o.help))
     else:
         items = rx.fragment(*[radio(code, text, i == 0) for i, (code, text) in enumerate(options)])
     return rx.el.div(

@@ -93,7 +93,12 @@ def _step(program: Program | None, step_id: str):
 
 def _field_names(program: Program | None, step_id: str) -> list[str]:
     step = _step(program, step_id)
-    return [f.name for f in step.fields] if step is not None else []
+    return [f.name for f in step.fields if f.kind != "checkboxes"] if step is not None else []
+
+
+def _checkbox_names(program: Program | None, step_id: str) -> list[str]:
+    step = _step(program, step_id)
+    return [f.name for f in step.fields if f.kind == "checkboxes"] if step is not None else []
 
 
 class QuestionState(rx.State):
@@ -113,6 +118,7 @@ class QuestionState(rx.State):
     required_docs: list[Doc] = []
     optional_docs: list[Doc] = []
     checked_docs: list[str] = []
+    checks: dict[str, list[str]] = {}  # checkbox fields of the step: field -> codes ticked
     # Fee step.
     fee_rows: list[FeeRow] = []
     fee_lines: list[SummaryLine] = []
@@ -188,7 +194,8 @@ class QuestionState(rx.State):
             self.dyn_options = {k: [Choice(o["code"], o["label"], o["help"]) for o in v]
                                 for k, v in applications.new_step_options(program.code, lang).items()}
             self.values = {n: "" for n in names}
-            self.field_errors = {n: "" for n in names}
+            self.checks = {n: [] for n in _checkbox_names(program, step_id)}
+            self.field_errors = {n: "" for n in names + list(self.checks)}
             self.step_counter = ""
             self.loaded = True
             return None
@@ -209,7 +216,9 @@ class QuestionState(rx.State):
         self.step_counter = t("wizard.step_counter", lang, n=view.position, total=view.total)
         saved = view.values
         self.values = {n: _as_text(saved.get(n)) for n in names}
-        self.field_errors = {n: "" for n in names}
+        self.checks = {n: [str(c) for c in (saved.get(n) or []) if isinstance(c, str)]
+                       for n in _checkbox_names(program, step_id)}
+        self.field_errors = {n: "" for n in names + list(self.checks)}
         if index:
             self.client_heading = applications.step_heading(info.account_id, self.app_id, self.ref, lang)
         self.dyn_options = {k: [Choice(o["code"], o["label"], o["help"]) for o in v]
@@ -255,6 +264,13 @@ class QuestionState(rx.State):
     def set_value(self, name: str, value: str):
         if name in self.values:
             self.values[name] = str(value)[:200]
+
+    @rx.event
+    def toggle_check(self, name: str, code: str, checked: bool):
+        """A box of a checkbox field (the server checks the codes again on « Suivant »)."""
+        if name in self.checks and isinstance(code, str) and len(code) <= 60:
+            rest = [c for c in self.checks[name] if c != code]
+            self.checks = {**self.checks, name: rest + [code] if checked else rest}
 
     @rx.event
     def toggle_doc(self, code: str, checked: bool):
@@ -337,7 +353,7 @@ class QuestionState(rx.State):
         step = _step(self._program(), step_id)
         if step is not None and step.widget == "document_choice":
             return {"documents": list(self.checked_docs)}
-        return dict(self.values)
+        return {**self.values, **{k: list(v) for k, v in self.checks.items()}}
 
     def _save(self, action: str):
         info = require_session(self)
