@@ -127,13 +127,15 @@ def checkbox_group(
     error: rx.Var,
     *,
     hint: str | None = None,
+    prefix: str = "",
 ) -> rx.Component:
     """Checkboxes with their help text. `options`: list var of objects with code, label, help;
-    `checked`: list var of the codes ticked; `on_toggle(code, now_checked)`."""
+    `checked`: list var of the codes ticked (each written `prefix` + code when a prefix is
+    given, so one list can hold several groups); `on_toggle(code, now_checked)`."""
 
     def box(o: Any, i: Any) -> rx.Component:
         box_id = rx.cond(i == 0, name, f"{name}-{o.code}")
-        is_checked = checked.contains(o.code)
+        is_checked = checked.contains(prefix + o.code) if prefix else checked.contains(o.code)
         return rx.el.div(
             rx.el.input(
                 type="checkbox",

@@ -63,8 +63,9 @@ def render_field(lang: str, f: Field) -> rx.Component:
     elif f.kind == "checkboxes":
         options = (Q.dyn_options[f.name] if callable(f.options)
                    else rx.Var.create([{"code": o.code, "label": o.label(lang, t), "help": ""} for o in f.options]))
-        component = checkbox_group(lang, f.name, label, options, Q.checks[f.name],
-                                   lambda code, now, name=f.name: Q.toggle_check(name, code, now), error, hint=hint)
+        component = checkbox_group(lang, f.name, label, options, Q.checks,
+                                   lambda code, now, name=f.name: Q.toggle_check(name, code, now), error, hint=hint,
+                                   prefix=f"{f.name}:")
     else:
         raise ValueError(f"no renderer for {f.kind}")
     if f.show_if:

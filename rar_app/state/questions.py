@@ -118,7 +118,8 @@ class QuestionState(rx.State):
     required_docs: list[Doc] = []
     optional_docs: list[Doc] = []
     checked_docs: list[str] = []
-    checks: dict[str, list[str]] = {}  # checkbox fields of the step: field -> codes ticked
+    checks: list[str] = []  # the step's checkbox fields: "<field>:<code>" of each box ticked
+    _check_names: list[str] = []
     # Fee step.
     fee_rows: list[FeeRow] = []
     fee_lines: list[SummaryLine] = []
@@ -194,8 +195,8 @@ class QuestionState(rx.State):
             self.dyn_options = {k: [Choice(o["code"], o["label"], o["help"]) for o in v]
                                 for k, v in applications.new_step_options(program.code, lang).items()}
             self.values = {n: "" for n in names}
-            self.checks = {n: [] for n in _checkbox_names(program, step_id)}
-            self.field_errors = {n: "" for n in names + list(self.checks)}
+            self.checks, self._check_names = [], _checkbox_names(program, step_id)
+            self.field_errors = {n: "" for n in names + self._check_names}
             self.step_counter = ""
             self.loaded = True
             return None
@@ -216,9 +217,9 @@ class QuestionState(rx.State):
         self.step_counter = t("wizard.step_counter", lang, n=view.position, total=view.total)
         saved = view.values
         self.values = {n: _as_text(saved.get(n)) for n in names}
-        self.checks = {n: [str(c) for c in (saved.get(n) or []) if isinstance(c, str)]
-                       for n in _checkbox_names(program, step_id)}
-        self.field_errors = {n: "" for n in names + list(self.checks)}
+        self._check_names = _checkbox_names(program, step_id)
+        self.checks = [f"{n}:{c}" for n in self._check_names for c in (saved.get(n) or []) if isinstance(c, str)]
+        self.field_errors = {n: "" for n in names + self._check_names}
         if index:
             self.client_heading = applications.step_heading(info.account_id, self.app_id, self.ref, lang)
         self.dyn_options = {k: [Choice(o["code"], o["label"], o["help"]) for o in v]
@@ -268,9 +269,10 @@ class QuestionState(rx.State):
     @rx.event
     def toggle_check(self, name: str, code: str, checked: bool):
         """A box of a checkbox field (the server checks the codes again on « Suivant »)."""
-        if name in self.checks and isinstance(code, str) and len(code) <= 60:
-            rest = [c for c in self.checks[name] if c != code]
-            self.checks = {**self.checks, name: rest + [code] if checked else rest}
+        if name in self._check_names and isinstance(code, str) and len(code) <= 60:
+            entry = f"{name}:{code}"
+            rest = [c for c in self.checks if c != entry]
+            self.checks = rest + [entry] if checked else rest
 
     @rx.event
     def toggle_doc(self, code: str, checked: bool):
@@ -353,7 +355,8 @@ class QuestionState(rx.State):
         step = _step(self._program(), step_id)
         if step is not None and step.widget == "document_choice":
             return {"documents": list(self.checked_docs)}
-        return {**self.values, **{k: list(v) for k, v in self.checks.items()}}
+        ticked = {n: [e.split(":", 1)[1] for e in self.checks if e.startswith(n + ":")] for n in self._check_names}
+        return {**self.values, **ticked}
 
     def _save(self, action: str):
         info = require_session(self)

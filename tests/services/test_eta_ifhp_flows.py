@@ -26,7 +26,7 @@ from tests.services.test_submission_drafts import ANSWER, make_rep, new_session
 
 TODAY = date.today()
 ETA_ORDER = ("for_other", "representative", "rep_declaration", "passport", "contact", "employment", "background")
-IFHP_ORDER = ("questions", "coverage_type", "client", "city", "documents")
+IFHP_ORDER = ("questions", "coverage_type", "client", "city", "chosen_documents")
 
 
 def _card():
@@ -43,7 +43,7 @@ def _fill(rep: int, kind: str, order: tuple[str, ...], answers: dict, extra: dic
         result = applications.save_step(rep, app_id, ref, raw, kind=kind)
         assert result.ok and not result.problems, (ref, result.problems)
         app_id = result.app_id
-    assert result.goto == ("review" if order[-1] in ("background", "documents") else result.goto)
+    assert result.goto == ("review" if order[-1] in ("background", "chosen_documents") else result.goto)
     return app_id
 
 

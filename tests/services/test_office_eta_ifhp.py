@@ -53,7 +53,7 @@ IFHP_ANSWERS = {
     "client": {"family_name": "Haddad", "given_names": "Samir", "date_of_birth": "1985-03-02", "nationality": "SY",
                "uci": "00-1234-5678"},
     "city": {"city": "QC-montreal"},
-    "documents": {"documents": ["claimant_document", "photo_id"]},
+    "chosen_documents": {"documents": ["claimant_document", "photo_id"]},
 }
 _serial = iter(range(1, 10**6))
 

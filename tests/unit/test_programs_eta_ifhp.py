@@ -106,7 +106,7 @@ def test_ifhp_coverage_type_is_required_and_checked():
     assert "PFSI" in _problems("ifhp", "coverage_type", {"group": "none"}, answers)["group"]
     assert _problems("ifhp", "coverage_type", {"group": "refugee_claimant"}, answers) == {}
     done = {**answers, "coverage_type": {"group": "refugee_claimant"}}
-    assert "documents" in _problems("ifhp", "documents", {"documents": ["photo_id"]}, done)
+    assert "documents" in _problems("ifhp", "chosen_documents", {"documents": ["photo_id"]}, done)
     assert _problems("ifhp", "city", {"city": "QC-montreal"}, done) == {}
     assert "city" in _problems("ifhp", "city", {"city": "Paris"}, done)
     program = registry.get("ifhp")

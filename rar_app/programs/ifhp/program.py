@@ -126,7 +126,7 @@ APPLICATION = Wizard(
             Field("city", "select", "ifhp.city", options=_city_options, help_key="ifhp.city_help",
                   required_error_key="ifhp.error_city"),
         )),
-        Step("documents", "ifhp.step_documents", when=_eligible, check=_check_documents, fields=(
+        Step("chosen_documents", "ifhp.step_documents", when=_eligible, check=_check_documents, fields=(
             Field("documents", "checkboxes", "ifhp.documents", options=_document_options,
                   help_key="ifhp.documents_help", required_error_key="ifhp.error_documents"),
         )),
@@ -162,7 +162,7 @@ def facts(answers: Mapping[str, Mapping[str, Any]], on_date: date) -> dict[str, 
     cities = {city_code(c): f"{c['name']} ({c['province']})" for c in rules.ifhp_cities(on_date)}
     return {
         "rules_request": rules_request(answers),
-        "documents": list((answers.get("documents") or {}).get("documents") or []),
+        "documents": list((answers.get("chosen_documents") or {}).get("documents") or []),
         "family_name": client.get("family_name") or "",
         "given_names": client.get("given_names") or "",
         "date_of_birth": client.get("date_of_birth") or "",
@@ -193,7 +193,7 @@ PROGRAM = Program(
         "coverage_type": ("type-de-couverture", "coverage-type"),
         "client": ("client", "client"),
         "city": ("ville", "city"),
-        "documents": ("documents-a-televerser", "documents-to-upload"),
+        "chosen_documents": ("documents-a-televerser", "documents-to-upload"),
     },
     page_slugs={"summary": ("sommaire-des-quatre-etapes", "four-step-summary")},
     # Guide steps 10–17: review → « Continuer » → the « sommaire des quatre étapes » → upload →
