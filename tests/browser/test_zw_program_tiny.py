@@ -2,7 +2,9 @@
 questions, a declaration, no fee), registered only through RAR_EXTRA_PROGRAMS, is driven
 end to end through the generic pages — question pages, review with its pens, document
 checklist, declaration and signature, personal checklist, Signature (« Transmettre »,
-nothing to pay), « Félicitations » — in a running portal. axe on every page."""
+nothing to pay), « Félicitations » — in a running portal; and tests/programs/tiny_profile.py
+(eligibility, « Vos résultats », a task-list profile of two forms) through « Vos résultats »
+and the task list to its submission. axe on every page."""
 
 from __future__ import annotations
 
@@ -20,7 +22,7 @@ BASE = "/fr/programme-d-essai"
 
 @pytest.fixture(scope="module")
 def tiny_portal(server_pool):
-    return server_pool.get("tiny", {"RAR_EXTRA_PROGRAMS": "tests.programs.tiny"})
+    return server_pool.get("tiny", {"RAR_EXTRA_PROGRAMS": "tests.programs.tiny,tests.programs.tiny_profile"})
 
 
 def test_a_test_only_program_runs_through_the_generic_pages(tiny_portal, page):
@@ -103,3 +105,77 @@ def test_the_test_program_has_its_english_addresses_and_stays_off_the_home_page(
     wait_ready(page, "en")
     page.locator("#wizard-form").wait_for()
     expect(page.locator("label[for=family_name]")).to_contain_text("Family name")
+
+
+def _sign_and_submit(page, base: str, app_id: int) -> None:
+    page.click("#nav-continue")
+    arrive(page, rf"{base}/liste-de-verification-des-documents\?id={app_id}$", "Liste de vérification des documents",
+           "fr")
+    page.click("#nav-continue")
+    arrive(page, rf"{base}/declaration-solennelle-et-signature\?id={app_id}$",
+           "Votre déclaration solennelle et votre signature électronique", "fr")
+    pick(page, "#agree")
+    page.fill("#given-names", "Camille")
+    page.fill("#family-name", "Demo")
+    page.fill("#answer", answer_for(page, "fr"))
+    page.click("#sign")
+    arrive(page, rf"{base}/liste-de-controle-personnelle\?id={app_id}$", "Votre liste de contrôle personnelle", "fr")
+    page.click("#nav-continue")
+    arrive(page, rf"{base}/signature\?id={app_id}$", "Signature", "fr")
+    page.click("#transmit")
+    arrive(page, rf"{base}/demande-soumise\?id={app_id}$",
+           "Félicitations\u00a0! Votre demande ou profil a été soumis avec succès.", "fr")
+
+
+def test_results_and_the_task_list_profile_of_a_test_only_program(tiny_portal, page):
+    base = "/fr/profil-essai"
+    sign_in(page, tiny_portal, "fr")
+    page.goto(tiny_portal.url(base))
+    wait_ready(page, "fr")
+    page.locator("#wizard-form").wait_for()
+    pick(page, "#minor-no")
+    page.click("#nav-next")
+
+    # « Vos résultats »: eligible, the reason with its reference.
+    arrive(page, rf"{base}/vos-resultats\?id=\d+$", "Vos résultats", "fr", ready="#nav-continue")
+    app_id = int(re.search(r"id=(\d+)", page.url).group(1))
+    expect(page.locator("#results-verdict")).to_contain_text("admissible")
+    expect(page.locator("main")).to_contain_text("IRPR s. 0")
+    page.click("#nav-continue")
+
+    # The task list: two forms not started; « Vérifier… » links every missing answer.
+    arrive(page, rf"{base}/profil\?id={app_id}$", "Profil de votre client", "fr", ready="#task-list")
+    expect(page.locator("#section-status-pt_one")).to_have_text("Pas commencé")
+    page.click("#profile-check-button")
+    expect(page.locator("#profile-missing a")).to_have_count(3)
+    expect(page.locator("#section-pt_one")).to_have_text("Commencer à remplir le formulaire")
+    page.click("#section-pt_one")
+    page.wait_for_url(re.compile(rf"{base}/pt-name\?id={app_id}$"))
+    wait_ready(page, "fr")
+    expect(page.locator("#family_name")).to_have_value("Prérempli")  # from the eligibility answers
+    page.fill("#family_name", "Diallo")
+    page.click("#nav-next")
+    arrive(page, rf"{base}/profil\?id={app_id}$", "Profil de votre client", "fr", ready="#task-list")
+    expect(page.locator("#section-status-pt_one")).to_have_text("Terminé")
+    expect(page.locator("#section-status-pt_one")).to_have_class(re.compile("badge-ok"))
+    expect(page.locator("#section-pt_one")).to_have_text("Mettre à jour le formulaire")
+    expect(page.locator("#nav-continue")).to_have_count(0)
+    page.click("#section-pt_two")
+    page.wait_for_url(re.compile(rf"{base}/pt-a\?id={app_id}$"))
+    wait_ready(page, "fr")
+    page.locator("#wizard-form").wait_for()
+    pick(page, "#minor-no")
+    page.click("#nav-next")
+    page.wait_for_url(re.compile(rf"{base}/pt-b\?id={app_id}$"))
+    wait_ready(page, "fr")
+    page.locator("#wizard-form").wait_for()
+    page.fill("#given_names", "Awa")
+    page.click("#nav-next")
+    arrive(page, rf"{base}/profil\?id={app_id}$", "Profil de votre client", "fr", ready="#task-list")
+    expect(page.locator("#section-status-pt_two")).to_have_text("Terminé")
+    page.click("#profile-check-button")
+    expect(page.locator("#profile-complete")).to_be_visible()
+    page.click("#nav-continue")
+    arrive(page, rf"{base}/revision\?id={app_id}$", "Révisez vos réponses", "fr", ready="#nav-start-again")
+    expect(page.locator("a.pencil-link")).to_have_count(3)
+    _sign_and_submit(page, base, app_id)

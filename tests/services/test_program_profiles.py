@@ -9,45 +9,11 @@ from __future__ import annotations
 import pytest
 
 from rar_app.db import session_scope
-from rar_app.i18n import t
 from rar_app.models import Account
 from rar_app.programs import registry
-from rar_app.programs.base import SUBMITS_PROFILE, Outcome, ProfileSection, Program, Reason
-from rar_app.programs.engine import Field, Option, Step, Wizard
 from rar_app.services.casework import applications as apps
 from rar_app.services.casework import profiles
-
-YES_NO = (Option("yes", "wizard.answer_yes"), Option("no", "wizard.answer_no"))
-CODE = "profile_test_program"
-
-
-def _outcome(ctx, lang):
-    ok = (ctx.answers.get("pt_adult") or {}).get("minor") == "no"
-    why = (Reason("Majeur", "Adult", "IRPR s. 0"),)
-    return Outcome(ok, results=(("wizard.step_client", why),) if ok else (),
-                   refusals=() if ok else (("wizard.step_client", why),))
-
-
-def _prefill(answers):
-    return {"pt_name": {"family_name": "Prérempli"}}
-
-
-PROGRAM = Program(
-    code=CODE, title_key="wizard.step_client", home_key="wizard.step_client", slug_fr="profil-essai",
-    slug_en="profile-test", test_only=True, order=998, submits=SUBMITS_PROFILE, outcome=_outcome,
-    eligibility=Wizard("pt_elig", (Step("pt_adult", "wizard.step_client",
-                                        fields=(Field("minor", "radio", "wizard.minor", options=YES_NO),)),), t),
-    profile=(
-        ProfileSection("pt_one", "wizard.step_client", Wizard("pt_one", (
-            Step("pt_name", "wizard.step_client", fields=(Field("family_name", "text", "wizard.family_name"),)),), t),
-            prefill=_prefill),
-        ProfileSection("pt_two", "wizard.step_client", Wizard("pt_two", (
-            Step("pt_a", "wizard.step_client", fields=(Field("minor", "radio", "wizard.minor", options=YES_NO),)),
-            Step("pt_b", "wizard.step_client", fields=(Field("given_names", "text", "wizard.given_names"),)),
-        ), t)),
-    ),
-)
-
+from tests.programs.tiny_profile import CODE, PROGRAM
 
 @pytest.fixture
 def reps(migrated_db):
