@@ -81,3 +81,30 @@ def test_a_draft_cannot_start_in_the_middle(reps):
     rep, _other = reps
     with pytest.raises(apps.NotFound):
         apps.save_step(rep, None, "pt_b", {"given_names": "X"}, kind=CODE)
+
+
+def test_a_program_without_applicants_or_fee_is_signed_and_submitted_free(migrated_db):
+    """tests/programs/tiny.py: one applicant by default, no fee, numbered with its own prefix."""
+    from tests.programs import tiny
+    from tests.services.test_submission_drafts import ANSWER, make_rep, new_session
+    from rar_app.services.casework import submission
+
+    registry.register(tiny.PROGRAM)
+    try:
+        rep = make_rep()
+        first = apps.save_step(rep, None, "tiny_name", {"family_name": "Essai"}, kind=tiny.CODE)
+        assert first.goto == "tiny_minor"
+        assert apps.save_step(rep, first.app_id, "tiny_minor", {"minor": "no"}).goto == "review"
+        view = submission.view(rep, first.app_id)
+        assert (len(view.applicants), view.total_cents, view.missing_documents) == (1, 0, [])
+        with pytest.raises(submission.SignatureRefused) as refused:
+            submission.sign(rep, new_session(rep), first.app_id, consent={"agree": "no"}, given_names="Hélène",
+                            family_name="Côté-Lévesque", answer=ANSWER)
+        assert refused.value.codes == {"agree": "declaration_refused"}
+        submission.sign(rep, new_session(rep), first.app_id, consent={"agree": "yes"}, given_names="Hélène",
+                        family_name="Côté-Lévesque", answer=ANSWER)
+        done = submission.submit_free(rep, first.app_id)
+        number = done.view.applicants[0].application_number
+        assert number and number[0] == "T" and len(number) == 10
+    finally:
+        registry.unregister(tiny.CODE)

@@ -162,6 +162,8 @@ def sync_rows(db: Session, app: Application, ctx: Context) -> None:
                 db.add(client)
             row.application_type = person.application_type
             row.is_minor = person.is_minor
+        elif program.applicants is None:
+            row.application_type = ""  # no rules type: the number takes the program's prefix
         row.sds = person.sds
         row.fee_option = person.fee_option
         row.biometrics_option = person.biometrics_option
