@@ -32,7 +32,7 @@ def _get(url: str) -> int:
 
 def test_a_delta_and_its_redirect_are_one_packet_a_focus_comes_after_its_delta(redis_portal):
     rep = make_reps(redis_portal, 1, prefix="packet")[0]
-    path = step_path("vsw_client", rep.app_id, client=1)
+    path = step_path("visitor_study_work:client", rep.app_id, client=1)
 
     async def scenario() -> None:
         browser = Client(redis_portal.base_url, cookie=rep.cookie)
@@ -135,3 +135,71 @@ def test_killed_worker_is_replaced_and_the_browser_continues(redis_portal):
 
         view = applications.open_step(rep.account_id, rep.app_id, "client.1")
         assert view.values["family_name"] == TYPED
+
+
+def test_redis_restarted_the_page_reloads_its_step_from_the_database(redis_portal, private_redis):
+    """Redis restarted empty (every browser's state lost): the next event finds no state,
+    Reflex rehydrates the page and runs its on_load, which reloads the step from the
+    database; the session (a database row, cookie in the browser) is still valid; the
+    representative types again and « Suivant » saves it.
+    Not kept (issue 15, open): values typed on the page before the loss and not yet
+    saved — they lived only in Redis; the fields show the saved answers again."""
+    portal = redis_portal
+    rep = make_reps(portal, 1, prefix="redis")[0]
+    path = step_path("visitor_study_work:client", rep.app_id, client=1)
+
+    async def until(browser: Client, check, seconds: float = 30) -> None:
+        deadline = time.monotonic() + seconds
+        while not check():
+            assert time.monotonic() < deadline, browser.state
+            try:
+                await browser.next_update(timeout=max(0.1, deadline - time.monotonic()))
+            except asyncio.TimeoutError:
+                pass
+
+    async def scenario() -> None:
+        browser = Client(portal.base_url, cookie=rep.cookie)
+        await browser.open(path)
+        await browser.send(WIZARD_STATE + ".set_value", {"name": "family_name", "value": "Avant-la-panne"})
+        await browser.sync()
+        assert browser.var("question_state", "values")["family_name"] == "Avant-la-panne"
+
+        private_redis.restart()  # no persistence: every key is gone
+
+        # The next event: the portal's Redis client reconnects, finds no state,
+        # rehydrates the page and reloads the step from the database.
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                await browser.send(WIZARD_STATE + ".set_value", {"name": "given_names", "value": "Après"})
+                await until(browser, lambda: browser.var("question_state", "values", {}).get("family_name") == "Nom0")
+                break
+            except (Closed, AssertionError):
+                assert time.monotonic() < deadline, "the step was not reloaded after the Redis restart"
+                await browser.close()
+                browser = Client(portal.base_url, cookie=rep.cookie, token=browser.token)
+                await browser.open(path)
+        assert browser.var("question_state", "ref") == "client.1"  # the same step
+        values = browser.var("question_state", "values")
+        assert values["country"] == "MA" and values["given_names"] in ("Client1", "Après")
+
+        # Typing again and « Suivant »: saved, still signed in.
+        await browser.send(WIZARD_STATE + ".set_value", {"name": "given_names", "value": "Après-la-panne"})
+        await browser.sync()
+        await browser.send(WIZARD_STATE + ".next_step", {})
+        await browser.sync()
+        await until(browser, lambda: any(e["name"] == "_redirect" for e in browser.browser_events), 15)
+        redirects = [e["payload"]["path"] for e in browser.browser_events if e["name"] == "_redirect"]
+        assert "connexion" not in redirects[-1], redirects
+        await browser.close()
+
+    asyncio.run(asyncio.wait_for(scenario(), 180))
+
+    from tests.browser.harness import portal_db
+
+    with portal_db(portal):
+        from rar_app.services.casework import applications
+
+        view = applications.open_step(rep.account_id, rep.app_id, "client.1")
+        assert view.values["given_names"] == "Après-la-panne"
+        assert view.values["family_name"] == "Nom0"
