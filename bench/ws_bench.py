@@ -2,7 +2,7 @@
 Reflex app under the same load, over websockets without a browser.
 
     .venv/bin/python bench/ws_bench.py [--sessions 1,20,100] [--events 20] [--rounds 1]
-        [--modes memory,redis] [--workers 2] [--kinds typing,next_empty,...] [--journey 0]
+        [--modes memory,redis] [--workers 2] [--kinds typing,next_empty,...]
 
 For each mode it starts, on loopback, the portal's production build and the blank
 counter app (bench/blank_app, same launcher and Reflex settings; in Redis mode both
@@ -24,7 +24,8 @@ Event kinds (the wizard's client step unless said):
   review      the review step's load
 An event's latency runs from sending it to the last packet that answers it (a handler
 that returns a redirect or a focus is answered by two packets in Reflex 0.10).
---journey N adds the full-journey load (bench/journey.py) in Redis mode.
+(The full-journey load of issue 15 — N representatives completing a visitor
+application concurrently — is not written yet.)
 Everything is bounded: --max-minutes caps the whole run."""
 
 from __future__ import annotations
@@ -195,7 +196,6 @@ def main() -> None:
     ap.add_argument("--modes", default="memory,redis")
     ap.add_argument("--workers", type=int, default=2, help="Granian workers in Redis mode")
     ap.add_argument("--kinds", default=",".join(ALL_KINDS))
-    ap.add_argument("--journey", type=int, default=0, help="representatives for the full-journey load (Redis mode)")
     ap.add_argument("--json", default="", help="also write every row to this file")
     ap.add_argument("--max-minutes", type=float, default=60)
     args = ap.parse_args()
@@ -210,8 +210,7 @@ def main() -> None:
         sys.exit(f"unknown kinds {sorted(unknown)}; known: {ALL_KINDS}")
     modes = [m for m in args.modes.split(",") if m]
     results: list[dict] = []
-    journey_out: dict | None = None
-    redis = RedisServer().start() if "redis" in modes or args.journey else None
+    redis = RedisServer().start() if "redis" in modes else None
     deadline = time.monotonic() + args.max_minutes * 60
     try:
         for i, mode in enumerate(modes):
@@ -227,14 +226,10 @@ def main() -> None:
             portal = None
             try:
                 portal = start_portal(f"wsbench-{mode}", portal_env)
-                reps = make_reps(portal, max(args.sessions + [args.journey if mode == "redis" else 0]))
+                reps = make_reps(portal, max(args.sessions))
                 remaining = deadline - time.monotonic()
                 asyncio.run(asyncio.wait_for(bench_mode(mode, portal.base_url, blank.base_url, reps, args, results),
                                              max(10.0, remaining)))
-                if mode == "redis" and args.journey:
-                    from journey import run_journeys
-
-                    journey_out = run_journeys(portal, args.journey, max(10.0, deadline - time.monotonic()))
             finally:
                 if portal:
                     portal.stop()
@@ -243,14 +238,10 @@ def main() -> None:
         if redis:
             redis.stop()
         if args.json:
-            Path(args.json).write_text(json.dumps({"rows": results, "journey": journey_out}, indent=1))
+            Path(args.json).write_text(json.dumps({"rows": results}, indent=1))
     print(f"\nload: sessions {args.sessions}, {args.events} events a session a kind, {args.rounds} round(s); "
           f"Redis mode: {args.workers} workers; blank event = {BLANK_EVENT.rsplit('.', 1)[1]}, run just before each kind")
     print_table(results)
-    if journey_out:
-        from journey import print_journey
-
-        print_journey(journey_out)
 
 
 if __name__ == "__main__":
