@@ -40,7 +40,8 @@ def catalogue(lang: str) -> dict[str, str]:
 
 # French elision before a filled-in value: « de {client} » gives « d’Aminata », never « de Aminata ».
 _ELIDABLE = re.compile(r"\b([Dd]e|[Qq]ue|[Jj]usque|[Ll]orsque|[Pp]uisque) \{(\w+)\}")
-_VOWELS = frozenset("AEIOUYÀÂÄÆÉÈÊËÎÏÔŒÙÛÜaeiouyàâäæéèêëîïôœùûü")
+# Y is left out: before a name it is a consonant sound (« de Youssef », « de Yasmine »).
+_VOWELS = frozenset("AEIOUÀÂÄÆÉÈÊËÎÏÔŒÙÛÜaeiouàâäæéèêëîïôœùûü")
 
 
 def elide(template: str, values: dict[str, Any]) -> str:

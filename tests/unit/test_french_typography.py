@@ -66,6 +66,7 @@ def test_the_checker_catches_each_kind_of_mistake():
     ("Élodie", "Téléverser les documents d’Élodie"),
     ("Omar", "Téléverser les documents d’Omar"),
     ("Moussa", "Téléverser les documents de Moussa"),
+    ("Youssef", "Téléverser les documents de Youssef"),  # Y before a vowel sounds as a consonant
 ])
 def test_a_filled_in_name_is_elided(name, expected):
     assert t("submit.show_client", "fr", name=name) == expected
