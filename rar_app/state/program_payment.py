@@ -429,7 +429,7 @@ class FinishPayState(rx.State):
         if view.status != "submitted":
             return self._goto("signature" if view.status != "draft" else "declaration", lang, replace=True)
         received = next((a.date_received for a in view.applicants if a.date_received), None)
-        self.received_text = t("submit.submitted_intro", lang, date=received.isoformat() if received else "")
+        self.received_text = _received_text(view.submitted_at, received, lang)
         self.reference_text = t("submit.reference", lang, reference=view.reference) if view.reference else ""
         self.has_biometrics = any(a.biometrics_option != "none" for a in view.applicants)
         self.loaded = True
@@ -445,3 +445,16 @@ class FinishPayState(rx.State):
         if page_id not in ("checklist", "declaration", "submitted", "signature"):
             return None
         return self._goto(page_id, lang)
+
+
+def _received_text(submitted_at: Any, received: Any, lang: str) -> str:
+    """When IRCC received it, in the portal's time zone (America/Toronto), the zone named."""
+    from datetime import timezone
+    from zoneinfo import ZoneInfo
+
+    if submitted_at is None:
+        return t("submit.submitted_intro", lang, date=received.isoformat() if received else "")
+    moment = submitted_at if submitted_at.tzinfo else submitted_at.replace(tzinfo=timezone.utc)
+    local = moment.astimezone(ZoneInfo("America/Toronto"))
+    zone = f"{t('wayfinding.zone_toronto', lang)}, {local.tzname()}"
+    return t("wayfinding.received_at", lang, date=local.date().isoformat(), time=local.strftime("%H:%M"), zone=zone)
