@@ -94,3 +94,20 @@ def test_toggle_name_matches_on_public_pages(portal, page):
         visit(page, portal, routes.url("sign_in", lang) + "?expired=1", lang, axe=False)
         switch_language(page, OTHER[lang])
         at(page, routes.url("sign_in", OTHER[lang]), "expired=1")
+
+
+@pytest.mark.parametrize("lang", ["fr"])
+def test_toggle_in_the_questionnaire_keeps_id_client_and_typed_answers(portal, page, lang):
+    from tests.browser.test_fee_page import draft_at_fee_types
+    from tests.browser.vsw_steps import BASE
+
+    other = OTHER[lang]
+    app_id = draft_at_fee_types(portal)
+    client = {"fr": "client", "en": "client"}
+    sign_in(page, portal, lang=lang)
+    visit(page, portal, f"{BASE[lang]}/{client[lang]}?id={app_id}&client=1", lang)
+    page.wait_for_selector("#family_name")
+    page.fill("#family_name", "Changé-Avant")
+    switch_language(page, other)
+    at(page, f"{BASE[other]}/{client[other]}", f"id={app_id}&client=1")
+    expect(page.locator("#family_name")).to_have_value("Changé-Avant")
