@@ -3,13 +3,11 @@ rules engine's texts, and reading the eligibility answers back from a context.""
 
 from __future__ import annotations
 
-import csv
 import re
-from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 from rar_app.i18n import t
+from rar_app.programs.countries import country_field_options, country_name  # noqa: F401  (re-exported)
 from rar_app.programs.engine import Context, Option
 from rar_app.rules.iec import CATEGORIES
 
@@ -28,27 +26,10 @@ ELIGIBILITY_FIELDS = {
     "date_of_birth": ("passport", "date_of_birth"),
 }
 
-# The country list the portal uses everywhere (ISO 3166-1 alpha-2, FR/EN names).
-_COUNTRIES = Path(__file__).resolve().parents[2] / "services" / "data" / "countries.csv"
 _NB = "\u00a0"
 
-
-@lru_cache(maxsize=1)
-def country_options() -> tuple[Option, ...]:
-    with _COUNTRIES.open(encoding="utf-8") as fh:
-        rows = list(csv.DictReader(fh))
-    return tuple(Option(r["iso2"], label_fr=r["name_fr"], label_en=r["name_en"]) for r in rows)
-
-
-def countries(_ctx: Context, _index: int | None) -> tuple[Option, ...]:
-    return country_options()
-
-
-def country_name(iso2: str, lang: str) -> str:
-    for o in country_options():
-        if o.code == iso2:
-            return o.label_fr if lang == "fr" else o.label_en
-    return iso2
+# The portal's shared country list (the pages render it as reference data).
+countries = country_field_options
 
 
 def fr_typography(text: str) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 from rar_app.i18n import t
-from rar_app.programs.base import Declaration, ProfileSection
+from rar_app.programs.base import ApplicantData, Declaration, ProfileSection
 from rar_app.programs.engine import Context, Field, Option, Problem, Step, Wizard
 from rar_app.programs.iec.common import ACCEPT_REFUSE, CATEGORY_KEYS, ELIGIBILITY_FIELDS, YES_NO, answer, countries
 from rar_app.programs.iec.eligibility import eligible_categories
@@ -107,5 +107,18 @@ DECLARATION = Declaration(
     ),
     required_accept=("agree_privacy", "agree_disclosure"),
 )
+
+def applicants(ctx: Context) -> list[ApplicantData]:
+    """The one person of a profile: the client as « Renseignements personnels » names them
+    (the date of birth and country from step 1 until then)."""
+    p = ctx.answers.get("personal") or {}
+    first = ctx.answers.get("passport") or {}
+    chosen = chosen_categories(ctx)
+    return [ApplicantData(1, details_known=True, family_name=str(p.get("family_name") or "")[:100],
+                          given_names=str(p.get("given_names") or "")[:100],
+                          date_of_birth=str(p.get("date_of_birth") or first.get("date_of_birth") or ""),
+                          country_of_residence=str(first.get("residence_country") or ""),
+                          application_type=f"iec_{chosen[0] if chosen else 'working_holiday'}")]
+
 
 __all__ = ["CATEGORY_KEYS", "DECLARATION", "SECTIONS", "chosen_categories"]
