@@ -11,6 +11,7 @@ from starlette.routing import Route
 from rar_app import api_documents, routes
 from rar_app.i18n import normalise
 from rar_app.services.identity import sessions
+from rar_app.services.identity.addresses import request_ip
 from rar_app.services.identity.oidc import oidc_routes
 
 
@@ -47,7 +48,7 @@ async def sign_out(request: Request) -> Response:
 
         with session_scope() as db:
             audit.record(db, "auth.sign_out", actor_id=account_id, object_type="account", object_id=account_id,
-                         ip=request.client.host if request.client else "")
+                         ip=request_ip(request))
     response = RedirectResponse(routes.url("signed_out", lang), status_code=303)
     response.headers.append("Set-Cookie", sessions.cookie_header_value("", clear=True))
     return _no_store(response)

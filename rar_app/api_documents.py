@@ -26,6 +26,7 @@ from starlette.routing import Route
 from rar_app.i18n import normalise
 from rar_app.services.casework import document_links, documents
 from rar_app.services.identity import sessions
+from rar_app.services.identity.addresses import request_ip
 from rar_app.storage import ObjectStream, StorageUnavailable
 
 log = logging.getLogger(__name__)
@@ -45,7 +46,7 @@ def _not_found(request: Request) -> Response:
 def _open(request: Request) -> tuple[documents.DocumentInfo, ObjectStream]:
     """Blocking (database, store): run in a worker thread."""
     info = sessions.lookup(sessions.token_from_cookie_header(request.headers.get("cookie")))
-    actor = documents.Actor.from_session(info, ip=request.client.host if request.client else "")  # NotFound
+    actor = documents.Actor.from_session(info, ip=request_ip(request))  # NotFound
     return document_links.open_with_token(request.query_params.get("t", ""), actor)
 
 

@@ -40,7 +40,11 @@ def page_lang(state: rx.State) -> str:
 
 
 def client_ip(state: rx.State) -> str:
-    return state.router.session.client_ip or ""
+    """The browser's address (through RAR_TRUSTED_PROXIES when behind a reverse proxy)."""
+    from rar_app.services.identity.addresses import real_client_ip
+
+    raw = state.router.headers.raw_headers or {}
+    return real_client_ip(state.router.session.client_ip or "", raw.get("x-forwarded-for"))
 
 
 class SessionState(rx.State):

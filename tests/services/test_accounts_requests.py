@@ -195,3 +195,30 @@ def test_closure_approved_refuses_sign_in(world):
         signin.sign_in("demo.rep", demo_accounts.DEMO_PASSWORD)
     assert exc.value.code == "account_closed"
     assert "account.closed" in [e.action for e in events(rep)]
+
+
+def test_an_administrator_cannot_decide_about_their_own_account(world):
+    admin = world["demo.admin"]
+    with session_scope() as db:
+        other = Account(role="admin", status="active", username="second.admin", password_hash="x")
+        db.add(other)
+        db.flush()
+        other_id = other.id
+        close_id = own_account.request_closure(db, admin, reason="Départ")
+    for call in (lambda db: requests.approve(db, admin, close_id, ip="10.1.1.1"),
+                 lambda db: requests.refuse(db, admin, close_id, reason="non")):
+        with pytest.raises(accounts.AccountError) as exc:
+            with session_scope() as db:
+                call(db)
+        assert exc.value.code == "own_request"
+        assert "propre compte" in exc.value.message("fr") and "own account" in exc.value.message("en")
+    with session_scope() as db:
+        assert db.get(AccountRequest, close_id).status == "open"
+        assert db.get(Account, admin).status == "active"
+        refused = db.exec(select(AuditEvent).where(AuditEvent.action == "access.refused",
+                                                   AuditEvent.object_type == "account_request")).all()
+        assert len(refused) == 2 and refused[0].actor_id == admin
+    # Another administrator may.
+    approve(other_id, close_id)
+    with session_scope() as db:
+        assert db.get(Account, admin).status == "closed"

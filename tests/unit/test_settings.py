@@ -138,3 +138,23 @@ def test_data_folder_is_private(tmp_path):
     assert mode(data) == 0o700 and mode(data / "outbox") == 0o700
     assert mode(data / "rar.db") == 0o600 and mode(data / "outbox" / "1.eml") == 0o600
     assert mode(data / "secret_key") == 0o600
+
+
+def test_the_real_client_address_comes_only_through_trusted_proxies(monkeypatch, tmp_path):
+    from rar_app import settings as settings_module
+    from rar_app.services.identity.addresses import real_client_ip
+
+    def use(**env):
+        s = load_settings({"RAR_DATA_DIR": str(tmp_path), **env})
+        monkeypatch.setattr("rar_app.services.identity.addresses.get_settings", lambda: s)
+
+    use()
+    assert real_client_ip("203.0.113.9", "1.2.3.4") == "203.0.113.9"  # nobody trusted: the header is ignored
+    use(RAR_TRUSTED_PROXIES="10.0.0.0/8,127.0.0.1")
+    assert real_client_ip("10.0.0.2", "198.51.100.7") == "198.51.100.7"
+    # A client's own X-Forwarded-For entries (left) do not count: the right-most untrusted hop does.
+    assert real_client_ip("10.0.0.2", "6.6.6.6, 198.51.100.7, 10.0.0.3") == "198.51.100.7"
+    assert real_client_ip("203.0.113.9", "198.51.100.7") == "203.0.113.9"  # not from a proxy
+    assert real_client_ip("127.0.0.1", "not-an-ip") == "127.0.0.1"
+    assert real_client_ip("10.0.0.2", None) == "10.0.0.2"
+    assert settings_module  # (the module is the one the portal reads)

@@ -122,12 +122,17 @@ def get_request(db: Session, actor_id: int, request_id: int) -> RequestView:
     return _view(db, request)
 
 
-def _open_request(db: Session, request_id: int) -> AccountRequest:
+def _open_request(db: Session, request_id: int, admin: Account, *, ip: str = "") -> AccountRequest:
     request = db.get(AccountRequest, request_id)
     if request is None:
         raise NotFound()
     if request.status != "open":
         raise AccountError("request_not_open")
+    if request.account_id == admin.id:
+        # No one decides about their own account (enrolment, merge, name, closure).
+        audit.note_refusal(db, actor_id=admin.id, actor_role=admin.role, object_type="account_request",
+                           object_id=request.id, ip=ip, reason="own_account")
+        raise AccountError("own_request")
     return request
 
 
@@ -153,7 +158,7 @@ def approve(db: Session, actor_id: int, request_id: int, *, previous_account_id:
     Raises Forbidden, NotFound, AccountError(request_not_open, merge_target_not_found,
     merge_ambiguous, merge_same_account, enrolment_not_approved)."""
     admin = _actor(db, actor_id, roles=ADMIN_ROLES)
-    request = _open_request(db, request_id)
+    request = _open_request(db, request_id, admin, ip=ip)
     account = db.get(Account, request.account_id)
     now = utcnow()
     if request.kind == "enrolment":
@@ -165,6 +170,8 @@ def approve(db: Session, actor_id: int, request_id: int, *, previous_account_id:
         messages.post_account_event(db, account.id, "enrolment_approved")
     elif request.kind == "merge":
         previous = _merge_target(db, request, previous_account_id)
+        if previous.id == admin.id:
+            raise AccountError("own_request")  # nor about the account a merge would close
         if account.status != "active":
             raise AccountError("enrolment_not_approved")
         moved = merge_accounts(db, admin, previous, account, ip=ip, request_id=request.id)
@@ -200,7 +207,7 @@ def refuse(db: Session, actor_id: int, request_id: int, *, reason: str = "", ip:
     """Refuse an open request. A refused enrolment leaves the account unable to sign
     in ('enrolment_refused'); other refusals change nothing on the account."""
     admin = _actor(db, actor_id, roles=ADMIN_ROLES)
-    request = _open_request(db, request_id)
+    request = _open_request(db, request_id, admin, ip=ip)
     account = db.get(Account, request.account_id)
     if request.kind == "enrolment" and account.status == "pending":
         account.status = "refused"

@@ -90,6 +90,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "forbidden": ("Vous n’avez pas accès à cette fonction.", "You do not have access to this function."),
     "request_already_open": ("Une demande du même type est déjà en traitement.", "A request of the same type is already being processed."),
     "request_not_open": ("Cette demande a déjà été traitée.", "This request has already been processed."),
+    "own_request": ("Vous ne pouvez pas traiter une demande qui concerne votre propre compte ; un autre administrateur doit s’en charger.",
+                    "You cannot decide a request about your own account; another administrator must do it."),
     "merge_target_not_found": ("Aucun compte ne correspond au compte antérieur indiqué.", "No account matches the previous account given."),
     "merge_ambiguous": ("Plusieurs comptes correspondent\u00a0; choisissez le compte antérieur.", "Several accounts match; choose the previous account."),
     "merge_same_account": ("Un compte ne peut pas être fusionné avec lui-même.", "An account cannot be merged into itself."),

@@ -443,7 +443,9 @@ def _no_store(response: Response) -> Response:
 
 
 def _client_ip(request: Request) -> str:
-    return request.client.host if request.client else ""
+    from rar_app.services.identity.addresses import request_ip
+
+    return request_ip(request)
 
 
 def redirect_uri(settings: Settings | None = None) -> str:
