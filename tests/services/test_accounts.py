@@ -286,7 +286,7 @@ def test_wrong_password_and_unknown_user_look_the_same(auto):
     assert errors[0] == errors[1] and errors[0][1] == "invalid_credentials"
 
 
-def test_five_failures_lock_the_username_for_fifteen_minutes(auto):
+def test_five_failures_slow_the_username_down(auto):
     enrol()
     for i in range(throttle.MAX_FAILURES_PER_ACCOUNT):
         with pytest.raises(accounts.AuthenticationFailed) as exc:
@@ -294,9 +294,11 @@ def test_five_failures_lock_the_username_for_fifteen_minutes(auto):
         assert exc.value.code == "invalid_credentials"
     with pytest.raises(accounts.Throttled) as exc:
         signin.sign_in("lea.gagnon", PASSWORD, ip="10.1.0.99")  # even the right password, from elsewhere
-    assert exc.value.code == "throttled" and 0 < exc.value.retry_after_seconds <= 15 * 60 + 1
-    assert "auth.locked" in audit_actions() and "auth.throttled" in audit_actions()
-    # Fifteen minutes later the lock is over.
+    assert exc.value.code == "throttled" and 0 < exc.value.retry_after_seconds <= 5
+    assert exc.value.message("fr") == "Trop de tentatives infructueuses. Réessayez dans 4\u00a0secondes."
+    assert exc.value.message("en") == "Too many unsuccessful attempts. Try again in 4 seconds."
+    assert "auth.slowed_down" in audit_actions() and "auth.throttled" in audit_actions()
+    # Once the wait is over, the right password works.
     with session_scope() as db:
         for row in db.exec(select(AuthThrottle)):
             if row.locked_until:
@@ -396,4 +398,40 @@ def test_housekeeping_forgets_spent_counters(auto):
             row.window_started_at -= timedelta(minutes=16)
             db.add(row)
     with session_scope() as db:
-        assert housekeeping.housekeeping(db)["throttles"] == 2  # the username and the address
+        # the username, the address, and the username from that address
+        assert housekeeping.housekeeping(db)["throttles"] == 3
+
+
+def test_the_wait_doubles_but_a_username_is_never_locked_out_by_others(auto):
+    """Failures from many addresses slow a username down to an attempt a minute at most;
+    the address (and the username from that address) wait longer, up to THROTTLE_LOCK."""
+    enrol()
+
+    def age_waits() -> None:
+        with session_scope() as db:
+            for row in db.exec(select(AuthThrottle)):
+                if row.locked_until:
+                    row.locked_until -= timedelta(hours=1)
+                    db.add(row)
+
+    waits = []
+    for i in range(12):
+        age_waits()
+        with pytest.raises(accounts.AuthenticationFailed):
+            signin.sign_in("lea.gagnon", f"Wrong{i}Pass", ip=f"10.9.{i}.1")  # a new address each time
+        with session_scope() as db:
+            waits.append(throttle.throttle_status(db, [throttle._user_key("lea.gagnon")]))
+    assert waits[:4] == [0, 0, 0, 0]
+    assert 0 < waits[4] < waits[5] < waits[6] and waits[5] >= 2 * waits[4] - 1
+    assert max(waits) <= 61, "never more than a minute for the username from elsewhere"
+    age_waits()
+    assert full_sign_in(ip="10.8.0.1").account_id  # the owner signs in once the short wait is over
+    # One address hammering one username waits up to fifteen minutes.
+    for i in range(12):
+        age_waits()
+        with pytest.raises(accounts.AuthenticationFailed):
+            signin.sign_in("other.name", f"Wrong{i}Pass", ip="192.0.2.50")
+    with session_scope() as db:
+        pair = db.exec(select(AuthThrottle).where(AuthThrottle.key.startswith("pair:"),
+                                                  AuthThrottle.key.contains("192.0.2.50"))).one()
+        assert throttle.slow_down(pair.key, pair.failures) > timedelta(minutes=2)

@@ -76,7 +76,7 @@ SECURITY_QUESTIONS: dict[str, tuple[str, str]] = {
 
 MESSAGES: dict[str, tuple[str, str]] = {
     "invalid_credentials": ("Le nom d’utilisateur ou le mot de passe est incorrect.", "The username or password is incorrect."),
-    "throttled": ("Trop de tentatives infructueuses. Réessayez dans 15 minutes.", "Too many unsuccessful attempts. Try again in 15 minutes."),
+    "throttled": ("Trop de tentatives infructueuses. Réessayez dans {wait}.", "Too many unsuccessful attempts. Try again in {wait}."),
     "account_closed": ("Ce compte est fermé.", "This account is closed."),
     "account_pending": ("Votre inscription n’a pas encore été approuvée par un administrateur.", "Your enrolment has not yet been approved by an administrator."),
     "enrolment_refused": ("Votre inscription a été refusée. Communiquez avec nous par le formulaire Web.", "Your enrolment was refused. Contact us through the web form."),
@@ -174,6 +174,25 @@ class Throttled(AuthenticationFailed):
     def __init__(self, retry_after_seconds: int = 0) -> None:
         super().__init__(retry_after_seconds=retry_after_seconds)
         self.retry_after_seconds = retry_after_seconds
+
+    def message(self, language: str = "fr") -> str:
+        """The wait, in seconds under two minutes, else in minutes (rounded up)."""
+        seconds = max(1, int(self.retry_after_seconds))
+        if seconds < 120:
+            wait = (f"{seconds}\u00a0seconde" + ("s" if seconds > 1 else "")) if language != "en" else \
+                (f"{seconds} second" + ("s" if seconds > 1 else ""))
+        else:
+            minutes = -(-seconds // 60)
+            wait = f"{minutes}\u00a0minutes" if language != "en" else f"{minutes} minutes"
+        return message(self.code, language).replace("{wait}", wait)
+
+    @property
+    def message_fr(self) -> str:
+        return self.message("fr")
+
+    @property
+    def message_en(self) -> str:
+        return self.message("en")
 
 
 class AccountClosed(AuthenticationFailed):
