@@ -140,8 +140,12 @@ def sign_out(page) -> None:
 
 
 def wait_text(page, selector: str, text: str, timeout: float = 20_000) -> None:
-    page.wait_for_function("([s, t]) => (document.querySelector(s)?.innerText || '').includes(t)",
-                           arg=[selector, text], timeout=timeout)
+    try:
+        page.wait_for_function("([s, t]) => (document.querySelector(s)?.innerText || '').includes(t)",
+                               arg=[selector, text], timeout=timeout)
+    except Exception:
+        shown = page.locator(selector).inner_text(timeout=1000) if page.locator(selector).count() else "(absent)"
+        raise AssertionError(f"{selector} should contain {text!r}; it shows {shown!r} at {page.url}") from None
 
 
 def summary_text(page) -> str:
