@@ -424,7 +424,7 @@ def test_enrolment_errors_then_success_then_sign_in(portal, page, lang):
     assert_accessible(page, "enrolment with errors")
     # A summary link takes the user to the field.
     page.locator("#error-summary a", has_text=text["email"]).click()
-    assert page.evaluate("location.hash") == "#email"
+    page.wait_for_function("document.activeElement && document.activeElement.id === 'email'")
 
     fill_enrolment(page, username, language=lang)
     submit_enrolment(page)

@@ -223,7 +223,7 @@ def test_family_in_french_paid_with_interac_at_375px(portal, phone_context):
     arrive(page, r"/liste-de-verification-des-documents\?id=\d+$", "Liste de vérification des documents", "fr",
            phone=True)
     expect(page.locator("#doc-slot-passport-status")).to_contain_text("Téléversé")
-    page.get_by_role("link", name=re.compile("Client 2\u00a0: Omar Haddad")).click()
+    page.get_by_role("link", name=re.compile(r"Client 2\s: Omar Haddad")).click()
     page.wait_for_url(re.compile(r"client=2$"))
     expect(page.locator("#uploader-title")).to_have_text("Documents d’Omar Haddad")  # issue 17: elision before a vowel
     assert_accessible(page, "second client's documents")
