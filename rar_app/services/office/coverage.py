@@ -63,27 +63,13 @@ def missing_documents(db: Session, app_id: int, applicant_id: int, required: lis
 
 def decide(db: Session, actor: backoffice.Actor, applicant_id: Any, *, on: date | None = None) -> str | None:
     """One move of the decision. Returns "refused", "documents_requested", "issued", or None."""
-    applicant, app = backoffice._applicant(db, applicant_id)
-    if applicant.status not in decisions.DECIDING:
-        return None
-    program = decisions.program_of(app.kind)
-    if program is None or program.extra.get("office") != KIND:
-        return None
     on = on or date.today()
-    facts = program.extra["facts"](decisions.answers(app), on)
-    try:
-        verdict = rules.ifhp(facts["rules_request"], on, "fr")
-        verdict_en = rules.ifhp(facts["rules_request"], on, "en")
-    except rules.RulesInputError:
-        verdict = verdict_en = None
-    if applicant.status == "submitted":
-        backoffice.move(db, actor, applicant.id, "start_review")
-    if verdict is None or not verdict["eligible"]:
-        reason_fr = verdict["reason"]["message"] if verdict else "—"
-        reason_en = verdict_en["reason"]["message"] if verdict_en else "—"
-        backoffice.refuse(db, actor, applicant.id, reason_fr=t("ifhp.office_refused_reason", "fr", reason=reason_fr),
-                          reason_en=t("ifhp.office_refused_reason", "en", reason=reason_en))
-        return "refused"
+    opened = decisions.open_case(db, actor, applicant_id, kind=KIND, on=on, rule=rules.ifhp, passes="eligible",
+                                 refused_key="ifhp.office_refused_reason",
+                                 facts_of=lambda program, answers: program.extra["facts"](answers, on))
+    if opened is None or opened == decisions.REFUSED:
+        return opened
+    applicant, app, program, facts, verdict, verdict_en = opened
     asked = db.exec(select(DocumentRequest.id).where(DocumentRequest.applicant_id == applicant.id)).first()
     missing = [] if asked else missing_documents(db, app.id, applicant.id, verdict["documents"])
     if missing:

@@ -19,15 +19,49 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Callable
 
 from sqlmodel import Session, select
 
+from rar_app import rules
+from rar_app.i18n import t
 from rar_app.models import Applicant, Application, IssuedAuthorization
 from rar_app.programs import registry
 from rar_app.programs.base import Program
 
 DECIDING = ("submitted", "in_review")  # statuses in which an automated decision can be taken
+REFUSED = "refused"
+
+
+def open_case(db: Session, actor: Any, applicant_id: Any, *, kind: str, facts_of: Callable[[Program, dict], dict],
+              rule: Callable[..., dict], passes: str, refused_key: str, on: date) -> Any:
+    """The first moves every automated decision shares: the applicant and its application, the
+    program's facts and the rule's verdict (French and English); the file goes into review, and a
+    case the rule rejects is refused here with the rule's reason.
+
+    Returns None when there is nothing to decide, REFUSED, or (applicant, app, program, facts, verdict, verdict_en)."""
+    from rar_app.services.office import backoffice  # noqa: PLC0415 (backoffice is the deciders' toolbox)
+
+    applicant, app = backoffice._applicant(db, applicant_id)
+    if applicant.status not in DECIDING:
+        return None
+    program = program_of(app.kind)
+    if program is None or program.extra.get("office") != kind:
+        return None
+    facts = facts_of(program, answers(app))
+    try:
+        verdict = rule(facts["rules_request"], on, "fr")
+        verdict_en = rule(facts["rules_request"], on, "en")
+    except rules.RulesInputError:
+        verdict = verdict_en = None
+    if applicant.status == "submitted":
+        backoffice.move(db, actor, applicant.id, "start_review")
+    if verdict is None or not verdict[passes]:
+        reasons = {lang: (v["reason"]["message"] if v else "—") for lang, v in (("fr", verdict), ("en", verdict_en))}
+        backoffice.refuse(db, actor, applicant.id, reason_fr=t(refused_key, "fr", reason=reasons["fr"]),
+                          reason_en=t(refused_key, "en", reason=reasons["en"]))
+        return REFUSED
+    return applicant, app, program, facts, verdict, verdict_en
 
 
 def program_of(kind: str) -> Program | None:

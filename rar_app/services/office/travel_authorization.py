@@ -56,27 +56,13 @@ def _had_request(db: Session, applicant_id: int) -> bool:
 def decide(db: Session, actor: backoffice.Actor, applicant_id: Any, *, on: date | None = None) -> str | None:
     """One move of the automated decision. Returns "refused", "further_review",
     "approved", or None when nothing applies (status not submitted/in review)."""
-    applicant, app = backoffice._applicant(db, applicant_id)
-    if applicant.status not in decisions.DECIDING:
-        return None
-    program = decisions.program_of(app.kind)
-    if program is None or program.extra.get("office") != KIND:
-        return None
     on = on or date.today()
-    facts = program.extra["facts"](decisions.answers(app))
-    try:
-        verdict = rules.eta(facts["rules_request"], on, "fr")
-        verdict_en = rules.eta(facts["rules_request"], on, "en")
-    except rules.RulesInputError:
-        verdict = verdict_en = None
-    if applicant.status == "submitted":
-        backoffice.move(db, actor, applicant.id, "start_review")
-    if verdict is None or not verdict["can_apply"]:
-        reason_fr = verdict["reason"]["message"] if verdict else "—"
-        reason_en = verdict_en["reason"]["message"] if verdict_en else "—"
-        backoffice.refuse(db, actor, applicant.id, reason_fr=t("eta.office_refused_reason", "fr", reason=reason_fr),
-                          reason_en=t("eta.office_refused_reason", "en", reason=reason_en))
-        return "refused"
+    opened = decisions.open_case(db, actor, applicant_id, kind=KIND, on=on, rule=rules.eta, passes="can_apply",
+                                 refused_key="eta.office_refused_reason",
+                                 facts_of=lambda program, answers: program.extra["facts"](answers))
+    if opened is None or opened == decisions.REFUSED:
+        return opened
+    applicant, app, program, facts, verdict, _verdict_en = opened
     flagged = bool(facts["background_flags"]) or selected_for_review(applicant.id, float(
         program.extra.get("review_share", 0)))
     if flagged and not _had_request(db, applicant.id):
