@@ -48,6 +48,16 @@ def program_pages(name: str, title_key: str, on_load: Any, builder: Any, *, when
              title_key=program.page_title(name, title_key), on_load=on_load)(lambda lang, p=program: builder(lang, p))
 
 
+def _caption_key(page_id: str) -> str:
+    """The caption names the page's own program (page ids are ``<program code>:<page>``)."""
+    from rar_app.programs import registry
+
+    try:
+        return registry.get(page_id.split(":", 1)[0]).title_key
+    except KeyError:
+        return "submit.caption"
+
+
 def frame(lang: str, page_id: str, title_key: str, state: Any, *children: rx.Component) -> rx.Component:
     """The page template with the questionnaire's caption and the client's file number;
     a "not found" notice replaces the content when the state says so."""
@@ -55,7 +65,7 @@ def frame(lang: str, page_id: str, title_key: str, state: Any, *children: rx.Com
         lang,
         page_id,
         t(title_key, lang),
-        rx.el.p(t("submit.caption", lang), class_name="lead step-caption"),
+        rx.el.p(t(_caption_key(page_id), lang), class_name="lead step-caption"),
         rx.cond(
             state.notice != "",
             rx.el.div(

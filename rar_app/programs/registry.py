@@ -115,3 +115,13 @@ def home_entries() -> list[tuple[str, Program | None]]:
     invitation) are not listed."""
     _load()
     return [(key, _PROGRAMS.get(code)) for code, key in HOME_ENTRIES]
+
+
+def program_label(code: str, lang: str) -> str | None:
+    """The name of the program stored as `code` (an application's kind or type), or None."""
+    from rar_app.i18n import t
+
+    try:
+        return t(get(code).title_key, lang)
+    except KeyError:
+        return None

@@ -80,7 +80,10 @@ def type_labels(application_type: str) -> tuple[str, str]:
     for entry in rules.APPLICATION_TYPES:
         if entry["code"] == application_type:
             return entry["label_fr"], entry["label_en"]
-    return application_type, application_type
+    from rar_app.programs import registry  # noqa: PLC0415
+
+    return (registry.program_label(application_type, "fr") or application_type,
+            registry.program_label(application_type, "en") or application_type)
 
 
 def _client_name(db: Session, applicant: Applicant) -> tuple[str, str, date | None]:

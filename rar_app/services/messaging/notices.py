@@ -30,7 +30,9 @@ def category_label(code: str, lang: str) -> str:
     for a in rules.APPLICATION_TYPES:
         if a["code"] == code:
             return a["label_fr"] if lang == "fr" else a["label_en"]
-    return code
+    from rar_app.programs import registry  # noqa: PLC0415 (programs' own names, e.g. eTA, IFHP)
+
+    return registry.program_label(code, lang) or code
 
 
 def detail_label(code: str, lang: str) -> str:
