@@ -172,6 +172,8 @@
     var field = document.getElementById(decodeURIComponent(hash));
     if (!field) return;
     e.preventDefault();
+    // The address still names the field, as the link's own navigation would have done.
+    try { history.replaceState(history.state, "", "#" + hash); } catch (err) { /* ignore */ }
     var holder = field.closest("fieldset") || field.closest(".field");
     var label = (holder && (holder.querySelector("legend") || holder.querySelector("label"))) || field;
     label.scrollIntoView({ block: "start" });

@@ -268,7 +268,7 @@ def test_family_in_french_paid_with_interac_at_375px(portal, phone_context):
 
     # 13. Receipt: per client and per fee line.
     arrive(page, r"/transaction-approuvee\?id=\d+$", "Transaction approuvée – Merci", "fr", phone=True)
-    receipt = page.locator("#receipt").inner_text()
+    receipt = page.locator("#receipt").inner_text().replace("\u00a0", " ")  # French: no-break space before « : »
     assert "Interac en ligne – Banque Démo" in receipt
     for n, person in enumerate(FAMILY, start=1):
         assert f"Client {n} : {person['given']} {person['family']}" in receipt
