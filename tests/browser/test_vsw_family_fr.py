@@ -196,7 +196,7 @@ def test_family_of_four_visitors_in_french_to_the_receipt_and_congratulations(po
     for text in ("Avis de confidentialité", "Sommaire des frais", "Lettre de consentement des parents"):
         expect(main).to_contain_text(text)
     expect(page.locator("#fee-total")).to_have_text(total)
-    expect(page.locator("label[for=agree]")).to_have_text("J'accepte")
+    expect(page.locator("label[for=agree]")).to_have_text("J’accepte")
     pick(page, "#agree")
     page.fill("#given-names", "Camille")
     page.fill("#family-name", "Démo")
