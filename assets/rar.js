@@ -127,6 +127,15 @@
     window.location.assign(href);
   }, true);
 
+  /* Fee choices are kept on a reload (issue 17): leaving the fee page unsaved (reload, closed
+   * tab) keeps its choices the same way the language toggle does, for that address only. */
+  window.addEventListener("pagehide", function () {
+    if (!document.querySelector("#main .fee-layout")) return;
+    try {
+      sessionStorage.setItem(KEY, JSON.stringify({ path: location.pathname + location.search, at: Date.now(), fields: fields() }));
+    } catch (err) { /* ignore */ }
+  });
+
   /* Tables on a phone (issue 17, point 3): each cell gets its column's header as data-label,
    * which the stylesheet shows before the value when the table is stacked (under 640 px). */
   function labelTables() {
@@ -180,7 +189,90 @@
     field.focus({ preventScroll: true });
   }, true);
 
+  /* After a pen edit the review comes back to the edited line, not the top (issue 17): the
+   * pen followed is remembered for this tab (ten minutes at most) and, when the review shows
+   * that pen again, it is scrolled to and focused. */
+  var PEN_KEY = "rar.reviewPen";
+  document.addEventListener("click", function (e) {
+    var pen = e.target && e.target.closest ? e.target.closest("a.pencil-link[id]") : null;
+    if (!pen) return;
+    try { sessionStorage.setItem(PEN_KEY, JSON.stringify({ id: pen.id, at: Date.now() })); } catch (err) { /* ignore */ }
+  }, true);
+  function backToPen() {
+    var saved;
+    try { saved = JSON.parse(sessionStorage.getItem(PEN_KEY) || "null"); } catch (err) { saved = null; }
+    if (!saved) return;
+    if (Date.now() - saved.at > 600000) { sessionStorage.removeItem(PEN_KEY); return; }
+    var pen = document.getElementById(saved.id);
+    if (!pen || !pen.classList.contains("pencil-link")) {
+      // Left the review (the question page): the next time the pen shows, it is the way back.
+      if (!saved.left) { saved.left = true; try { sessionStorage.setItem(PEN_KEY, JSON.stringify(saved)); } catch (err) { /* ignore */ } }
+      return;
+    }
+    if (!saved.left) return;  // still the review the pen was followed from
+    sessionStorage.removeItem(PEN_KEY);
+    (pen.closest("tr") || pen).scrollIntoView({ block: "center" });
+    pen.focus({ preventScroll: true });
+  }
+  setInterval(backToPen, 200);
+
+  /* Values typed but not yet saved survive a lost server state (issue 15): when Redis or a
+   * worker loses this tab's state, Reflex reloads the page's state (the hydrate and on_load
+   * run again on the same address, without a navigation) and the fields show the saved
+   * answers. What was typed on this visit of the address is typed back once the page is
+   * hydrated again, so the server's state gets it as if it had been typed then. A navigation
+   * (another address) forgets it; passwords and files are never kept. */
+  var visit = { path: location.pathname + location.search, typed: {}, lost: false };
+  document.addEventListener("input", function (e) {
+    var el = e.target;
+    if (!el || !("value" in el) || e.isTrusted === false || !el.id) return;
+    var type = (el.getAttribute("type") || el.tagName).toLowerCase();
+    if (SKIP[type] || type === "radio" || type === "checkbox") return;
+    if (!el.closest || !el.closest("#main")) return;
+    var here = location.pathname + location.search;
+    if (here !== visit.path) visit = { path: here, typed: {}, lost: false };
+    visit.typed[el.id] = el.value;
+  }, true);
+  function typeBack() {
+    var count = 0;
+    Object.keys(visit.typed).forEach(function (id) {
+      var el = document.getElementById(id);
+      if (el && el.value !== visit.typed[id]) { setValue(el, visit.typed[id]); count++; }
+    });
+    document.documentElement.setAttribute("data-typed-back", String(count));
+  }
+  // Every change of #main's data-hydrated is seen (a poll could miss a quick false → true).
+  new MutationObserver(function (records) {
+    var here = location.pathname + location.search;
+    if (here !== visit.path) {  // a navigation: a new visit
+      visit = { path: here, typed: {}, lost: false };
+      return;
+    }
+    records.forEach(function (r) { if (r.oldValue === "true") visit.lost = true; });
+    var main = document.getElementById("main");
+    if (visit.lost && main && main.getAttribute("data-hydrated") === "true") {
+      visit.lost = false;
+      // The step's saved answers arrived with the reload: type ours back after them, twice.
+      setTimeout(typeBack, 300);
+      setTimeout(typeBack, 1500);
+    }
+  }).observe(document.documentElement, { attributes: true, attributeFilter: ["data-hydrated"],
+                                         attributeOldValue: true, subtree: true });
+
   setInterval(sync, 300);
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", restore);
   else restore();
+})();
+
+/* No form of the portal is ever sent by the browser itself: each one is the page's own
+ * (its handler reads it and talks to the server over the websocket). Before the page has
+ * hydrated (a slow link), pressing a button would otherwise send the form the old way, as a
+ * GET to this address: the username and password in the address bar, history and logs.
+ * Capture phase, so it runs first; the page's own handler still receives the event. */
+(function () {
+  if (window.__rarNoNativeSubmit) return;
+  window.__rarNoNativeSubmit = true;
+  document.addEventListener("submit", function (e) {
+    if (!e.target.getAttribute("action")) e.preventDefault();
+  }, true);
 })();

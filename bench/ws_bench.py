@@ -11,7 +11,11 @@ use a private redis-server and --workers Granian workers), signs in the sessions
 handshake as a browser's would) and gives each a complete visitor draft. Then, for each
 session count and round, each event kind runs right after the blank app's own event
 (`increment`) under the same load — interleaved, so both see the same machine — and
-the table prints p50/p95 and the ratio of the p95s (target ≤ 1.2).
+the table prints p50/p95 and the ratio of the p95s (target ≤ 1.2), and the server CPU
+per event: the CPU time (schedstat, every thread of every process of the server's process
+group) spent while each load ran, divided by its events — for the portal and the blank
+app, with their ratio. Wall-clock p95 moves with whatever else the machine runs; the CPU
+per event does not (it leaves out PostgreSQL's and Redis's own CPU).
 
 Event kinds (the wizard's client step unless said):
   typing      set_value on a field
@@ -24,8 +28,8 @@ Event kinds (the wizard's client step unless said):
   review      the review step's load
 An event's latency runs from sending it to the last packet that answers it (a handler
 that returns a redirect or a focus is answered by two packets in Reflex 0.10).
-(The full-journey load of issue 15 — N representatives completing a visitor
-application concurrently — is not written yet.)
+(The full-journey load of issue 15 — N representatives completing a visitor application
+concurrently — is bench/journey_load.py.)
 Everything is bounded: --max-minutes caps the whole run."""
 
 from __future__ import annotations
@@ -47,6 +51,27 @@ from tests.resilience.ws_client import Client, pct  # noqa: E402
 
 BLANK_EVENT = ROOT + ".blank_app___blank_app____counter_state.increment"
 ALL_KINDS = ["typing", "next_empty", "next_save", "previous", "on_load", "fee", "review"]
+
+
+def group_cpu_ms(pgid: int) -> float:
+    """CPU time (ms, nanosecond resolution from schedstat) of every thread of every process in
+    the process group `pgid` — the server's supervisor and workers. Stable under contention,
+    unlike wall-clock latency: it counts only the time the server itself ran."""
+    import os
+
+    total = 0
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            stat = open(f"/proc/{pid}/stat").read()
+            if int(stat.rsplit(")", 1)[1].split()[2]) != pgid:
+                continue
+            for tid in os.listdir(f"/proc/{pid}/task"):
+                total += int(open(f"/proc/{pid}/task/{tid}/schedstat").read().split()[0])
+        except (OSError, ValueError, IndexError):
+            continue
+    return total / 1e6
 
 
 def hydrated(upd: dict) -> bool:
@@ -135,7 +160,8 @@ async def run_load(clients, fire_one, events: int, errors: list[str]) -> list[fl
     return lat
 
 
-async def bench_mode(mode: str, portal_url: str, blank_url: str, reps, args, results: list[dict]) -> None:
+async def bench_mode(mode: str, portal_url: str, blank_url: str, reps, args, results: list[dict],
+                     portal_pgid: int = 0, blank_pgid: int = 0) -> None:
     for n_sessions in args.sessions:
         blank_clients = [Client(blank_url) for _ in range(n_sessions)]
         portal_clients = [Client(portal_url, cookie=reps[i].cookie) for i in range(n_sessions)]
@@ -157,10 +183,15 @@ async def bench_mode(mode: str, portal_url: str, blank_url: str, reps, args, res
                     async def portal_one(i, c, n, kind=kind):
                         return await kind.fire(c, reps[i], n)
 
+                    c0 = group_cpu_ms(blank_pgid) if blank_pgid else 0.0
                     b = await run_load(blank_clients, blank_one, args.events, errors)
+                    c1 = group_cpu_ms(blank_pgid) if blank_pgid else 0.0
+                    d0 = group_cpu_ms(portal_pgid) if portal_pgid else 0.0
                     p = await run_load(portal_clients, portal_one, args.events, errors)
+                    d1 = group_cpu_ms(portal_pgid) if portal_pgid else 0.0
                     row = dict(mode=mode, sessions=n_sessions, round=rnd, kind=kind_name,
                                blank_p50=pct(b, 50), blank_p95=pct(b, 95), p50=pct(p, 50), p95=pct(p, 95),
+                               blank_cpu=(c1 - c0) / max(1, len(b)), cpu=(d1 - d0) / max(1, len(p)),
                                count=len(p), expected=n_sessions * args.events, errors=len(errors),
                                error_samples=errors[:3])
                     results.append(row)
@@ -179,13 +210,15 @@ def print_table(results: list[dict]) -> None:
         vals = [r[key] for r in rows if r[key] is not None]
         return statistics.median(vals) if vals else float("nan")
 
-    print(f"\n| mode | sessions | event | blank p50 | blank p95 | portal p50 | portal p95 | ratio p95 | errors |")
-    print("|---|---|---|---|---|---|---|---|---|")
+    print(f"\n| mode | sessions | event | blank p50 | blank p95 | portal p50 | portal p95 | ratio p95 "
+          f"| blank CPU/event | portal CPU/event | ratio CPU | errors |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for (mode, n, kind), rows in groups.items():
         bp95, pp95 = med(rows, "blank_p95"), med(rows, "p95")
+        bcpu, pcpu = med(rows, "blank_cpu"), med(rows, "cpu")
         errs = sum(r["errors"] for r in rows) + sum(r["expected"] - r["count"] for r in rows if not r["errors"])
         print(f"| {mode} | {n} | {kind} | {med(rows, 'blank_p50'):.1f} | {bp95:.1f} | {med(rows, 'p50'):.1f} | "
-              f"{pp95:.1f} | {pp95 / bp95:.2f}× | {errs} |")
+              f"{pp95:.1f} | {pp95 / bp95:.2f}× | {bcpu:.2f} ms | {pcpu:.2f} ms | {pcpu / bcpu:.2f}× | {errs} |")
 
 
 def main() -> None:
@@ -228,7 +261,8 @@ def main() -> None:
                 portal = start_portal(f"wsbench-{mode}", portal_env)
                 reps = make_reps(portal, max(args.sessions))
                 remaining = deadline - time.monotonic()
-                asyncio.run(asyncio.wait_for(bench_mode(mode, portal.base_url, blank.base_url, reps, args, results),
+                asyncio.run(asyncio.wait_for(bench_mode(mode, portal.base_url, blank.base_url, reps, args, results,
+                                                        portal.proc.pid, blank.proc.pid),
                                              max(10.0, remaining)))
             finally:
                 if portal:

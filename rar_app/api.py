@@ -29,11 +29,15 @@ def _no_store(response: Response) -> Response:
 
 
 async def establish(request: Request) -> Response:
-    token = sessions.redeem_ticket(request.query_params.get("ticket", ""))
+    """POST (ticket and next in the form body: no secret in any address): the
+    ticket's session cookie, for the browser whose pre-sign-in cookie it was issued to."""
+    form = await request.form()
+    browser_key = request.cookies.get(sessions.presign_cookie_name())
+    token = sessions.redeem_ticket(str(form.get("ticket") or ""), browser_key)
     lang = normalise(request.cookies.get("rar_lang"))
     if token is None:
         return _no_store(RedirectResponse(routes.url("sign_in", lang) + "?expired=1", status_code=303))
-    response = RedirectResponse(_safe_next(request.query_params.get("next"), routes.url("home", lang)), status_code=303)
+    response = RedirectResponse(_safe_next(str(form.get("next") or ""), routes.url("home", lang)), status_code=303)
     response.headers.append("Set-Cookie", sessions.cookie_header_value(token))
     return _no_store(response)
 
@@ -73,12 +77,21 @@ __all__ = ["UPLOAD_FRAMING_BYTES", "body_limit_guard", "build_api", "origin_guar
 
 
 def build_api() -> Starlette:
+    from rar_app.settings import get_settings
+
+    # Demo mode only (never production): the embedded demo Sign-In Partner at /demo-partner.
+    demo_partner: list[Route] = []
+    if get_settings().demo_partner:
+        from rar_app.services.identity.demo_partner import demo_partner_routes
+
+        demo_partner = demo_partner_routes()
     return Starlette(
         routes=[
-            Route("/api/session/establish", establish, methods=["GET"]),
+            Route("/api/session/establish", establish, methods=["POST"]),
             Route("/api/session/signout", sign_out, methods=["POST"]),
             Route("/api/health", health, methods=["GET"]),
             *api_documents.ROUTES,
             *oidc_routes(),  # Sign-In Partner: /api/oidc/start, /api/oidc/callback
+            *demo_partner,
         ]
     )

@@ -2,7 +2,9 @@
 
 - `security_headers`: clickjacking and MIME-sniffing protection, a Content-Security-Policy
   with `default-src 'self'` whose `script-src` lists the SHA-256 of the page's own inline
-  scripts (React Router's hydration data), HSTS when the public address is https;
+  scripts (React Router's hydration data), HSTS when the public address is https; a page
+  loaded by a browser without the pre-sign-in cookie gives it one (sessions.py: it binds
+  sign-in tickets to the browser that asked for them);
 - `origin_guard`: the websocket handshake and state-changing HTTP requests are refused
   from any Origin other than the portal's public address (cross-site websocket
   hijacking, login CSRF);
@@ -20,6 +22,7 @@ import re
 import tempfile
 from functools import lru_cache
 
+import brotli  # reads brotli-compressed pages (Reflex precompresses them) to hash their inline scripts
 from starlette.responses import Response
 
 # Multipart framing around the files of one upload (names, headers, boundaries).
@@ -48,6 +51,15 @@ BASE_HEADERS = [
     (b"permissions-policy", b"geolocation=(), microphone=(), camera=(), payment=()"),
     (b"cross-origin-opener-policy", b"same-origin"),
 ]
+# Scripts and stylesheets are never documents: framing, permissions, opener and CSP headers
+# do nothing on them (a CSP governs the document or worker it arrives with; the portal starts
+# no workers), but cost about 450 bytes on each of a page's ~15 code files (issue 15: the first
+# load's weight). They keep what applies to them: no MIME sniffing, the referrer policy.
+CODE_HEADERS = [
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"same-origin"),
+]
+_CODE_SUFFIXES = (".js", ".mjs", ".css")
 
 
 def _ws_origin(public_url: str) -> str:
@@ -95,32 +107,44 @@ def _decoded(body: bytes, headers: list[tuple[bytes, bytes]]) -> bytes | None:
     encoding = next((v.lower() for n, v in headers if n.lower() == b"content-encoding"), b"")
     if not encoding or encoding == b"identity":
         return body
-    if encoding == b"gzip":
-        try:
+    try:
+        if encoding == b"gzip":
             return gzip.decompress(body)
-        except OSError:
-            return None
+        if encoding == b"br":
+            return brotli.decompress(body)
+    except (OSError, brotli.error):
+        return None
     return None
 
 
 def _page_scope(scope) -> dict:
-    """Page requests ask for gzip at most: the policy is computed from the page's inline
-    scripts, which this process can read from gzip (no brotli decoder here). Assets keep br.
-    Pages are never answered "304 Not Modified" either: a 304 carries no body, and its
-    policy (without the page's hashes) would replace the cached page's."""
-    headers = []
-    for name, value in scope.get("headers") or []:
-        if name in (b"if-none-match", b"if-modified-since"):
-            continue
-        if name == b"accept-encoding":
-            value = b", ".join(p.strip() for p in value.split(b",") if not p.strip().startswith(b"br"))
-        headers.append((name, value))
+    """Pages are never answered "304 Not Modified": a 304 carries no body, and its policy
+    (without the page's hashes) would replace the cached page's. Compression is kept
+    (brotli or gzip): `_decoded` reads either to find the page's inline scripts."""
+    headers = [(name, value) for name, value in scope.get("headers") or []
+               if name not in (b"if-none-match", b"if-modified-since")]
     return dict(scope, headers=headers)
+
+
+def _is_code_file(path: str) -> bool:
+    return path.lower().endswith(_CODE_SUFFIXES)
+
+
+def _is_code_type(headers: list[tuple[bytes, bytes]]) -> bool:
+    """The answer really is a script or a stylesheet (a 404 page at a .js address stays a document)."""
+    kind = next((v.lower() for n, v in headers if n.lower() == b"content-type"), b"")
+    return kind.startswith((b"text/javascript", b"application/javascript", b"text/css"))
 
 
 def _looks_like_page(path: str) -> bool:
     last = path.rstrip("/").rsplit("/", 1)[-1]
     return not path.startswith(("/assets/", "/api/", "/_")) and ("." not in last or last.endswith(".html"))
+
+
+def _presign_cookie(scope) -> str | None:
+    from rar_app.services.identity import sessions
+
+    return sessions.presign_from_cookie_header(_header(scope, b"cookie"))
 
 
 def security_headers(app):
@@ -131,20 +155,29 @@ def security_headers(app):
         if scope["type"] != "http":
             return await app(scope, receive, send)
         settings = _settings()
-        extra = list(BASE_HEADERS)
+        code = _is_code_file(scope.get("path", ""))
+        extra: list[tuple[bytes, bytes]] = []
         if settings.is_https:
             extra.append((b"strict-transport-security", b"max-age=31536000; includeSubDomains"))
         page = scope.get("method") in ("GET", "HEAD") and _looks_like_page(scope.get("path", ""))
         if page:
             scope = _page_scope(scope)
+            if not _presign_cookie(scope):
+                from rar_app.services.identity import sessions
+
+                extra.append((b"set-cookie", sessions.presign_cookie_header_value(
+                    sessions.new_presign_value()).encode()))
         held: dict = {}
 
         def finish_headers(message, html: bytes | None):
             headers = list(message.get("headers", []))
             names = {name.lower() for name, _ in headers}
-            headers += [(n, v) for n, v in extra if n not in names]
+            is_code = code and _is_code_type(headers)
+            headers += [(n, v) for n, v in (CODE_HEADERS if is_code else BASE_HEADERS) + extra
+                        if n not in names or n == b"set-cookie"]
             headers = [(n, v) for n, v in headers if n.lower() != b"content-security-policy"]
-            headers.append((b"content-security-policy", content_security_policy(html).encode()))
+            if not is_code:
+                headers.append((b"content-security-policy", content_security_policy(html).encode()))
             return dict(message, headers=headers)
 
         async def send_with_headers(message):

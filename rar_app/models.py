@@ -40,8 +40,42 @@ class Account(SQLModel, table=True):
     approved_at: datetime | None = None
     closed_at: datetime | None = None
     merged_into_id: int | None = Field(default=None, foreign_key="account.id")
+    # Second factor (TOTP, RFC 6238): the shared secret encrypted with the portal's key;
+    # `totp_pending_enc` while enrolment awaits its first code; the last time step
+    # accepted (a code works once).
+    totp_secret_enc: str | None = Field(default=None, max_length=255)
+    totp_pending_enc: str | None = Field(default=None, max_length=255)
+    totp_enabled_at: datetime | None = None
+    totp_last_step: int | None = None
 
     __table_args__ = (UniqueConstraint("oidc_issuer", "oidc_subject", name="uq_account_oidc"),)
+
+
+class RecoveryCode(SQLModel, table=True):
+    """A single-use recovery code for the second factor, stored as an argon2id hash."""
+
+    __tablename__ = "recovery_code"
+
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = Field(foreign_key="account.id", index=True)
+    code_hash: str = Field(max_length=255)
+    created_at: datetime = Field(default_factory=utcnow)
+    used_at: datetime | None = None
+
+
+class EmailLink(SQLModel, table=True):
+    """A single-use link sent to an account's e-mail address (password recovery, proof
+    of control before a merge): only the token's SHA-256 is kept."""
+
+    __tablename__ = "email_link"
+
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = Field(foreign_key="account.id", index=True)
+    purpose: str = Field(max_length=30)
+    token_hash: str = Field(max_length=64, unique=True)
+    created_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime
+    used_at: datetime | None = None
 
 
 class SecurityQuestion(SQLModel, table=True):
@@ -87,7 +121,8 @@ class LoginTicket(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     ticket_hash: str = Field(max_length=64, unique=True)
     session_token_hash: str = Field(max_length=64)
-    session_token_enc: str = Field(default="", max_length=255)
+    session_token_enc: str = Field(default="", max_length=255)  # masked by a pad drawn from the ticket
+    browser_hash: str = Field(default="", max_length=64)  # SHA-256 of the pre-sign-in cookie
     expires_at: datetime
     used_at: datetime | None = None
 
@@ -272,6 +307,28 @@ class DocumentRequest(SQLModel, table=True):
     requested_at: datetime = Field(default_factory=utcnow)
     due_on: date | None = None
     answered_at: datetime | None = None
+
+
+class StaffReview(SQLModel, table=True):
+    """Something a representative or client asked that takes effect only once back-office
+    staff have looked at its proof (services/office/reviews.py): a fee exemption
+    (`fee_exemption`: reason + supporting document) or the removal of a representative by
+    the client's IMM 5476 (`representative_removal`). open → approved | refused."""
+
+    __tablename__ = "staff_review"
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=30, index=True)
+    status: str = Field(default="open", max_length=20, index=True)  # open, approved, refused, withdrawn
+    application_id: int = Field(foreign_key="application.id", index=True)
+    applicant_id: int | None = Field(default=None, foreign_key="applicant.id")
+    requested_by_id: int = Field(foreign_key="account.id", index=True)
+    document_id: int | None = Field(default=None, foreign_key="document.id")
+    details: str = Field(default="{}", sa_column=Column(Text, nullable=False, default="{}"))
+    created_at: datetime = Field(default_factory=utcnow)
+    decided_by_id: int | None = Field(default=None, foreign_key="account.id")
+    decided_at: datetime | None = None
+    decision_note: str = Field(default="", max_length=500)
 
 
 class Payment(SQLModel, table=True):
@@ -471,3 +528,24 @@ from sqlalchemy import event as _sa_event  # noqa: E402
 
 _sa_event.listen(Client, "before_insert", _client_search_keys)
 _sa_event.listen(Client, "before_update", _client_search_keys)
+
+
+class DemoPartnerCode(SQLModel, table=True):
+    """An authorization code of the embedded demo Sign-In Partner (demo mode only,
+    `services/identity/demo_partner.py`): shared by every worker through the database,
+    used once, ten minutes at most. Only its SHA-256 is kept."""
+
+    __tablename__ = "demo_partner_code"
+
+    id: int | None = Field(default=None, primary_key=True)
+    code_hash: str = Field(max_length=64, unique=True)
+    client_id: str = Field(max_length=100)
+    redirect_uri: str = Field(max_length=500)
+    scope: str = Field(default="", max_length=200)
+    nonce: str = Field(default="", max_length=200)
+    code_challenge: str = Field(default="", max_length=200)
+    code_challenge_method: str = Field(default="", max_length=10)
+    subject: str = Field(max_length=100)
+    auth_time: int = 0
+    created_at: datetime = Field(default_factory=utcnow)
+    expires_at: datetime

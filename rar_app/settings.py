@@ -8,6 +8,8 @@ without the secrets it needs.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+import hmac
 import ipaddress
 import os
 import secrets
@@ -16,6 +18,8 @@ from functools import lru_cache
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+DEMO_PARTNER_PATH = "/demo-partner"
+DEMO_PARTNER_CLIENT_ID = "rar-portal-demo"
 
 
 class ConfigurationError(RuntimeError):
@@ -69,6 +73,8 @@ class Settings:
     demo_reset_hours: float = 0.0  # training: restore the demo world when older than this (0 = never)
     # Addresses (or networks) of reverse proxies whose X-Forwarded-For is believed.
     trusted_proxies: tuple[str, ...] = ()
+    # Demo mode without RAR_OIDC_ISSUER: the embedded demo Sign-In Partner (/demo-partner) is the provider.
+    demo_partner: bool = False
 
     @property
     def is_production(self) -> bool:
@@ -83,6 +89,12 @@ class Settings:
     def is_loopback(self) -> bool:
         """Does the portal listen on this machine only (127.0.0.0/8, ::1, localhost)?"""
         return is_loopback_host(self.host)
+
+    @property
+    def developer_pages_linked(self) -> bool:
+        """The developer component gallery is linked (footer) on a developer's own machine
+        only: development mode on loopback, never a deployment."""
+        return self.env == "development" and self.is_loopback
 
     @property
     def is_https(self) -> bool:
@@ -118,6 +130,8 @@ class Settings:
         if self.training_reachable:
             lines.append("Training deployment reachable from other machines: the administrator and staff "
                          "passwords are generated at first start and printed once; the published ones are refused.")
+        lines.append("Sign-In Partner: " + ("the embedded demo provider (" + self.public_url + DEMO_PARTNER_PATH + ")"
+                                            if self.demo_partner else self.oidc_issuer or "not configured") + ".")
         lines.append("Enrolment auto-approval: " + ("on" if self.auto_approve_enrolments else "off") + ".")
         lines.append("Payment gateway: " + ("the demo gateway (test card numbers, no money moves)"
                                             if self.demo_payments else self.payment_provider) + ".")
@@ -261,11 +275,20 @@ def load_settings(environ: dict[str, str] | None = None, *, refuse_unsafe: bool 
             f"RAR_PUBLIC_URL is required when RAR_HOST ({host}) is reachable from other machines: "
             "browsers must use that address (CORS and the websocket accept no other origin).")
     demo_mode = _bool(env.get("RAR_DEMO"), default=mode == "development")
+    public_url = env.get("RAR_PUBLIC_URL", f"http://{host}:{port}").rstrip("/")
+    oidc_client_id, oidc_client_secret = env.get("RAR_OIDC_CLIENT_ID") or None, env.get("RAR_OIDC_CLIENT_SECRET") or None
+    # Demo mode (never production: production refuses demo mode) gets a Sign-In Partner that works out
+    # of the box: the embedded demo provider, its client secret derived from the portal's secret key.
+    demo_partner = demo_mode and not oidc_issuer and mode != "production"
+    if demo_partner:
+        oidc_issuer = public_url + DEMO_PARTNER_PATH
+        oidc_client_id = DEMO_PARTNER_CLIENT_ID
+        oidc_client_secret = hmac.new(secret_key.encode(), b"demo-partner-client", hashlib.sha256).hexdigest()
     settings = Settings(
         env=mode,
         host=host,
         port=port,
-        public_url=env.get("RAR_PUBLIC_URL", f"http://{host}:{port}").rstrip("/"),
+        public_url=public_url,
         database_url=database_url,
         redis_url=env.get("RAR_REDIS_URL") or None,
         secret_key=secret_key,
@@ -294,13 +317,14 @@ def load_settings(environ: dict[str, str] | None = None, *, refuse_unsafe: bool 
         smtp_password=env.get("RAR_SMTP_PASSWORD") or None,
         mail_from=env.get("RAR_MAIL_FROM", "portail-rar@example.invalid"),
         oidc_issuer=oidc_issuer,
-        oidc_client_id=env.get("RAR_OIDC_CLIENT_ID") or None,
-        oidc_client_secret=env.get("RAR_OIDC_CLIENT_SECRET") or None,
+        oidc_client_id=oidc_client_id,
+        oidc_client_secret=oidc_client_secret,
         payment_provider=env.get("RAR_PAYMENT_PROVIDER", "demo"),
         simulation_speed=_number(env, "RAR_SIMULATION_SPEED", 0.0),
         simulation_interval=_number(env, "RAR_SIMULATION_INTERVAL", 10.0, minimum=1.0),
         demo_reset_hours=demo_reset_hours,
         trusted_proxies=_trusted_proxies(env.get("RAR_TRUSTED_PROXIES", "")),
+        demo_partner=demo_partner,
     )
     if settings.is_production and refuse_unsafe:
         reasons = production_refusals(settings)

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what the portal needs into the checkout: the Python virtual environment with
-# the pinned dependencies (plus the test ones with --test) and bun from the npm registry.
+# the locked dependencies (requirements/*.lock, hashes checked; the test lock with --test) and bun from the npm registry.
 # A second call with nothing changed returns at once.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,19 +14,16 @@ if [ ! -x .venv/bin/python ]; then
   "$PY" -m venv .venv
 fi
 
-stamp=".venv/.installed-$(sha256sum pyproject.toml | cut -c1-16)-$with_tests"
+lock=requirements/portal.lock
+[ "$with_tests" = 1 ] && lock=requirements/test.lock
+flag=""
+[ "$with_tests" = 1 ] && flag="--test"
+.venv/bin/python scripts/lock_check.py "$lock" $flag
+stamp=".venv/.installed-$(cat "$lock" | sha256sum | cut -c1-16)"
 if [ ! -f "$stamp" ]; then
-  echo "Installing the pinned Python dependencies…"
-  .venv/bin/python - "$with_tests" > .venv/requirements.txt <<'PYEOF'
-import sys, tomllib
-project = tomllib.load(open("pyproject.toml", "rb"))["project"]
-deps = list(project["dependencies"])
-if sys.argv[1] == "1":
-    deps += project["optional-dependencies"]["test"]
-print("\n".join(deps))
-PYEOF
-  .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
-  .venv/bin/python -m pip install --quiet --disable-pip-version-check -r .venv/requirements.txt
+  echo "Installing the locked Python dependencies ($lock, hashes checked)…"
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade "pip==26.3"
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r "$lock"
   rm -f .venv/.installed-*
   touch "$stamp"
 fi

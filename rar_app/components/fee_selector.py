@@ -7,7 +7,8 @@ Reusable by any application with per-person fees. It is bound to:
 - `rows`: list var of objects with position, heading, type_label, fee, bio_needed,
   bio, fee_options / bio_options (code, label, help, amount), fee_error,
   bio_needed_error, bio_error (see rar_app.state.questions.FeeRow);
-- `on_choose(position, kind, value)` with kind "fee" | "bio_needed" | "bio".
+- `on_choose(position, kind, value)` with kind "fee" | "bio_needed" | "bio" | "reason" (the
+  exemption's reason, asked when « Dispensé des frais » is chosen: ``fee_reason-<n>``).
 Field ids are ``fee-<n>``, ``bio_needed-<n>``, ``bio-<n>`` (first option of each
 group), the targets of the error summary's links.
 """
@@ -52,6 +53,26 @@ def _group(lang: str, legend: str, group: str, position: Any, error: Any, body: 
     )
 
 
+def _reason(lang: str, row: Any, on_choose: Callable[[Any, str, Any], Any]) -> rx.Component:
+    """« Dispensé des frais » needs its reason (issue 14, point 6); staff review it with the
+    supporting document (asked on the document checklist) before processing."""
+    pos = row.position
+    field_id = f"fee_reason-{pos}"
+    return rx.el.div(
+        rx.el.div(rx.el.label(t("fees.exemption_reason", lang),
+                              rx.el.span(" ", t("common.required", lang), class_name="required"), html_for=field_id),
+                  class_name="label-row"),
+        rx.el.p(t("fees.exemption_reason_hint", lang), class_name="hint", id=f"{field_id}-hint"),
+        field_error(lang, row.reason_error, field_id),
+        rx.el.textarea(id=field_id, name=field_id, value=row.reason, rows=3, max_length=500,
+                       on_change=lambda v: on_choose(pos, "reason", v),
+                       aria_describedby=f"{field_id}-hint {field_id}-error",
+                       aria_invalid=rx.cond(row.reason_error != "", "true", "false"),
+                       class_name=rx.cond(row.reason_error != "", "input input-error", "input")),
+        class_name=rx.cond(row.reason_error != "", "field field-has-error", "field"),
+    )
+
+
 def fee_selector(lang: str, rows: rx.Var, on_choose: Callable[[Any, str, Any], Any]) -> rx.Component:
     def client(row: Any) -> rx.Component:
         pos = row.position
@@ -71,6 +92,7 @@ def fee_selector(lang: str, rows: rx.Var, on_choose: Callable[[Any, str, Any], A
             rx.el.p(row.type_label, class_name="hint"),
             _group(lang, t("fees.fee_type", lang), "fee", pos, row.fee_error,
                    _options(lang, "fee", pos, row.fee_options, row.fee, lambda code: on_choose(pos, "fee", code))),
+            rx.cond(row.fee == "exempt", _reason(lang, row, on_choose)),
             rx.cond(
                 row.bio_options.length() > 0,
                 rx.fragment(

@@ -39,27 +39,25 @@ _SIGN_OUT_SCRIPT = (
 
 
 def _account_menu(lang: str) -> rx.Component:
-    # <details> gives a keyboard- and screen-reader-friendly disclosure with no script.
+    # As the guide says: « Profil du compte » and « Fermer la session » in the top right
+    # corner, always visible (no disclosure to open first).
     return rx.cond(
         SessionState.signed_in,
-        rx.el.details(
-            rx.el.summary(t("common.account_menu", lang), class_name="account-menu-toggle"),
-            rx.el.ul(
-                rx.el.li(rx.el.span(t("common.signed_in_as", lang), " ", SessionState.display_name, class_name="who")),
-                rx.el.li(rx.el.a(t("common.account_profile", lang), href=routes.url("profile", lang))),
-                rx.el.li(rx.el.a(t("common.help", lang), href=routes.url("help", lang))),
-                rx.el.li(
-                    rx.el.button(
-                        t("common.sign_out", lang),
-                        type="button",
-                        class_name="link-button",
-                        id="sign-out",
-                        on_click=rx.call_script(_SIGN_OUT_SCRIPT.replace("LANG", lang)),
-                    )
-                ),
-                class_name="account-menu-list",
+        rx.el.ul(
+            rx.el.li(rx.el.span(t("common.signed_in_as", lang), " ", SessionState.display_name, class_name="who")),
+            rx.el.li(rx.el.a(t("common.account_profile", lang), href=routes.url("profile", lang),
+                             id="header-profile")),
+            rx.el.li(rx.el.a(t("common.help", lang), href=routes.url("help", lang))),
+            rx.el.li(
+                rx.el.button(
+                    t("common.sign_out", lang),
+                    type="button",
+                    class_name="link-button",
+                    id="sign-out",
+                    on_click=rx.call_script(_SIGN_OUT_SCRIPT.replace("LANG", lang)),
+                )
             ),
-            class_name="account-menu",
+            class_name="account-links",
             id="account-menu",
         ),
         rx.el.a(t("common.help", lang), href=routes.url("help", lang), class_name="header-link"),
@@ -116,8 +114,11 @@ def page_template(
                 rx.el.p(t("common.footer_about", lang)),
                 rx.el.p(
                     rx.el.a(t("common.footer_glossary", lang), href=routes.url("glossary", lang)),
-                    " · ",
-                    rx.el.a(t("common.footer_components", lang), href=routes.url("components", lang)),
+                    rx.cond(SessionState.developer_links, rx.fragment(
+                        " · ",
+                        rx.el.a(t("common.footer_components", lang), href=routes.url("components", lang),
+                                id="footer-components"),
+                    )),
                 ),
                 rx.el.dl(
                     rx.el.dt(t("common.date_modified", lang)),

@@ -100,7 +100,7 @@ def text_field(
     lang: str,
     field_id: str,
     label: str,
-    value: rx.Var,
+    value: rx.Var | None,
     on_change: Any,
     error: rx.Var,
     *,
@@ -112,7 +112,12 @@ def text_field(
     **props: Any,
 ) -> rx.Component:
     """Label, optional help icon and hint, the error beside the field, and the input.
-    The value is controlled by state so nothing typed is lost on an error."""
+    The value is controlled by state so nothing typed is lost on an error; a secret
+    (password, answer, one-time code, card number) passes `value=None, on_change=None`:
+    the input is then uncontrolled and the handler reads it from the submitted form,
+    so it never sits in the state (sent to Redis and the browser on every keystroke)."""
+    if value is not None:
+        props = {"value": value, "on_change": on_change, **props}
     described = " ".join(
         x for x in [f"{field_id}-hint" if hint else "", f"{field_id}-error"] if x
     )
@@ -132,14 +137,76 @@ def text_field(
             id=field_id,
             name=field_id,
             type=input_type,
-            value=value,
-            on_change=on_change,
             aria_invalid=rx.cond(error != "", "true", "false"),
             aria_describedby=described,
             required=required,
             auto_complete=autocomplete,
             class_name=rx.cond(error != "", "input input-error", "input"),
             **props,
+        ),
+        class_name=rx.cond(error != "", "field field-has-error", "field"),
+    )
+
+
+def date_field(
+    lang: str,
+    field_id: str,
+    label: str,
+    parts: dict[str, rx.Var],
+    on_change: Any,
+    error: rx.Var,
+    part_errors: dict[str, rx.Var],
+    *,
+    help_text: str | None = None,
+    hint: str | None = None,
+    required: bool = True,
+    autocomplete: str | None = None,
+) -> rx.Component:
+    """A date as three boxes, Jour / Mois / Année (GC and GOV.UK date input), the same
+    in every browser and language: one fieldset whose legend is the question, each box
+    labelled, numeric keyboard on phones, widths 2/2/4 characters (rar_app/date_parts.py).
+
+    `parts`: the day/month/year values; `on_change(part, value)`; `part_errors`: per part,
+    non-empty when that box is wrong (it is marked, the others not); the day box carries
+    `field_id`, the month and year boxes `field_id-month` and `field_id-year`."""
+    described = " ".join(x for x in [f"{field_id}-hint" if hint else "", f"{field_id}-error"] if x)
+
+    def box(part: str) -> rx.Component:
+        box_id = field_id if part == "day" else f"{field_id}-{part}"
+        wrong = (error != "") & (part_errors[part] != "")
+        return rx.el.div(
+            rx.el.label(t(f"dates.{part}", lang), html_for=box_id, class_name="date-part-label"),
+            rx.el.input(
+                id=box_id,
+                name=box_id,
+                type="text",
+                input_mode="numeric",
+                max_length=4 if part == "year" else 2,
+                value=parts[part],
+                on_change=lambda v: on_change(part, v),
+                aria_invalid=rx.cond(wrong, "true", "false"),
+                auto_complete=f"{autocomplete}-{part}" if autocomplete else "off",
+                spell_check=False,
+                class_name=rx.cond(wrong, f"input input-error date-part date-{part}",
+                                   f"input date-part date-{part}"),
+            ),
+            class_name="date-part-item",
+        )
+
+    return rx.el.div(
+        rx.el.fieldset(
+            rx.el.legend(
+                label,
+                *([rx.el.span(" ", t("common.required", lang), class_name="required")] if required else []),
+                class_name="legend",
+            ),
+            *([help_icon(lang, label, help_text, field_id)] if help_text else []),
+            *([rx.el.p(hint, class_name="hint", id=f"{field_id}-hint")] if hint else []),
+            field_error(lang, error, field_id),
+            rx.el.div(box("day"), box("month"), box("year"), class_name="date-input"),
+            role="group",
+            aria_describedby=described,
+            class_name="date-fieldset",
         ),
         class_name=rx.cond(error != "", "field field-has-error", "field"),
     )

@@ -66,6 +66,14 @@ def t(key: str, lang: str, **values: Any) -> str:
     return text.format(**values)
 
 
+def tn(key: str, lang: str, count: int, **values: Any) -> str:
+    """`t` for a text about `count` things: the key's `_one` form when `count` is singular in
+    `lang` (French: 0 and 1, « il vous reste 1 tentative »; English: 1), else the key itself."""
+    singular = count in (0, 1) if lang == "fr" else count == 1
+    one = f"{key}_one"
+    return t(one if singular and one in catalogue(lang) else key, lang, **values)
+
+
 def other(lang: str) -> str:
     return "en" if lang == "fr" else "fr"
 

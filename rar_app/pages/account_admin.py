@@ -14,6 +14,8 @@ import dataclasses
 
 import reflex as rx
 
+from rar_app import routes
+
 from rar_app.components.layout import page_template
 from rar_app.components.widgets import error_summary
 from rar_app.i18n import t
@@ -67,6 +69,12 @@ def _row(view: requests.RequestView, lang: str) -> RequestRow:
         details.append(t("admin.detail_previous", lang, previous=previous))
         if not view.merge_candidates:
             details.append(t("admin.no_candidate", lang))
+        proven = next((c for c in view.merge_candidates if c.account_id == view.details.get("proven_account_id")), None)
+        if proven is None:
+            details.append(t("admin.merge_proof_none", lang))
+        else:
+            details.append(t("admin.merge_proof_done", lang, username=proven.username or proven.membership_number or "-",
+                             how=t(f"admin.merge_proof_{view.details.get('proof', 'email_link')}", lang)))
     elif view.kind == "name_change":
         old = f"{view.details.get('old_given_names', '')} {view.details.get('old_family_name', '')}".strip()
         new = f"{view.details.get('given_names', '')} {view.details.get('family_name', '')}".strip()
@@ -226,6 +234,7 @@ def admin_requests_page(lang: str) -> rx.Component:
         status_message(S.status),
         error_summary(lang, S.errors),
         rx.el.p(t("admin.intro", lang)),
+        rx.el.p(rx.el.a(t("history.search_title", lang), href=routes.url("audit_search", lang), id="audit-link")),
         rx.cond(
             S.rows.length() > 0,
             rx.el.div(

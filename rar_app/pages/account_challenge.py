@@ -14,8 +14,8 @@ import reflex as rx
 from rar_app import routes
 from rar_app.components.layout import page_template
 from rar_app.components.widgets import error_summary, nav_bar, text_field
-from rar_app.i18n import t
-from rar_app.pages.account_common import establish_url, go_to, landing_for, session_token
+from rar_app.i18n import t, tn
+from rar_app.pages.account_common import browser_key, establish, landing_for, session_token
 from rar_app.pages.registry import page
 from rar_app.services.identity import accounts, sessions, signin
 from rar_app.state.session import client_ip, page_lang
@@ -24,10 +24,10 @@ MODIFIED = "2026-11-29"
 
 
 class ChallengeState(rx.State):
+    # The answer is never kept here: `submit` reads it from the submitted form.
     question: str = ""
     question_key: str = ""
     attempts_left: int = 0
-    answer: str = ""
     answer_error: str = ""
     errors: list[dict[str, str]] = []
 
@@ -37,7 +37,6 @@ class ChallengeState(rx.State):
     @rx.event
     def load(self):
         lang = page_lang(self)
-        self.answer = ""
         self.answer_error = ""
         self.errors = []
         token = session_token(self)
@@ -55,42 +54,36 @@ class ChallengeState(rx.State):
         self.attempts_left = question.attempts_left
         return None
 
-    @rx.event
-    def set_answer(self, value: str):
-        self.answer = value[:200]
+    def _refused(self, message: str):
+        self.answer_error = message
+        self.errors = [{"field": "answer", "message": message}]
+        return [rx.set_value("answer", ""), rx.set_focus("error-summary")]
 
     @rx.event
-    def submit(self, _form: dict | None = None):
+    def submit(self, form: dict | None = None):
         lang = page_lang(self)
-        if not self.answer.strip():
-            self.answer_error = t("auth.challenge_answer_required", lang)
-            self.errors = [{"field": "answer", "message": self.answer_error}]
-            return rx.set_focus("error-summary")
+        answer = str((form or {}).get("answer") or "")[:200]
+        if not answer.strip():
+            return self._refused(t("auth.challenge_answer_required", lang))
+        if not browser_key(self):  # the pre-sign-in cookie is gone: the session could not be handed over
+            return self._expired()
         try:
-            passed = signin.answer_challenge(session_token(self), self.answer, ip=client_ip(self),
-                                               user_agent=self.router.headers.user_agent or "")
+            passed = signin.answer_challenge(session_token(self), answer, ip=client_ip(self),
+                                               user_agent=self.router.headers.user_agent or "",
+                                               browser_key=browser_key(self))
         except accounts.ChallengeLocked:
-            self.answer = ""
             return self._expired("locked")
         except accounts.ChallengeFailed as exc:
-            self.answer = ""
             self.attempts_left = exc.attempts_left
-            self.answer_error = t("auth.challenge_wrong", lang, attempts=exc.attempts_left)
-            self.errors = [{"field": "answer", "message": self.answer_error}]
-            return rx.set_focus("error-summary")
+            return self._refused(tn("auth.challenge_wrong", lang, exc.attempts_left, attempts=exc.attempts_left))
         except accounts.SessionInvalid:
             return self._expired()
         except accounts.AccountError as exc:  # throttled
-            self.answer = ""
-            self.answer_error = exc.message(lang)
-            self.errors = [{"field": "answer", "message": self.answer_error}]
-            return rx.set_focus("error-summary")
-        self.answer = ""
+            return self._refused(exc.message(lang))
         self.answer_error = ""
         self.errors = []
-        with_role = sessions.peek(passed.token)
-        target = landing_for(with_role.role if with_role else "representative", lang)
-        return go_to(establish_url(passed.ticket, target))
+        return establish(passed.ticket, routes.url(passed.next_page, lang) if passed.next_page
+                         else landing_for(passed.role, lang))
 
 
 @page("challenge", fr="/fr/question-de-securite", en="/en/security-question", title_key="auth.challenge_title",
@@ -110,7 +103,7 @@ def challenge_page(lang: str) -> rx.Component:
                     rx.el.strong(t("auth.challenge_question", lang)), " ",
                     rx.el.span(S.question, id="challenge-question", custom_attrs={"data-question-key": S.question_key}),
                 ),
-                text_field(lang, "answer", t("auth.challenge_answer", lang), S.answer, S.set_answer, S.answer_error,
+                text_field(lang, "answer", t("auth.challenge_answer", lang), None, None, S.answer_error,
                            hint=t("auth.challenge_answer_hint", lang), autocomplete="off"),
                 nav_bar(
                     rx.el.button(t("nav.continue", lang), type="submit", class_name="btn btn-primary",

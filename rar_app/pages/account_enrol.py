@@ -30,6 +30,7 @@ from rar_app.pages.account_common import (
     body_options,
     focus_later,
     form_errors,
+    one_error,
     password_rules,
     question_options,
 )
@@ -42,10 +43,12 @@ MODIFIED = "2026-11-29"
 
 TEXT_FIELDS = ("family_name", "given_names", "email", "phone", "business_name", "business_address",
                "membership_number", "answer_1", "answer_2", "answer_3", "username", "password",
-               "password_confirmation", "previous_username", "previous_membership_number")
+               "password_confirmation", "previous_username", "previous_membership_number", "previous_password")
 CHOICE_FIELDS = ("language", "regulatory_body", "question_1", "question_2", "question_3", "already_enrolled")
 FIELDS = TEXT_FIELDS + CHOICE_FIELDS + ("partner",)
-SECRET_FIELDS = ("password", "password_confirmation")
+SECRET_FIELDS = ("password", "password_confirmation", "previous_password")
+# Never kept in the state (sent to Redis and the browser): read from the submitted form.
+UNKEPT_FIELDS = (*SECRET_FIELDS, "answer_1", "answer_2", "answer_3")
 # Service field → the element the error summary links to.
 ANCHORS = {"previous_account": "previous_username"}
 MAX_LENGTH = 400
@@ -102,11 +105,12 @@ class EnrolState(rx.State):
 
     @rx.event
     def set_value(self, field: str, value: str):
-        if field in FIELDS and field != "partner":
+        if field in FIELDS and field != "partner" and field not in UNKEPT_FIELDS:
             self.values[field] = str(value)[:MAX_LENGTH]
 
-    def _form(self) -> enrolment.EnrolmentForm:
-        v = self.values
+    def _form(self, submitted: dict | None = None) -> enrolment.EnrolmentForm:
+        v = dict(self.values)
+        v.update({f: str((submitted or {}).get(f) or "")[:MAX_LENGTH] for f in UNKEPT_FIELDS})
         return enrolment.EnrolmentForm(
             family_name=v["family_name"], given_names=v["given_names"], email=v["email"], phone=v["phone"],
             business_name=v["business_name"], business_address=v["business_address"], language=v["language"],
@@ -116,12 +120,13 @@ class EnrolState(rx.State):
             already_enrolled=v["already_enrolled"] == "yes",
             previous_username=v["previous_username"] if v["already_enrolled"] == "yes" else "",
             previous_membership_number=v["previous_membership_number"] if v["already_enrolled"] == "yes" else "",
+            previous_password=v["previous_password"] if v["already_enrolled"] == "yes" else "",
         )
 
     @rx.event
-    def submit(self, _form: dict | None = None):
+    def submit(self, submitted: dict | None = None):
         lang = page_lang(self)
-        form = self._form()
+        form = self._form(submitted)
         ticket = self._partner_ticket() if self.partner_name else None
         problems: list[accounts.FieldError] = []
         result = None
@@ -130,14 +135,18 @@ class EnrolState(rx.State):
                 problems = transactions.run(enrolment.validate_enrolment, form)
                 problems.append(accounts.FieldError("already_enrolled", "required"))
             else:
-                result = transactions.run(enrolment.enrol, form, ip=client_ip(self), partner_ticket=ticket)
+                # "Update your details" names the signed-in account: its session proves control of it.
+                info = require_session(self, ACCOUNT_ROLES) if self.updating and form.already_enrolled else None
+                result = transactions.run(enrolment.enrol, form, ip=client_ip(self), partner_ticket=ticket,
+                                          signed_in_account_id=info.account_id if info else None)
         except accounts.ValidationFailed as exc:
             problems = exc.errors
+        except accounts.AccountError as exc:  # throttled: too many enrolments from this address
+            self.field_errors, self.errors = one_error("username", exc.message(lang), FIELDS)
+            return [*[rx.set_value(key, "") for key in SECRET_FIELDS], rx.set_focus("error-summary")]
         if problems or result is None:
-            for key in SECRET_FIELDS:
-                self.values[key] = ""
             self.field_errors, self.errors = form_errors(problems, lang, FIELDS, ANCHORS)
-            return rx.set_focus("error-summary")
+            return [*[rx.set_value(key, "") for key in SECRET_FIELDS], rx.set_focus("error-summary")]
         self.values = _initial(lang)
         self.field_errors = blank(FIELDS)
         self.errors = []
@@ -148,6 +157,8 @@ class EnrolState(rx.State):
 
 def _text(lang: str, name: str, label_key: str, **props) -> rx.Component:
     S = EnrolState
+    if name in UNKEPT_FIELDS:
+        return text_field(lang, name, t(label_key, lang), None, None, S.field_errors[name], **props)
     return text_field(lang, name, t(label_key, lang), S.values[name], lambda v: S.set_value(name, v),
                       S.field_errors[name], **props)
 
@@ -159,7 +170,7 @@ def _question_block(lang: str, n: int) -> rx.Component:
         select_field(lang, q, t("account.question_label", lang, n=n), rx.Var.create(question_options(lang)),
                      S.values[q], lambda v: S.set_value(q, v), S.field_errors[q],
                      placeholder=t("account.question_placeholder", lang)),
-        text_field(lang, a, t("account.answer_label", lang, n=n), S.values[a], lambda v: S.set_value(a, v),
+        text_field(lang, a, t("account.answer_label", lang, n=n), None, None,
                    S.field_errors[a], hint=t("account.answer_hint", lang), autocomplete="off"),
         class_name="question-block",
     )
@@ -211,7 +222,7 @@ def enrol_form(lang: str) -> rx.Component:
                  section_id="section-questions"),
         _section("account.section_credential", lang,
                  _text(lang, "username", "auth.username", hint=t("account.username_hint", lang),
-                       autocomplete="username", max_length=32),
+                       autocomplete="username", max_length=32, auto_capitalize="none", spell_check=False),
                  password_rules(lang),
                  _text(lang, "password", "auth.password", input_type="password", autocomplete="new-password"),
                  _text(lang, "password_confirmation", "account.password_confirmation", input_type="password",
@@ -225,9 +236,14 @@ def enrol_form(lang: str) -> rx.Component:
                      S.values["already_enrolled"] == "yes",
                      rx.el.div(
                          rx.el.p(t("account.previous_intro", lang), class_name="hint"),
-                         _text(lang, "previous_username", "account.previous_username", required=False, max_length=32),
+                         _text(lang, "previous_username", "account.previous_username", required=False, max_length=32,
+                               auto_capitalize="none", spell_check=False),
                          _text(lang, "previous_membership_number", "account.previous_membership_number",
                                required=False, max_length=40),
+                         rx.cond(~S.updating,
+                                 _text(lang, "previous_password", "account.previous_password", required=False,
+                                       input_type="password", autocomplete="off",
+                                       hint=t("account.previous_password_hint", lang))),
                          id="previous-account",
                      ),
                  ),

@@ -28,15 +28,20 @@ MODIFIED = "2026-11-29"
 FIELDS = ("current_password", "new_password", "new_password_confirmation")
 
 
+def clear_fields(fields) -> list:
+    """Empty these (uncontrolled) inputs in the browser."""
+    return [rx.set_value(f, "") for f in fields]
+
+
 class ChangePasswordState(rx.State):
-    values: dict[str, str] = blank(FIELDS)
+    # No password is kept here (this state goes to Redis and the browser): `submit`
+    # reads them from the submitted form.
     field_errors: dict[str, str] = blank(FIELDS)
     errors: list[dict[str, str]] = []
     status: str = ""
 
     @rx.event
     def load(self):
-        self.values = blank(FIELDS)
         self.field_errors = blank(FIELDS)
         self.errors = []
         self.status = ""
@@ -45,18 +50,13 @@ class ChangePasswordState(rx.State):
         return None
 
     @rx.event
-    def set_value(self, field: str, value: str):
-        if field in FIELDS:
-            self.values[field] = str(value)[:200]
-
-    @rx.event
-    def submit(self, _form: dict | None = None):
+    def submit(self, form: dict | None = None):
         info = require_session(self, ACCOUNT_ROLES)
         if info is None:
             return sign_in_redirect(self)
         lang = page_lang(self)
         self.status = ""
-        v = self.values
+        v = {f: str((form or {}).get(f) or "")[:200] for f in FIELDS}
         if not v["current_password"]:
             self.field_errors, self.errors = form_errors(
                 [accounts.FieldError("current_password", "required")], lang, FIELDS)
@@ -66,18 +66,15 @@ class ChangePasswordState(rx.State):
                           v["new_password_confirmation"], ip=client_ip(self),
                           keep_session_token=session_token(self))
         except accounts.ValidationFailed as exc:
-            self.values = blank(FIELDS)
             self.field_errors, self.errors = form_errors(exc.errors, lang, FIELDS)
-            return rx.set_focus("error-summary")
+            return [*clear_fields(FIELDS), rx.set_focus("error-summary")]
         except accounts.AccountError as exc:  # throttled
-            self.values = blank(FIELDS)
             self.field_errors, self.errors = one_error("current_password", exc.message(lang), FIELDS)
-            return rx.set_focus("error-summary")
-        self.values = blank(FIELDS)
+            return [*clear_fields(FIELDS), rx.set_focus("error-summary")]
         self.field_errors = blank(FIELDS)
         self.errors = []
         self.status = t("account.password_changed", lang)
-        return rx.set_focus("form-status")
+        return [*clear_fields(FIELDS), rx.set_focus("form-status")]
 
 
 @page("change_password", fr="/fr/modifier-mot-de-passe", en="/en/change-password", title_key="home.change_password",
@@ -91,15 +88,13 @@ def change_password_page(lang: str) -> rx.Component:
         status_message(S.status),
         error_summary(lang, S.errors),
         rx.el.form(
-            text_field(lang, "current_password", t("account.current_password", lang), S.values["current_password"],
-                       lambda v: S.set_value("current_password", v), S.field_errors["current_password"],
+            text_field(lang, "current_password", t("account.current_password", lang), None, None, S.field_errors["current_password"],
                        input_type="password", autocomplete="current-password"),
             password_rules(lang),
-            text_field(lang, "new_password", t("auth.new_password", lang), S.values["new_password"],
-                       lambda v: S.set_value("new_password", v), S.field_errors["new_password"],
+            text_field(lang, "new_password", t("auth.new_password", lang), None, None, S.field_errors["new_password"],
                        input_type="password", autocomplete="new-password"),
             text_field(lang, "new_password_confirmation", t("auth.new_password_confirmation", lang),
-                       S.values["new_password_confirmation"], lambda v: S.set_value("new_password_confirmation", v),
+                       None, None,
                        S.field_errors["new_password_confirmation"], input_type="password",
                        autocomplete="new-password"),
             nav_bar(

@@ -47,6 +47,7 @@ class ProfileState(rx.State):
     language: str = ""
     status: str = ""
     language_error: str = ""
+    is_representative: bool = False  # « Documents demandés par IRCC » is theirs
 
     @rx.event
     def load(self):
@@ -76,6 +77,7 @@ class ProfileState(rx.State):
         self.requests = [{"kind": t(KIND_KEYS.get(r["kind"], "account.kind_enrolment"), lang),
                           "date": r["created_at"].date().isoformat()} for r in p.open_requests]
         self.language = p.language
+        self.is_representative = p.role == "representative"
         self.language_error = ""
         saved = self.router.url.query_parameters.get("saved", "")
         self.status = t("account.language_saved", lang) if saved == "language" else ""
@@ -148,8 +150,11 @@ def profile_page(lang: str) -> rx.Component:
                 _link(lang, "account.email_title", "account_email", "link-email"),
                 _link(lang, "account.questions_title", "account_questions", "link-questions"),
                 _link(lang, "home.change_password", "change_password", "link-password"),
+                _link(lang, "totp.profile_link", "totp_setup", "link-totp"),
                 _link(lang, "account.name_change_title", "name_change", "link-name-change"),
                 _link(lang, "account.closure_title", "account_closure", "link-closure"),
+                rx.cond(ProfileState.is_representative,
+                        _link(lang, "enrol_docs.profile_link", "enrolment_documents", "link-enrolment-documents")),
                 class_name="action-list",
             ),
             class_name="home-section",
@@ -205,37 +210,38 @@ class EmailState(rx.State):
 
     @rx.event
     def set_value(self, field: str, value: str):
-        if field in EMAIL_FIELDS:
+        if field in EMAIL_FIELDS and field != "password":  # the password is read from the form, never kept
             self.values[field] = str(value)[:300]
 
     @rx.event
-    def submit(self, _form: dict | None = None):
+    def submit(self, form: dict | None = None):
         info = require_session(self, ACCOUNT_ROLES)
         if info is None:
             return sign_in_redirect(self)
         lang = page_lang(self)
         self.status = ""
-        if not self.values["password"]:
+        form = form or {}
+        self.values["email"] = str(form.get("email", self.values["email"]) or "")[:300]
+        password = str(form.get("password") or "")[:200]
+        if not password:
             self.field_errors, self.errors = form_errors([accounts.FieldError("password", "required")], lang,
                                                          EMAIL_FIELDS)
             return rx.set_focus("error-summary")
         try:
-            stored = transactions.run(own_account.change_email, info.account_id, self.values["password"], self.values["email"],
+            stored = transactions.run(own_account.change_email, info.account_id, password, self.values["email"],
                                    ip=client_ip(self))
         except accounts.ValidationFailed as exc:
-            self.values["password"] = ""
             self.field_errors, self.errors = form_errors(exc.errors, lang, EMAIL_FIELDS)
-            return rx.set_focus("error-summary")
+            return [rx.set_value("password", ""), rx.set_focus("error-summary")]
         except accounts.AccountError as exc:  # throttled
-            self.values["password"] = ""
             self.field_errors, self.errors = one_error("password", exc.message(lang), EMAIL_FIELDS)
-            return rx.set_focus("error-summary")
+            return [rx.set_value("password", ""), rx.set_focus("error-summary")]
         self.current_email = stored
         self.values = blank(EMAIL_FIELDS)
         self.field_errors = blank(EMAIL_FIELDS)
         self.errors = []
         self.status = t("account.email_saved", lang)
-        return rx.set_focus("form-status")
+        return [rx.set_value("password", ""), rx.set_focus("form-status")]
 
 
 def back_to_profile(lang: str) -> rx.Component:
@@ -259,9 +265,8 @@ def email_page(lang: str) -> rx.Component:
                        lambda v: S.set_value("email", v), S.field_errors["email"], input_type="email",
                        autocomplete="email", max_length=254),
             rx.el.p(t("account.reenter_password", lang), class_name="hint"),
-            text_field(lang, "password", t("account.current_password", lang), S.values["password"],
-                       lambda v: S.set_value("password", v), S.field_errors["password"], input_type="password",
-                       autocomplete="current-password"),
+            text_field(lang, "password", t("account.current_password", lang), None, None,
+                       S.field_errors["password"], input_type="password", autocomplete="current-password"),
             nav_bar(rx.el.button(t("account.save", lang), type="submit", class_name="btn btn-primary",
                                  id="email-submit"), back_to_profile(lang)),
             on_submit=S.submit, prevent_default=True, no_validate=True, id="email-form",
@@ -299,17 +304,21 @@ class QuestionsState(rx.State):
 
     @rx.event
     def set_value(self, field: str, value: str):
-        if field in QUESTION_FIELDS:
+        # Answers and the password are read from the form, never kept here.
+        if field in QUESTION_FIELDS and field.startswith("question_"):
             self.values[field] = str(value)[:200]
 
     @rx.event
-    def submit(self, _form: dict | None = None):
+    def submit(self, form: dict | None = None):
         info = require_session(self, ACCOUNT_ROLES)
         if info is None:
             return sign_in_redirect(self)
         lang = page_lang(self)
         self.status = ""
-        v = self.values
+        form = form or {}
+        v = dict(self.values)
+        v.update({f: str(form.get(f) or "")[:200] for f in QUESTION_FIELDS if not f.startswith("question_")})
+        secrets_fields = [f for f in QUESTION_FIELDS if not f.startswith("question_")]
         if not v["password"]:
             self.field_errors, self.errors = form_errors([accounts.FieldError("password", "required")], lang,
                                                          QUESTION_FIELDS)
@@ -318,20 +327,15 @@ class QuestionsState(rx.State):
         try:
             transactions.run(own_account.change_security_questions, info.account_id, v["password"], pairs, ip=client_ip(self))
         except accounts.ValidationFailed as exc:
-            self.values["password"] = ""
             self.field_errors, self.errors = form_errors(exc.errors, lang, QUESTION_FIELDS)
-            return rx.set_focus("error-summary")
+            return [rx.set_value("password", ""), rx.set_focus("error-summary")]
         except accounts.AccountError as exc:  # throttled
-            self.values["password"] = ""
             self.field_errors, self.errors = one_error("password", exc.message(lang), QUESTION_FIELDS)
-            return rx.set_focus("error-summary")
-        for i in (1, 2, 3):
-            self.values[f"answer_{i}"] = ""
-        self.values["password"] = ""
+            return [rx.set_value("password", ""), rx.set_focus("error-summary")]
         self.field_errors = blank(QUESTION_FIELDS)
         self.errors = []
         self.status = t("account.questions_saved", lang)
-        return rx.set_focus("form-status")
+        return [*[rx.set_value(f, "") for f in secrets_fields], rx.set_focus("form-status")]
 
 
 def _question(lang: str, n: int) -> rx.Component:
@@ -341,7 +345,7 @@ def _question(lang: str, n: int) -> rx.Component:
         select_field(lang, q, t("account.question_label", lang, n=n), rx.Var.create(question_options(lang)),
                      S.values[q], lambda v: S.set_value(q, v), S.field_errors[q],
                      placeholder=t("account.question_placeholder", lang)),
-        text_field(lang, a, t("account.answer_label", lang, n=n), S.values[a], lambda v: S.set_value(a, v),
+        text_field(lang, a, t("account.answer_label", lang, n=n), None, None,
                    S.field_errors[a], hint=t("account.answer_hint", lang), autocomplete="off"),
         class_name="question-block",
     )
@@ -361,9 +365,8 @@ def questions_page(lang: str) -> rx.Component:
         rx.el.form(
             *[_question(lang, n) for n in (1, 2, 3)],
             rx.el.p(t("account.reenter_password", lang), class_name="hint"),
-            text_field(lang, "password", t("account.current_password", lang), S.values["password"],
-                       lambda v: S.set_value("password", v), S.field_errors["password"], input_type="password",
-                       autocomplete="current-password"),
+            text_field(lang, "password", t("account.current_password", lang), None, None,
+                       S.field_errors["password"], input_type="password", autocomplete="current-password"),
             nav_bar(rx.el.button(t("account.save", lang), type="submit", class_name="btn btn-primary",
                                  id="questions-submit"), back_to_profile(lang)),
             on_submit=S.submit, prevent_default=True, no_validate=True, id="questions-form",

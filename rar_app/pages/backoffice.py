@@ -106,7 +106,11 @@ def _links(lang: str) -> rx.Component:
     return rx.el.ul(
         rx.el.li(rx.el.a(t("backoffice.paper_link", lang), href=routes.url("backoffice_paper", lang), id="bo-paper")),
         rx.el.li(rx.el.a(t("backoffice.outbox_link", lang), href=routes.url("backoffice_outbox", lang), id="bo-outbox")),
+        rx.el.li(rx.el.a(t("enrol_docs.office_link", lang), href=routes.url("backoffice_enrolment_documents", lang),
+                         id="bo-enrolment-documents")),
         rx.el.li(rx.el.a(t("pools.rounds_link", lang), href=routes.url("pool_rounds", lang), id="bo-rounds")),
+        rx.el.li(rx.el.a(t("reviews.link", lang), href=routes.url("backoffice_reviews", lang), id="bo-reviews")),
+        rx.el.li(rx.el.a(t("refunds.link", lang), href=routes.url("backoffice_refunds", lang), id="bo-refunds")),
         class_name="action-list",
     )
 

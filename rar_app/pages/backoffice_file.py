@@ -9,9 +9,9 @@ from typing import Any
 
 import reflex as rx
 
-from rar_app import routes
+from rar_app import date_parts, routes
 from rar_app.components.layout import page_template
-from rar_app.components.widgets import error_summary, text_field
+from rar_app.components.widgets import date_field, error_summary, text_field
 from rar_app.i18n import t
 from rar_app.pages.backoffice import STAFF
 from rar_app.pages.registry import page
@@ -32,14 +32,19 @@ from rar_app.services.office.search import NotFound
 from rar_app.state.session import client_ip, page_lang, require_session, sign_in_redirect
 
 
-FORM_FIELDS = ("biometrics_date", "label_fr", "label_en", "note_fr", "note_en", "due_on", "reason_fr", "reason_en",
-               "issued_document", "issued_at", "subject_fr", "subject_en", "body_fr", "body_en")
+FORM_DATES = ("biometrics_date", "due_on", "issued_at")  # three boxes each (rar_app/date_parts.py)
+FORM_FIELDS = ("label_fr", "label_en", "note_fr", "note_en", "reason_fr", "reason_en",
+               "issued_document", "subject_fr", "subject_en", "body_fr", "body_en",
+               *(k for name in FORM_DATES for k in date_parts.keys(name)))
 
 
 SIMPLE_ACTIONS = ("request_biometrics", "start_review", "resume_review", "approve", "advance")
 # Which field an error code of a form action points at, when the service names none.
 ACTION_FIRST_FIELD = {"record_biometrics": "biometrics_date", "request_documents": "label_fr", "refuse": "reason_fr",
                       "close": "issued_at", "send_message": "subject_fr"}
+
+
+ACTION_DATES = {"record_biometrics": ("biometrics_date",), "request_documents": ("due_on",), "close": ("issued_at",)}
 
 
 class FileState(rx.State):
@@ -150,8 +155,16 @@ class FileState(rx.State):
         if self.selected not in self._actions:
             self.errors = [{"field": "bo-person", "message": t("backoffice.error_no_person", lang)}]
             return rx.set_focus("error-summary")
+        form, date_errors = date_parts.merge(self.form, FORM_DATES)
+        wrong = [(name, e) for name, e in date_errors.items() if ACTION_DATES.get(action) and name in ACTION_DATES[action]]
+        if wrong:
+            name, error = wrong[0]
+            self.errors = [{"field": f"bo-{date_parts.part_id(name, error.part)}",
+                            "message": t(f"backoffice.{name}", lang) + t("typography.colon", lang)
+                            + t(error.key, lang, **error.params)}]
+            return rx.set_focus("error-summary")
         try:
-            await asyncio.to_thread(backoffice_desk.act, info.account_id, client_ip(self), action, int(self.selected), dict(self.form),
+            await asyncio.to_thread(backoffice_desk.act, info.account_id, client_ip(self), action, int(self.selected), form,
                                     self.follow_up, lang)
         except backoffice.TransitionError as exc:
             field = exc.field or ACTION_FIRST_FIELD.get(action, "bo-person")
@@ -159,6 +172,8 @@ class FileState(rx.State):
             from rar_app.i18n import catalogue
 
             message = t(key, lang) if key in catalogue(lang) else t("backoffice.error_invalid", lang)
+            if f"backoffice.{field}" in catalogue(lang):  # the message names its field
+                message = t(f"backoffice.{field}", lang) + t("typography.colon", lang) + message
             self.errors = [{"field": f"bo-{field}" if not field.startswith("bo-") else field, "message": message}]
             await self._reload(info)
             return rx.set_focus("error-summary")
@@ -177,6 +192,13 @@ def _field(lang: str, name: str, *, input_type: str = "text", hint: str | None =
     return text_field(lang, f"bo-{name}", t(f"backoffice.{name}", lang), FileState.form.get(name, ""),
                       lambda v: FileState.set_form(name, v), rx.Var.create(""), input_type=input_type, hint=hint,
                       required=required)
+
+
+def _date(lang: str, name: str, *, required: bool = True) -> rx.Component:
+    return date_field(lang, f"bo-{name}", t(f"backoffice.{name}", lang),
+                      {p: FileState.form.get(date_parts.part_key(name, p), "") for p in date_parts.PARTS},
+                      lambda part, v: FileState.set_form(date_parts.part_key(name, part), v), rx.Var.create(""),
+                      {p: rx.Var.create("") for p in date_parts.PARTS}, required=required)
 
 
 def _textarea(lang: str, name: str) -> rx.Component:
@@ -222,14 +244,14 @@ def actions_panel(lang: str) -> rx.Component:
               for a in SIMPLE_ACTIONS],
             class_name="nav-bar",
         ),
-        _action_block(lang, "record_biometrics", _field(lang, "biometrics_date", input_type="date")),
+        _action_block(lang, "record_biometrics", _date(lang, "biometrics_date")),
         _action_block(lang, "request_documents", _field(lang, "label_fr"), _field(lang, "label_en"),
                       _textarea(lang, "note_fr"), _textarea(lang, "note_en"),
-                      _field(lang, "due_on", input_type="date", required=False)),
+                      _date(lang, "due_on", required=False)),
         _action_block(lang, "refuse", _textarea(lang, "reason_fr"), _textarea(lang, "reason_en")),
         _action_block(lang, "close", _field(lang, "issued_document", hint=t("backoffice.issued_document_hint", lang),
                                             required=False),
-                      _field(lang, "issued_at", input_type="date")),
+                      _date(lang, "issued_at")),
         rx.el.details(
             rx.el.summary(t("backoffice.action_send_message", lang)),
             _field(lang, "subject_fr"), _field(lang, "subject_en"), _textarea(lang, "body_fr"),

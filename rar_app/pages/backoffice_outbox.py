@@ -12,6 +12,7 @@ from rar_app.i18n import t
 from rar_app.pages.backoffice import STAFF
 from rar_app.pages.registry import page
 from rar_app.pages.status_common import MODIFIED, notice_box
+from rar_app.services.identity import email_links
 from rar_app.services.messaging import mailer
 from rar_app.settings import get_settings
 from rar_app.state.session import page_lang, require_session, sign_in_redirect
@@ -24,7 +25,7 @@ class OutboxState(rx.State):
 
     def _read(self) -> None:
         self.mails = [{"date": m["date"], "to": m["to"], "subject": m["subject"], "language": m["language"],
-                       "body": m["body"]} for m in mailer.read_outbox(50)]
+                       "body": email_links.mask(m["body"])} for m in mailer.read_outbox(50)]
 
     @rx.event
     def load(self):
@@ -65,7 +66,7 @@ def backoffice_outbox_page(lang: str) -> rx.Component:
             rx.el.ul(rx.foreach(OutboxState.mails, lambda m: rx.el.li(
                 rx.el.details(
                     rx.el.summary(m["date"], " — ", m["to"], " — ", m["subject"]),
-                    rx.el.p(t("backoffice.col_language", lang), " : ", m["language"]),
+                    rx.el.p(t("backoffice.col_language", lang), t("typography.colon", lang), m["language"]),
                     rx.el.pre(m["body"], style={"white_space": "pre-wrap"}),
                 ),
             )), id="outbox", style={"list_style": "none", "padding": "0"}),

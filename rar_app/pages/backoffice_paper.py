@@ -7,9 +7,9 @@ import asyncio
 
 import reflex as rx
 
-from rar_app import routes
+from rar_app import date_parts, routes
 from rar_app.components.layout import page_template
-from rar_app.components.widgets import error_summary, text_field
+from rar_app.components.widgets import date_field, error_summary, text_field
 from rar_app.i18n import t
 from rar_app.pages.backoffice import STAFF
 from rar_app.pages.registry import page
@@ -18,7 +18,10 @@ from rar_app.services.office import backoffice, backoffice_desk
 from rar_app.state.session import client_ip, page_lang, require_session, sign_in_redirect
 
 
-PAPER_FIELDS = ("application_type", "family_name", "given_names", "date_of_birth", "uci", "country", "date_received")
+PAPER_DATES = ("date_of_birth", "date_received")
+FORM_ORDER = ("application_type", "family_name", "given_names", "date_of_birth", "uci", "country", "date_received")
+PAPER_FIELDS = ("application_type", "family_name", "given_names", "uci", "country",
+                *(k for name in PAPER_DATES for k in date_parts.keys(name)))
 
 
 class PaperState(rx.State):
@@ -47,16 +50,26 @@ class PaperState(rx.State):
         if info is None:
             return sign_in_redirect(self)
         lang = page_lang(self)
-        f = self.form
+        f, date_errors = date_parts.merge(self.form, PAPER_DATES)
         paper = backoffice.PaperApplication(
             application_type=f.get("application_type", ""), family_name=f.get("family_name", ""),
             given_names=f.get("given_names", ""), date_of_birth=backoffice_desk.parse_date(f.get("date_of_birth", "")),
             uci=f.get("uci", ""), date_received=backoffice_desk.parse_date(f.get("date_received", "")),
             country_of_residence=f.get("country", "").strip().upper()[:2])
-        problems = backoffice.paper_errors(paper)
-        self.errors = [{"field": f"paper-{field}", "message": t(f"backoffice.error_{code}", lang)}
-                       for field, code in problems]
-        self.field_errors = {field: t(f"backoffice.error_{code}", lang) for field, code in problems}
+        # A wrong date box: its own message (« Date de naissance : le mois doit être entre 1 et 12. »)
+        # and a link to that box, instead of the service's « required ».
+        # Each message names its field (« Nom de famille : Ce champ est obligatoire. »).
+        messages = {field: (f"paper-{field}", t(f"backoffice.{field}", lang) + t("typography.colon", lang)
+                            + t(f"backoffice.error_{code}", lang))
+                    for field, code in backoffice.paper_errors(paper) if field not in date_errors}
+        for field, error in date_errors.items():
+            messages[field] = (f"paper-{date_parts.part_id(field, error.part)}",
+                               t(f"backoffice.{field}", lang) + t("typography.colon", lang)
+                               + t(error.key, lang, **error.params))
+        order = sorted(messages, key=lambda n: FORM_ORDER.index(n) if n in FORM_ORDER else len(FORM_ORDER))
+        problems = [messages[n] for n in order]
+        self.errors = [{"field": anchor, "message": message} for anchor, message in problems]
+        self.field_errors = {n: messages[n][1] for n in order}
         self.notice, self.open_href = "", ""
         if problems:
             return rx.set_focus("error-summary")
@@ -74,6 +87,13 @@ def backoffice_paper_page(lang: str) -> rx.Component:
         return text_field(lang, f"paper-{name}", t(f"backoffice.{name}", lang), PaperState.form.get(name, ""),
                           lambda v: PaperState.set_form(name, v), PaperState.field_errors.get(name, ""),
                           input_type=input_type, required=required)
+
+    def date_input(name: str) -> rx.Component:
+        return date_field(lang, f"paper-{name}", t(f"backoffice.{name}", lang),
+                          {p: PaperState.form.get(date_parts.part_key(name, p), "") for p in date_parts.PARTS},
+                          lambda part, v: PaperState.set_form(date_parts.part_key(name, part), v),
+                          PaperState.field_errors.get(name, ""), {p: PaperState.field_errors.get(name, "")
+                                                                   for p in date_parts.PARTS})
 
     return page_template(
         lang, "backoffice_paper", t("backoffice.paper_title", lang),
@@ -93,8 +113,8 @@ def backoffice_paper_page(lang: str) -> rx.Component:
                              on_change=lambda v: PaperState.set_form("application_type", v), class_name="input"),
                 class_name="field",
             ),
-            field("family_name"), field("given_names"), field("date_of_birth", "date"),
-            field("uci", required=False), field("country", required=False), field("date_received", "date"),
+            field("family_name"), field("given_names"), date_input("date_of_birth"),
+            field("uci", required=False), field("country", required=False), date_input("date_received"),
             rx.el.div(rx.el.button(t("backoffice.paper_submit", lang), type="submit", class_name="btn btn-primary",
                                    id="paper-submit"), class_name="nav-bar"),
             on_submit=PaperState.submit,

@@ -10,10 +10,11 @@ from typing import Any
 
 import reflex as rx
 
+from rar_app import date_parts
 from rar_app.components.layout import page_template
 from rar_app.components.widgets import error_summary, text_field
 from rar_app.i18n import t
-from rar_app.pages.link import TEXT_FIELDS, kind_options, link_errors, make_form
+from rar_app.pages.link import NO_DATE, TEXT_FIELDS, birth_date_field, kind_options, link_form_errors
 from rar_app.pages.registry import page
 from rar_app.pages.status_common import MODIFIED, category_label, notice_box, status_label, status_url, table
 from rar_app.services.casework import documents, linking
@@ -36,7 +37,8 @@ class ClientHomeState(rx.State):
     application_number: str = ""
     family_name: str = ""
     given_names: str = ""
-    date_of_birth: str = ""
+    dob: dict[str, str] = dict(NO_DATE)  # the birth date's three boxes
+    dob_marked: dict[str, str] = {}  # the boxes that are wrong
     uci: str = ""
     field_errors: dict[str, str] = {}
     errors: list[dict[str, str]] = []
@@ -76,18 +78,24 @@ class ClientHomeState(rx.State):
             setattr(self, field, str(value)[:100])
 
     @rx.event
+    def set_dob(self, part: str, value: str):
+        if part in date_parts.PARTS:
+            self.dob = {**self.dob, part: str(value)[:4]}
+
+    @rx.event
     async def submit(self, files: list[rx.UploadFile]):
         info = require_session(self, ROLES)
         if info is None:
             return sign_in_redirect(self)
         lang = page_lang(self)
         self.message = ""
-        form = make_form(self.kind, {f: getattr(self, f) for f in TEXT_FIELDS})
-        errors = link_errors(form, lang)
+        form, errors, field_errors, self.dob_marked = link_form_errors(
+            self.kind, {f: getattr(self, f) for f in TEXT_FIELDS}, self.dob, lang)
         if not files:
             errors.append({"field": "imm5476-choose", "message": t("link.client_error_file", lang)})
+            field_errors["imm5476-choose"] = errors[-1]["message"]
         self.errors = errors
-        self.field_errors = {e["field"]: e["message"] for e in errors}
+        self.field_errors = field_errors
         if errors:
             return rx.set_focus("error-summary")
         upload = files[0]
@@ -104,11 +112,12 @@ class ClientHomeState(rx.State):
             self.errors = [{"field": "imm5476-choose", "message": exc.message(lang)}]
             return rx.set_focus("error-summary")
         self.busy = False
-        if result.outcome == "taken_over":
+        if result.outcome == "pending_review":  # staff check the form before the representative is removed
             self.message_kind = "success"
-            self.message = t("link.client_taken_over", lang, number=result.application_number)
+            self.message = t("reviews.client_pending", lang, number=result.application_number)
             for f in TEXT_FIELDS:
                 setattr(self, f, "")
+            self.dob, self.dob_marked = dict(NO_DATE), {}
             self.kind = ""
             await self._reload(info.account_id)
         elif result.outcome == "already_yours":
@@ -163,7 +172,7 @@ def takeover_form(lang: str) -> rx.Component:
         field("application_number", hint=True),
         field("family_name"),
         field("given_names"),
-        field("date_of_birth", input_type="date", hint=True),
+        birth_date_field(lang, ClientHomeState),
         field("uci", hint=True),
         rx.el.div(
             rx.el.p(rx.el.strong(t("link.client_file", lang))),

@@ -11,7 +11,10 @@ from rar_app.components.deadlines_panel import home_deadlines
 from rar_app.i18n import t
 from rar_app.pages.registry import page
 from rar_app.programs import registry
-from rar_app.state.session import SessionState
+from rar_app.pages.status_common import category_label, status_label, status_url
+from rar_app.services import transactions
+from rar_app.services.office import home_table
+from rar_app.state.session import SessionState, page_lang, require_session, sign_in_redirect
 from rar_app.state.wizard_drafts import DraftsState
 
 MODIFIED = "2026-12-04"
@@ -63,8 +66,11 @@ def drafts_section(lang: str) -> rx.Component:
         rx.el.td(r.clients),
         rx.el.td(rx.el.time(r.updated, date_time=r.updated)),
         rx.el.td(
-            rx.el.a(t("wizard.drafts_continue", lang), href=r.href, aria_label=r.continue_label,
+            rx.el.a(r.continue_text, href=r.href, aria_label=r.continue_label,
                     class_name="draft-continue"),
+            " ",
+            rx.el.a(t("history.title", lang), href=r.history_href, aria_label=r.history_label,
+                    class_name="draft-history"),
             rx.cond(
                 r.deletable,
                 rx.fragment(
@@ -102,7 +108,7 @@ def drafts_section(lang: str) -> rx.Component:
                     rx.el.table(
                         rx.el.caption(t("wizard.drafts_caption", lang), class_name="visually-hidden"),
                         rx.el.thead(rx.el.tr(*[rx.el.th(t(k, lang), scope="col") for k in (
-                            "wizard.drafts_file_number", "home.section_apply", "wizard.drafts_clients",
+                            "wizard.drafts_file_number", "fidelity.col_application_type", "wizard.drafts_clients",
                             "wizard.drafts_updated", "wizard.drafts_action")])),
                         rx.el.tbody(rx.foreach(S.rows, row)),
                         id="drafts-table",
@@ -128,7 +134,63 @@ def drafts_section(lang: str) -> rx.Component:
     )
 
 
-@page("home", fr="/fr/accueil-du-compte", en="/en/account-home", title_key="home.title", on_load=DraftsState.load)
+class HomeApplicationsState(rx.State):
+    """The table of applications in process (submitted or linked), one row per applicant."""
+
+    rows: list[dict[str, str]] = []
+
+    @rx.event
+    def load(self):
+        info = require_session(self)
+        if info is None:
+            return sign_in_redirect(self)
+        lang = page_lang(self)
+        found = transactions.run(home_table.open_applications, info.account_id)
+        self.rows = [{"number": r["number"], "name": r["name"], "category": category_label(r["category"], lang),
+                      "status": status_label(r["status"], lang), "received": r["received"],
+                      "href": status_url(r["number"], lang),
+                      "action_label": t("search.check_status_for", lang, name=r["name"])} for r in found]
+        return None
+
+
+def applications_section(lang: str) -> rx.Component:
+    S = HomeApplicationsState
+    row = lambda r: rx.el.tr(  # noqa: E731
+        rx.el.th(r["number"], scope="row"),
+        rx.el.td(r["name"]),
+        rx.el.td(r["category"]),
+        rx.el.td(r["status"]),
+        rx.el.td(r["received"]),
+        rx.el.td(rx.el.a(t("search.check_status", lang), href=r["href"], aria_label=r["action_label"])),
+    )
+    return rx.el.section(
+        rx.el.h2(t("fidelity.applications_heading", lang), id="applications-title"),
+        rx.cond(
+            S.rows.length() > 0,
+            rx.fragment(
+                rx.el.p(t("fidelity.applications_intro", lang)),
+                rx.el.div(
+                    rx.el.table(
+                        rx.el.caption(t("fidelity.applications_caption", lang), class_name="visually-hidden"),
+                        rx.el.thead(rx.el.tr(*[rx.el.th(t(k, lang), scope="col") for k in (
+                            "search.col_number", "search.col_client", "fidelity.col_application_type",
+                            "search.col_status", "search.col_received", "search.col_action")])),
+                        rx.el.tbody(rx.foreach(S.rows, row)),
+                        id="applications-table",
+                    ),
+                    class_name="table-wrap",
+                ),
+            ),
+            rx.el.p(t("fidelity.applications_none", lang), id="applications-empty"),
+        ),
+        class_name="home-section",
+        id="applications",
+        aria_labelledby="applications-title",
+    )
+
+
+@page("home", fr="/fr/accueil-du-compte", en="/en/account-home", title_key="home.title",
+      on_load=(DraftsState.load, HomeApplicationsState.load))
 def home_page(lang: str) -> rx.Component:
     return page_template(
         lang,
@@ -138,6 +200,7 @@ def home_page(lang: str) -> rx.Component:
         home_deadlines(lang),
         section(lang, "home.section_apply", apply_actions()),
         drafts_section(lang),
+        applications_section(lang),
         section(lang, "home.section_submitted", SEARCH_ACTIONS),
         section(lang, "home.section_link", LINK_ACTIONS),
         section(lang, "home.section_messages", MESSAGE_ACTIONS),

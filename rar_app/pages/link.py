@@ -6,9 +6,9 @@ from __future__ import annotations
 import asyncio
 import reflex as rx
 
-from rar_app import routes
+from rar_app import date_parts, routes
 from rar_app.components.layout import page_template
-from rar_app.components.widgets import error_summary, text_field
+from rar_app.components.widgets import date_field, error_summary, text_field
 from rar_app.i18n import t
 from rar_app.pages.registry import page
 from rar_app.pages.status_common import MODIFIED, notice_box, status_url, type_options
@@ -16,7 +16,34 @@ from rar_app.services.casework import linking
 from rar_app.services import transactions
 from rar_app.state.session import client_ip, page_lang, require_session, sign_in_redirect
 
-TEXT_FIELDS = ("application_number", "family_name", "given_names", "date_of_birth", "uci")
+TEXT_FIELDS = ("application_number", "family_name", "given_names", "uci")
+NO_DATE = {"day": "", "month": "", "year": ""}
+
+
+def link_form_errors(kind: str, values: dict[str, str], dob: dict[str, str],
+                     lang: str) -> tuple[linking.LinkForm, list[dict[str, str]], dict[str, str], dict[str, str]]:
+    """The link form read and checked: (form, summary errors, field errors, date boxes to mark).
+
+    The birth date comes as three boxes; a wrong box gets its own message naming the
+    question and the part (« Date de naissance du client : le mois doit être entre 1 et 12. »)
+    and the summary's link goes to that box."""
+    born, dob_error = date_parts.parse(tuple(str(dob.get(p, "")) for p in date_parts.PARTS))
+    form = make_form(kind, {**values, "date_of_birth": born.isoformat() if born else ""})
+    errors = link_errors(form, lang)
+    marked: dict[str, str] = {}
+    if dob_error is not None:
+        label = t("link.date_of_birth", lang)
+        wrong = {"field": date_parts.part_id("date_of_birth", dob_error.part),
+                 "message": f"{label}{t('typography.colon', lang)}{t(dob_error.key, lang, **dob_error.params)}"}
+        others = [e for e in errors if e["field"] != "date_of_birth"]
+        at = next((i for i, e in enumerate(others) if e["field"] == "uci"), len(others))  # in the form's order
+        errors = others[:at] + [wrong] + others[at:]
+        marked = {p: "1" for p in date_parts.marked(dob_error.key, dob_error.part)}
+    elif any(e["field"] == "date_of_birth" for e in errors):
+        marked = {p: "1" for p in date_parts.PARTS}
+    field_errors = {("date_of_birth" if e["field"].startswith("date_of_birth") else e["field"]): e["message"]
+                    for e in errors}
+    return form, errors, field_errors, marked
 
 
 def link_errors(form: linking.LinkForm, lang: str) -> list[dict[str, str]]:
@@ -46,7 +73,8 @@ class LinkState(rx.State):
     application_number: str = ""
     family_name: str = ""
     given_names: str = ""
-    date_of_birth: str = ""
+    dob: dict[str, str] = dict(NO_DATE)  # the birth date's three boxes
+    dob_marked: dict[str, str] = {}  # the boxes that are wrong
     uci: str = ""
     field_errors: dict[str, str] = {}
     errors: list[dict[str, str]] = []
@@ -72,20 +100,20 @@ class LinkState(rx.State):
             setattr(self, field, str(value)[:100])
 
     @rx.event
+    def set_dob(self, part: str, value: str):
+        if part in date_parts.PARTS:
+            self.dob = {**self.dob, part: str(value)[:4]}
+
+    @rx.event
     async def submit(self, _form: dict | None = None):
         info = require_session(self)
         if info is None:
             return sign_in_redirect(self)
         lang = page_lang(self)
         self.outcome, self.message, self.status_href = "", "", ""
-        form = make_form(self.kind, {f: getattr(self, f) for f in TEXT_FIELDS})
-        if self.date_of_birth.strip() and form.date_of_birth is None:
-            errors = [{"field": "date_of_birth", "message": t("link.error_date_of_birth_required", lang)}]
-            errors += [e for e in link_errors(form, lang) if e["field"] != "date_of_birth"]
-        else:
-            errors = link_errors(form, lang)
+        form, errors, self.field_errors, self.dob_marked = link_form_errors(
+            self.kind, {f: getattr(self, f) for f in TEXT_FIELDS}, self.dob, lang)
         self.errors = errors
-        self.field_errors = {e["field"]: e["message"] for e in errors}
         if errors:
             return rx.set_focus("error-summary")
         result = await asyncio.to_thread(_link, info.account_id, form, client_ip(self))
@@ -98,6 +126,7 @@ class LinkState(rx.State):
             self.status_href = status_url(result.application_number, lang)
             for f in TEXT_FIELDS:
                 setattr(self, f, "")
+            self.dob, self.dob_marked = dict(NO_DATE), {}
             self.kind = ""
         elif result.outcome == "already_linked":
             self.message = t("link.already_linked", lang)
@@ -109,6 +138,15 @@ class LinkState(rx.State):
 
 def _error(field: str):
     return LinkState.field_errors.get(field, "")
+
+
+def birth_date_field(lang: str, state: type[rx.State]) -> rx.Component:
+    """The client's birth date as three boxes (a state with `dob`, `dob_marked`, `set_dob`, `field_errors`)."""
+    return date_field(lang, "date_of_birth", t("link.date_of_birth", lang),
+                      {p: state.dob[p] for p in date_parts.PARTS}, state.set_dob,
+                      state.field_errors.get("date_of_birth", ""),
+                      {p: state.dob_marked.get(p, "") for p in date_parts.PARTS},
+                      hint=t("link.date_of_birth_hint", lang), autocomplete="bday")
 
 
 def link_form(lang: str) -> rx.Component:
@@ -134,7 +172,7 @@ def link_form(lang: str) -> rx.Component:
         rx.cond(LinkState.kind != linking.PAPER_KIND, field("application_number", hint=True)),
         field("family_name"),
         field("given_names"),
-        field("date_of_birth", input_type="date", hint=True),
+        birth_date_field(lang, LinkState),
         field("uci", hint=True),
         rx.el.div(
             rx.el.button(t("link.submit", lang), type="submit", class_name="btn btn-primary", id="link-submit"),

@@ -15,10 +15,13 @@ import reflex as rx
 from rar_app import routes
 from rar_app.components.layout import page_template
 from rar_app.i18n import t
+from rar_app.pages.pool_update import update_links
 from rar_app.pages.registry import page
+from rar_app.programs import registry
 from rar_app.pages.status_common import MODIFIED, keep_query_in_toggle, notice_box, query_param, table
 from rar_app.services.office import pool_profile, pools
 from rar_app.services.office.search import NotFound
+from rar_app.state.program_nav import page_url
 from rar_app.state.session import client_ip, page_lang, require_session, sign_in_redirect
 
 HOLDERS = ("representative", "client")
@@ -44,8 +47,11 @@ class PoolStatusState(rx.State):
     invitation_text: str = ""
     invitation_state: str = ""
     started_href: str = ""
+    started_label: str = ""
+    application_in: bool = False
     confirm_decline: bool = False
     notice: str = ""
+    update_links: list[dict[str, str]] = []
 
     def _fill(self, data: dict[str, Any], lang: str) -> None:
         self.found = True
@@ -57,14 +63,24 @@ class PoolStatusState(rx.State):
         self.has_invitation = bool(inv)
         self.invitation_open = bool(inv and inv["open"])
         self.invitation_text = ""
+        self.application_in = bool(inv and inv["submitted"])
         if inv and inv["open"]:
             self.invitation_text = t("pools.invitation_deadline", lang, deadline=inv["deadline"], days=inv["left"][0],
                                      hours=inv["left"][1])
+        elif inv and inv["submitted"]:
+            self.invitation_text = t("pools.application_submitted", lang, date=inv["submitted_on"],
+                                     reference=inv["reference"])
         elif inv and inv["state"] == "accepted" and inv["apply_by"]:
             self.invitation_text = t("pools.apply_deadline", lang, deadline=inv["apply_by"], days=inv["apply_left"][0],
                                      hours=inv["apply_left"][1])
         self.invitation_state = t("pools.invitation_state", lang, state=inv["state_label"]) if inv else ""
         self.started_href = routes.url("home", lang) + "#drafts" if inv and inv["application_id"] else ""
+        self.started_label = t("pools.continue_application", lang)
+        follow = registry.find(inv["follow_up"]) if inv and inv["follow_up"] else None
+        if inv and inv["submitted"] and follow is not None:  # its confirmation (« Félicitations! », the numbers)
+            self.started_href = page_url(follow, "submitted", lang, id=inv["application_id"])
+            self.started_label = t("pools.view_submitted", lang)
+        self.update_links = update_links(data["program"], data["application_id"], lang) if data["updatable"] else []
 
     async def _reload(self, account_id: int) -> None:
         lang = page_lang(self)
@@ -149,7 +165,9 @@ def _invitation(lang: str) -> rx.Component:
     return rx.cond(S.has_invitation, rx.el.section(
         rx.el.h2(t("pools.invitation_heading", lang)),
         rx.el.p(S.invitation_state, id="pool-invitation-state"),
-        rx.cond(S.invitation_text != "", rx.el.p(S.invitation_text, id="pool-deadline", class_name="alert alert-warning")),
+        rx.cond(S.invitation_text != "", rx.el.p(
+            S.invitation_text, id="pool-deadline",
+            class_name=rx.cond(S.application_in, "alert alert-success", "alert alert-warning"))),
         rx.cond(S.invitation_open, rx.fragment(
             rx.el.div(
                 rx.el.button(t("pools.accept_invitation", lang), type="button", class_name="btn btn-primary",
@@ -169,7 +187,7 @@ def _invitation(lang: str) -> rx.Component:
                 id="decline-confirm", role="alertdialog", aria_labelledby="decline-confirm-text", tab_index=-1,
                 class_name="alert alert-warning")),
         )),
-        rx.cond(S.started_href != "", rx.el.p(rx.el.a(t("pools.continue_application", lang), href=S.started_href,
+        rx.cond(S.started_href != "", rx.el.p(rx.el.a(S.started_label, href=S.started_href,
                                                       id="pool-continue"))),
         id="pool-invitation",
     ))
@@ -198,6 +216,12 @@ def pool_status_page(lang: str) -> rx.Component:
                 table([t("pools.col_factor", lang), t("pools.col_points", lang)], rows(S.breakdown),
                       caption=t("pools.breakdown", lang), table_id="pool-breakdown"),
             ),
+            rx.cond(S.update_links.length() > 0, rx.el.section(
+                rx.el.h2(t("pool_update.links_heading", lang)),
+                rx.el.p(t("pool_update.links_intro", lang)),
+                rx.el.ul(rx.foreach(S.update_links, lambda u: rx.el.li(rx.el.a(u["label"], href=u["href"], id=u["id"]))),
+                         id="pool-update-links"),
+            )),
             rx.el.section(
                 rx.el.h2(t("pools.gather_heading", lang)),
                 rx.el.p(t("pools.gather_intro", lang)),

@@ -12,6 +12,7 @@ from typing import Any
 
 import reflex as rx
 
+from rar_app import routes
 from rar_app.components.widgets import error_summary, field_error, nav_bar, nav_button
 from rar_app.components.wizard_form import confirm_panel
 from rar_app.i18n import t
@@ -20,11 +21,44 @@ from rar_app.programs.base import Program
 from rar_app.services.money import payments
 from rar_app.settings import get_settings
 from rar_app.state.program_payment import CARD_FIELDS, FinishPayState
+from rar_app.state.program_rows import AnswerGroup
 
 P = FinishPayState
 
 
 # -- step 11 -------------------------------------------------------------------------------
+
+
+def _answer_table(lang: str, rows: rx.Var, **attrs: Any) -> rx.Component:
+    return rx.el.div(
+        rx.el.table(
+            rx.el.thead(rx.el.tr(rx.el.th(t("wizard.review_question", lang), scope="col"),
+                                 rx.el.th(t("wizard.review_answer", lang), scope="col"))),
+            rx.el.tbody(rx.foreach(rows, lambda r: rx.el.tr(rx.el.th(r.label, scope="row"), rx.el.td(r.value)))),
+            class_name="review-table", **attrs,
+        ),
+        class_name="table-wrap",
+    )
+
+
+def _restated(lang: str) -> rx.Component:
+    """« Elle fait état des réponses que vous avez données et de votre consentement »."""
+    def group(g: AnswerGroup) -> rx.Component:
+        return rx.el.section(rx.el.h3(g.heading), _answer_table(lang, g.rows), class_name="review-group")
+
+    return rx.fragment(
+        rx.el.section(
+            rx.el.h2(t("signature.answers_title", lang)),
+            rx.el.p(t("signature.answers_intro", lang)),
+            rx.foreach(P.answer_groups, group),
+            id="signature-answers",
+        ),
+        rx.cond(P.consent_rows.length() > 0, rx.el.section(
+            rx.el.h2(t("signature.consent_title", lang)),
+            rx.el.p(t("signature.consent_intro", lang)),
+            _answer_table(lang, P.consent_rows, id="signature-consent"),
+        )),
+    )
 
 
 def signature_page(lang: str, program: Program) -> rx.Component:
@@ -36,6 +70,7 @@ def signature_page(lang: str, program: Program) -> rx.Component:
         rx.el.div(rx.el.p(rx.el.strong(t("wayfinding.signature_not_sent", lang))), class_name="alert alert-warning"),
         rx.el.p(rx.cond(P.has_fees, t("submit.signature_intro_pay", lang), t("submit.signature_intro_free", lang))),
         clients_table(lang, P.clients),
+        _restated(lang),
         fees_panel(lang, P),
         nav_bar(
             nav_button("previous", lang, on_click=P.go(program.previous_page("signature"))),
@@ -214,10 +249,18 @@ def payment_page(lang: str, program: Program) -> rx.Component:
         lang, program.page_id("payment"), "payment.title", P,
         rx.el.p(t("payment.site_notice", lang), class_name="alert"),
         error_summary(lang, P.errors),
+        rx.cond(P.outcome_message != "", rx.el.div(
+            rx.el.h2(t("payment.not_accepted_title", lang), id="payment-outcome-title"),
+            rx.el.p(P.outcome_message),
+            id="payment-outcome", role="alert", tab_index=-1, aria_labelledby="payment-outcome-title",
+            class_name="alert alert-error",
+        )),
         rx.el.p(rx.el.strong(P.amount_text), id="amount-due", class_name="lead"),
         fees_panel(lang, P),
-        _method_choice(lang),
-        rx.cond(P.method == "card", _card_form(lang), _interac(lang)),
+        # Past the period to apply after accepting an invitation: the reason (error summary), no form.
+        rx.cond(P.lapsed, rx.el.p(t("payment.error_application_lapsed", lang), class_name="alert alert-error",
+                                  id="payment-lapsed"),
+                rx.fragment(_method_choice(lang), rx.cond(P.method == "card", _card_form(lang), _interac(lang)))),
         rx.el.div(rx.cond(P.processing, t("payment.processing", lang), ""), role="status", aria_live="polite",
                   class_name="visually-hidden"),
         *_test_numbers(lang),
@@ -262,7 +305,7 @@ def receipt_page(lang: str, program: Program) -> rx.Component:
                 class_name="receipt-facts",
             ),
             rx.foreach(P.receipt_clients, lambda c: _receipt_client(lang, c)),
-            rx.el.p(t("payment.total_paid", lang), " : " if lang == "fr" else ": ",
+            rx.el.p(t("payment.total_paid", lang), t("typography.colon", lang),
                     rx.el.strong(P.receipt_total, id="receipt-total"), class_name="receipt-total"),
             aria_labelledby="receipt-title",
             class_name="receipt",
@@ -290,7 +333,9 @@ def submitted_page(lang: str, program: Program) -> rx.Component:
         rx.cond(P.reference_text != "", rx.el.p(P.reference_text, id="portal-reference")),
         rx.el.h2(t("submit.next_title", lang)),
         rx.el.ul(
-            rx.el.li(t("submit.next_messages", lang)),
+            # The search the sentence names is a link here (instructions match what the page shows).
+            rx.el.li(t("submit.next_messages", lang), " ",
+                     rx.el.a(t("home.search_submitted", lang), href=routes.url("search", lang), id="next-search"), "."),
             rx.cond(P.has_biometrics, rx.el.li(t("submit.next_biometrics", lang))),
             rx.el.li(t("submit.next_processing", lang)),
             rx.el.li(t("submit.next_training", lang)),

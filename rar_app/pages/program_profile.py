@@ -9,6 +9,7 @@ from __future__ import annotations
 import reflex as rx
 
 from rar_app.components.widgets import nav_bar
+from rar_app.components.wizard_form import confirm_panel
 from rar_app.i18n import t
 from rar_app.pages.program_finish import program_pages, scroll_region
 from rar_app.pages.program_results import shell
@@ -29,7 +30,25 @@ def _row(lang: str, s) -> rx.Component:
 def profile_page(lang: str, program: Program) -> rx.Component:
     return shell(
         lang, program.page_id("profile"), "programs.profile_title",
+        rx.cond(R.shortcuts.length() > 0, rx.el.ul(
+            rx.foreach(R.shortcuts, lambda x: rx.el.li(rx.el.a(x.label, href=x.href))),
+            class_name="shortcut-links", id="profile-shortcuts")),
         rx.el.p(t("programs.profile_intro", lang)),
+        # Guide, Étape 2: sections prefilled from step 1 are « En cours »; changing those answers means
+        # starting again — said before any change, with the way to do it.
+        rx.cond(R.prefilled, rx.el.div(
+            rx.el.p(t("programs.profile_prefilled", lang)),
+            rx.el.button(t("nav.start_again", lang), type="button", class_name="btn btn-secondary",
+                         on_click=R.ask_restart, id="profile-restart"),
+            rx.cond(R.confirm_restart, confirm_panel(
+                "restart-confirm", t("wizard.restart_confirm_title", lang), t("wizard.restart_confirm_body", lang),
+                rx.el.button(t("wizard.restart_confirm_yes", lang), type="button", class_name="btn btn-danger",
+                             on_click=R.confirm_restart_now, id="restart-yes"),
+                rx.el.button(t("wizard.restart_confirm_no", lang), type="button", class_name="btn btn-secondary",
+                             on_click=R.cancel_restart, id="restart-no"),
+            )),
+            class_name="alert alert-warning", id="profile-prefilled",
+        )),
         rx.el.div(
             rx.el.table(
                 rx.el.thead(rx.el.tr(*[rx.el.th(t(k, lang), scope="col") for k in (

@@ -8,13 +8,18 @@ description (fields, labels, help, choices, or a shared widget). One state
 
 from __future__ import annotations
 
+from typing import Any
+
 import reflex as rx
 
-from rar_app import routes
+from rar_app import date_parts, routes
 from rar_app.components.fee_selector import fee_selector, fee_summary_panel
 from rar_app.components.layout import page_template
-from rar_app.components.widgets import nav_bar, nav_button, text_field
-from rar_app.components.wizard_form import checkbox_group, radio_group, select_field, step_header, wizard_error_summary
+from rar_app.components.noc_finder import noc_finder, search_form
+from rar_app.components.widgets import date_field, nav_bar, nav_button, text_field
+from rar_app.components.wizard_form import (
+    checkbox_group, confirm_panel, radio_group, select_field, step_header, wizard_error_summary,
+)
 from rar_app.i18n import t
 from rar_app.pages.registry import page
 from rar_app.programs import registry
@@ -26,52 +31,73 @@ from rar_app.state.questions import QuestionState as Q
 MODIFIED = "2026-12-04"
 
 
-def render_field(lang: str, f: Field) -> rx.Component:
-    """One question of a step, from its description."""
+def render_field(lang: str, f: Field, S: Any = Q) -> rx.Component:
+    """One question of a step, from its description. `S`: the state holding the answers
+    (`values`, `field_errors`, `dyn_options`, `checks`, `set_value`, `toggle_check`): the
+    question pages' by default, or another page that asks a program's questions."""
     label = t(f.label_key, lang)
     help_text = t(f.help_key, lang) if f.help_key else None
     hint = t(f.hint_key, lang) if f.hint_key else None
-    value = Q.values[f.name]
-    error = Q.field_errors[f.name]
+    value = S.values[f.name]
+    error = S.field_errors[f.name]
 
     def on_change(v, name=f.name):
-        return Q.set_value(name, v)
+        return S.set_value(name, v)
 
-    if f.kind in ("text", "number", "date"):
+    if f.kind == "date":
+        component = date_field(
+            lang, f.name, label, {p: S.values[date_parts.part_key(f.name, p)] for p in date_parts.PARTS},
+            lambda part, v, name=f.name: S.set_value(date_parts.part_key(name, part), v), error,
+            {p: S.field_errors[date_parts.part_key(f.name, p)] for p in date_parts.PARTS},
+            help_text=help_text, hint=hint, required=f.required,
+            autocomplete="bday" if f.name == "date_of_birth" else None)
+    elif f.kind in ("text", "number"):
         extra = {"input_mode": "numeric"} if f.kind == "number" else {}
         if f.kind == "text":
             extra["max_length"] = f.max_length
         component = text_field(lang, f.name, label, value, on_change, error, help_text=help_text, hint=hint,
-                               required=f.required, input_type="date" if f.kind == "date" else "text", **extra)
+                               required=f.required, **extra)
+        if f.finder == "noc":  # « Trouver la CNP »: picking a result fills this field
+            component = rx.fragment(component, noc_finder(lang, f.name, lambda code, name=f.name: S.set_value(name, code)))
     elif f.kind == "select":
         if f.options is country_field_options:
             # Reference data (ISO 3166-1 names), not interface text: a literal list var.
             options = rx.Var.create(country_options(lang))
         elif callable(f.options):
-            options = Q.dyn_options[f.name]
+            options = S.dyn_options[f.name]
         else:
             options = rx.Var.create([{"code": o.code, "label": o.label(lang, t)} for o in f.options])
         component = select_field(lang, f.name, label, options, value, on_change, error,
                                  placeholder=t("wizard.country_placeholder" if f.options is country_field_options
                                                else "programs.select_placeholder", lang),
                                  help_text=help_text, required=f.required)
+    elif f.kind == "search":
+        # A labelled text box whose suggestions filter as one types (the browser's datalist: keyboard and
+        # screen-reader friendly, any width); the server checks the answer against the same list.
+        choices = S.dyn_options[f.name] if callable(f.options) else rx.Var.create(
+            [{"code": o.code} for o in f.options])  # type: ignore[union-attr]
+        component = rx.fragment(
+            text_field(lang, f.name, label, value, on_change, error, help_text=help_text, hint=hint,
+                       required=f.required, max_length=f.max_length, list=f"{f.name}-choices", autocomplete="off"),
+            rx.el.datalist(rx.foreach(choices, lambda o: rx.el.option(value=o.code)), id=f"{f.name}-choices"),
+        )
     elif f.kind == "radio":
-        options = (Q.dyn_options[f.name] if callable(f.options)
+        options = (S.dyn_options[f.name] if callable(f.options)
                    else [(o.code, o.label(lang, t)) for o in f.options])  # type: ignore[union-attr]
         component = radio_group(lang, f.name, label, options, value, on_change, error, help_text=help_text,
                                 hint=hint, required=f.required)
     elif f.kind == "checkboxes":
-        options = (Q.dyn_options[f.name] if callable(f.options)
+        options = (S.dyn_options[f.name] if callable(f.options)
                    else rx.Var.create([{"code": o.code, "label": o.label(lang, t), "help": ""} for o in f.options]))
-        component = checkbox_group(lang, f.name, label, options, Q.checks,
-                                   lambda code, now, name=f.name: Q.toggle_check(name, code, now), error, hint=hint,
+        component = checkbox_group(lang, f.name, label, options, S.checks,
+                                   lambda code, now, name=f.name: S.toggle_check(name, code, now), error, hint=hint,
                                    prefix=f"{f.name}:")
     else:
         raise ValueError(f"no renderer for {f.kind}")
     if f.show_if:
         other, wanted = f.show_if
-        shown = (Q.values[other] == wanted) if isinstance(wanted, str) else \
-            rx.Var.create(list(wanted)).contains(Q.values[other])
+        shown = (S.values[other] == wanted) if isinstance(wanted, str) else \
+            rx.Var.create(list(wanted)).contains(S.values[other])
         return rx.cond(shown, component)
     return component
 
@@ -95,6 +121,8 @@ def frame(lang: str, program: Program, page_id: str, title_key: str, *body: rx.C
         page_id,
         t(title_key, lang),
         step_header(t(program.title_key, lang), Q.step_counter, Q.client_heading),
+        rx.cond(Q.unavailable != "", rx.el.div(rx.el.p(Q.unavailable), class_name="alert alert-warning",
+                                               role="alert", id="service-unavailable")),
         rx.cond(
             Q.notice != "",
             rx.el.div(
@@ -164,10 +192,76 @@ def _fee_selector(lang: str, _step: Step) -> list[rx.Component]:
 WIDGETS = {"document_choice": _document_choice, "fee_selector": _fee_selector}
 
 
+def _item_list(lang: str, step: Step) -> rx.Component:
+    """A list step's summary (« Sommaire des pièces d'identité »): each item saved, « Modifier »
+    (its form) and « Supprimer »; the form below adds or changes one item."""
+    return rx.el.section(
+        rx.cond(
+            Q.items.length() > 0,
+            rx.el.div(rx.el.table(
+                rx.el.caption(t(step.title_key, lang)),
+                rx.el.thead(rx.el.tr(rx.el.th(t("items.col_item", lang), scope="col"),
+                                     rx.el.th(t("items.col_actions", lang), scope="col"))),
+                rx.el.tbody(rx.foreach(Q.items, lambda r: rx.el.tr(
+                    rx.el.td(r.text, rx.cond(r.current, rx.el.span(" ", t("items.current", lang), class_name="badge"))),
+                    rx.el.td(
+                        rx.el.a(t("items.edit", lang), href=r.href, aria_label=r.edit_label,
+                                id="item-edit-" + r.index.to(str)),
+                        " ",
+                        rx.el.button(t("items.remove", lang), type="button", class_name="link-button",
+                                     aria_label=r.remove_label, on_click=Q.remove_item(r.index),
+                                     id="item-remove-" + r.index.to(str)),
+                    ),
+                ))),
+                class_name="review-table", id="item-list",
+            ), class_name="table-wrap"),
+            rx.el.p(t("items.none", lang), id="item-list-empty", class_name="hint"),
+        ),
+        class_name="item-list",
+    )
+
+
+def restart_confirm(lang: str) -> rx.Component:
+    """« Recommencer »'s confirmation (every answer erased), on the review and on a step that
+    repeats eligibility answers."""
+    return rx.cond(
+        Q.confirm_restart,
+        confirm_panel(
+            "restart-confirm", t("wizard.restart_confirm_title", lang), t("wizard.restart_confirm_body", lang),
+            rx.el.button(t("wizard.restart_confirm_yes", lang), type="button", class_name="btn btn-danger",
+                         on_click=Q.confirm_restart_now, id="restart-yes"),
+            rx.el.button(t("wizard.restart_confirm_no", lang), type="button", class_name="btn btn-secondary",
+                         on_click=Q.cancel_restart, id="restart-no"),
+        ),
+    )
+
+
+def eligibility_warning(lang: str) -> rx.Component:
+    """Before any change to an answer that came from the eligibility questions: changing it
+    means starting again (guide, Étape 2), and the way to do it, « Recommencer »."""
+    return rx.cond(Q.eligibility_note != "", rx.el.div(
+        rx.el.p(Q.eligibility_note),
+        rx.el.button(t("nav.start_again", lang), type="button", class_name="btn btn-secondary",
+                     on_click=Q.ask_restart, id="eligibility-restart"),
+        restart_confirm(lang),
+        class_name="alert alert-warning", id="eligibility-warning",
+    ))
+
+
 def step_page(lang: str, program: Program, step: Step, *, first: bool) -> rx.Component:
     body = WIDGETS[step.widget](lang, step) if step.widget else [render_field(lang, f) for f in step.fields]
+    if step.items:
+        body = [*body, rx.el.div(
+            rx.el.button(t("items.save_and_add", lang), type="button", class_name="btn btn-secondary",
+                         on_click=Q.save_and_add, id="save-and-add"), class_name="nav-bar")]
     intro = [rx.el.p(t(step.intro_key, lang))] if step.intro_key else []
-    return frame(lang, program, program.page_id(step.id), step.title_key, *intro, _form(lang, *body, first=first))
+    intro += [rx.el.p(t(key, lang), class_name="alert", id=f"note-{key.rsplit('.', 1)[-1].replace('_', '-')}")
+              for key in step.note_keys]
+    finders = [search_form(f.name) for f in step.fields if f.finder == "noc" and not step.widget]
+    listed = [_item_list(lang, step)] if step.items else []
+    warning = [eligibility_warning(lang)] if program.profile and program.eligibility is not None else []
+    return frame(lang, program, program.page_id(step.id), step.title_key, *intro, *warning, *listed,
+                 _form(lang, *body, first=first), *finders)
 
 
 def register_steps() -> None:

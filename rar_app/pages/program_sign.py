@@ -14,6 +14,7 @@ from rar_app.i18n import t
 from rar_app.pages.program_finish import checklist_table, clients_table, fees_panel, frame, program_pages
 from rar_app.programs.base import Program
 from rar_app.programs.engine import Field
+from rar_app.state.documents import DocumentsState
 from rar_app.state.program_sign import FinishSignState
 
 try:  # the document uploader (issue 5); the checklist alone when it is not there
@@ -27,13 +28,20 @@ S = FinishSignState
 # -- step 8 ------------------------------------------------------------------------------
 
 
+def _current_count(lang: str) -> rx.Component:
+    """« n sur N » of the client whose uploader is shown, from the uploader itself: it
+    changes the moment a file is added or removed (the other clients' do not change here)."""
+    return rx.fragment(DocumentsState.provided_text)
+
+
 def _client_switcher(lang: str) -> rx.Component:
     return rx.el.nav(
         rx.el.h2(t("submit.choose_client", lang), id="client-switcher-title"),
         rx.el.ul(rx.foreach(S.clients, lambda c: rx.el.li(
             rx.cond(
                 c.position == S.current_client,
-                rx.el.strong(c.heading, " (", c.documents_count, ")", aria_current="true"),
+                rx.el.strong(c.heading, " (", _current_count(lang), ")", aria_current="true",
+                             id="current-client-count"),
                 rx.el.a(c.heading, " (", c.documents_count, ")",
                         href="?id=" + S.app_id.to_string() + "&client=" + c.position.to_string()),
             ),
@@ -119,16 +127,18 @@ def _declaration_texts(lang: str, program: Program) -> list[rx.Component]:
 
 def declaration_page(lang: str, program: Program) -> rx.Component:
     questions = program.declaration.questions if program.declaration else ()
+    asks_question = program.declaration is None or program.declaration.security_question
     form = rx.el.form(
         *[_consent_group(lang, q) for q in questions],
         rx.el.h2(t("submit.signature_heading", lang)),
-        rx.el.p(t("submit.signature_hint", lang), class_name="hint"),
+        rx.el.p(t("submit.signature_hint" if asks_question else "submit.signature_hint_names", lang), class_name="hint"),
         text_field(lang, "given-names", t("submit.given_names", lang), S.given_names, S.set_given_names,
                    S.given_names_error, autocomplete="given-name", max_length=100),
         text_field(lang, "family-name", t("submit.family_name", lang), S.family_name, S.set_family_name,
                    S.family_name_error, autocomplete="family-name", max_length=100),
-        text_field(lang, "answer", S.question, S.answer, S.set_answer, S.answer_error,
-                   hint=t("submit.answer", lang), input_type="password", autocomplete="off", max_length=200),
+        *([text_field(lang, "answer", S.question, None, None, S.answer_error,
+                      hint=t("submit.answer", lang), input_type="password", autocomplete="off", max_length=200)]
+          if asks_question else []),
         nav_bar(
             nav_button("previous", lang, on_click=S.go(program.previous_page("declaration"))),
             rx.el.button(t(program.page_buttons.get("declaration", "submit.sign"), lang), type="submit",

@@ -22,6 +22,7 @@ from rar_app.components.layout import page_template
 from rar_app.components.widgets import progress_bar
 from rar_app.i18n import t
 from rar_app.pages.registry import page
+from rar_app.programs.countries import country_name, sort_key
 from rar_app.pages.status_common import (
     MODIFIED,
     biometrics_label,
@@ -35,6 +36,7 @@ from rar_app.pages.status_common import (
     status_url,
     step_state_label,
     table,
+    toronto_moment,
     url_with,
 )
 from rar_app.services.office import backoffice, search
@@ -90,6 +92,7 @@ class StatusState(rx.State):
     open_requests: int = 0
     can_upload: bool = False
     view_href: str = ""
+    history_href: str = ""  # « Historique du dossier » of this application
     notice: str = ""
     notice_kind: str = ""
 
@@ -120,9 +123,11 @@ class StatusState(rx.State):
                         "action_label": t("search.check_status_for", lang, name=f"{o.given_names} {o.family_name}")}
                        for o in v.others]
         labels = {r["id"]: (r["label_fr"] if lang == "fr" else r["label_en"]) for r in v.requests}
-        self.documents = [{"name": d["name"], "uploaded": d["uploaded_at"][:10],
-                           "state": document_label(d["status"], lang),
-                           "for": labels.get(d["request_id"], "") if d["request_id"] else ""} for d in v.documents]
+        # Files listed by document type (the checklist's label, or the request's).
+        self.documents = sorted(({"type": d["type_fr"] if lang == "fr" else d["type_en"], "name": d["name"],
+                                  "uploaded": d["uploaded_at"][:10], "state": document_label(d["status"], lang),
+                                  "for": labels.get(d["request_id"], "") if d["request_id"] else ""}
+                                 for d in v.documents), key=lambda d: sort_key(d["type"]))
         self.requests = [{"id": str(r["id"]), "label": r["label_fr"] if lang == "fr" else r["label_en"],
                           "note": r["note_fr"] if lang == "fr" else r["note_en"],
                           "due": t("status.request_due", lang, date=r["due_on"]) if r["due_on"] else "",
@@ -141,6 +146,7 @@ class StatusState(rx.State):
         self._issued_document_id = int(auth["document_id"]) if auth else 0
         self.issued_download = self._issued_document_id > 0
         self.view_href = url_with("application_view", lang, n=v.application_number)
+        self.history_href = url_with("file_history", lang, id=v.application_id)
         self._applicant_id, self._application_id = v.applicant_id, v.application_id
 
     def _blank(self) -> None:
@@ -242,6 +248,7 @@ def summary(lang: str) -> rx.Component:
         rx.cond(StatusState.is_paper, rx.el.p(t("status.paper_note", lang), class_name="hint")),
         rx.el.ul(
             rx.el.li(rx.el.a(t("status.view_application", lang), href=StatusState.view_href, id="view-application")),
+            rx.el.li(rx.el.a(t("history.title", lang), href=StatusState.history_href, id="file-history-link")),
             rx.cond(StatusState.can_upload,
                     rx.el.li(rx.el.a(t("status.upload_documents", lang), href="#requests-heading", id="upload-link"))),
             class_name="action-list",
@@ -305,14 +312,16 @@ def requests(lang: str) -> rx.Component:
 
 def submitted_documents(lang: str) -> rx.Component:
     body = rx.el.tbody(rx.foreach(StatusState.documents, lambda d: rx.el.tr(
-        rx.el.td(d["name"], rx.cond(d["for"] != "", rx.el.span(" (", d["for"], ")", class_name="hint"))),
+        rx.el.td(d["type"]),
+        rx.el.td(d["name"]),
         rx.el.td(d["uploaded"]),
         rx.el.td(d["state"]),
     )))
     return rx.el.section(
         rx.el.h2(t("status.documents_heading", lang)),
         rx.cond(StatusState.documents.length() > 0,
-                table([t("status.col_document", lang), t("status.col_uploaded", lang), t("status.col_state", lang)],
+                table([t("after.col_document_type", lang), t("after.col_file", lang), t("status.col_uploaded", lang),
+                       t("status.col_state", lang)],
                       body, caption=t("status.documents_heading", lang), table_id="documents"),
                 rx.el.p(t("status.no_documents", lang))),
     )
@@ -407,6 +416,7 @@ class ApplicationViewState(rx.State):
     submitted: str = ""
     file_number: str = ""
     people: list[dict[str, str]] = []
+    documents: list[dict[str, str]] = []
     back_href: str = ""
 
     @rx.event
@@ -419,18 +429,23 @@ class ApplicationViewState(rx.State):
         try:
             data = await asyncio.to_thread(_summary, info.account_id, number, client_ip(self))
         except search.NotFound:
-            self.found, self.people, self.loaded = False, [], True
+            self.found, self.people, self.documents, self.loaded = False, [], [], True
             return keep_query_in_toggle()
         self.found, self.loaded = True, True
         self.reference = data["reference"] or data["number"]
-        self.submitted = data["submitted_at"][:10]
+        self.submitted = toronto_moment(data["submitted_at"], lang)
         self.file_number = data["client_file_number"]
         self.back_href = status_url(data["number"], lang)
         self.people = [{"name": f"{p['given_names']} {p['family_name']}".strip(), "birth": p["date_of_birth"],
                         "number": p["application_number"], "category": category_label(p["category"], lang),
-                        "country": p["country"], "status": status_label(p["status"], lang),
+                        "country": country_name(p["country"], lang) if p["country"] else "",
+                        "status": status_label(p["status"], lang),
                         "href": status_url(p["application_number"], lang) if p["application_number"] else ""}
                        for p in data["applicants"]]
+        # The files sent with the application, by document type.
+        self.documents = sorted(({"type": d["type_fr"] if lang == "fr" else d["type_en"], "name": d["name"],
+                                  "person": d["person"]} for d in data.get("documents", [])),
+                                key=lambda d: (sort_key(d["type"]), sort_key(d["person"])))
         return keep_query_in_toggle()
 
 
@@ -462,6 +477,15 @@ def application_view_page(lang: str) -> rx.Component:
                     table([t(f"status.col_{c}", lang) for c in ("person", "birth", "number", "category", "country",
                                                                 "status")],
                           body, caption=t("status.view_people", lang), table_id="people"),
+                    rx.el.h2(t("after.documents_heading", lang), id="view-documents-heading"),
+                    rx.cond(
+                        ApplicationViewState.documents.length() > 0,
+                        table([t("after.col_document_type", lang), t("status.col_person", lang), t("after.col_file", lang)],
+                              rx.el.tbody(rx.foreach(ApplicationViewState.documents, lambda d: rx.el.tr(
+                                  rx.el.td(d["type"]), rx.el.td(d["person"]), rx.el.td(d["name"])))),
+                              caption=t("after.documents_heading", lang), table_id="view-documents"),
+                        rx.el.p(t("after.no_documents", lang), id="view-no-documents"),
+                    ),
                     rx.el.p(rx.el.a(t("status.back_to_status", lang), href=ApplicationViewState.back_href,
                                     id="back-to-status")),
                 ),

@@ -120,3 +120,22 @@ def notice_box(text: rx.Var, kind: rx.Var | str = "", box_id: str = "notice") ->
             tab_index=-1,
         ),
     )
+
+
+def toronto_moment(value: str, lang: str) -> str:
+    """An ISO date-time (UTC when it names no zone) as the portal shows times: in
+    America/Toronto, the zone named (« 2026-12-04 à 15:30 (heure de Toronto, EST) »)."""
+    from datetime import datetime, timezone
+    from zoneinfo import ZoneInfo
+
+    if not value:
+        return ""
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return value
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    local = moment.astimezone(ZoneInfo("America/Toronto"))
+    zone = f"{t('wayfinding.zone_toronto', lang)}, {local.tzname()}"
+    return t("after.moment", lang, date=local.date().isoformat(), time=local.strftime("%H:%M"), zone=zone)

@@ -62,6 +62,8 @@ class ProfileSection:
     title_key: str
     wizard: Wizard  # the section's questions; its answers are stored under the section id
     prefill: Callable[[Mapping[str, Any]], dict[str, dict[str, Any]]] | None = None  # from eligibility answers
+    # A link to this form at the top of the task list (« Modifier les renseignements sur la famille »).
+    shortcut_key: str = ""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -72,7 +74,8 @@ class Declaration:
     `sections` are (heading key, paragraph keys) shown in order before the questions;
     `text_keys` are paragraphs shown before the sections (an introduction). The generic
     declaration page renders both, then `questions` (radio groups), then the signature
-    fields (names + the security question) and « Signer »."""
+    fields (the names, then the security question unless `security_question` is False)
+    and « Signer »."""
 
     text_keys: tuple[str, ...]
     questions: tuple[Field, ...]
@@ -80,6 +83,9 @@ class Declaration:
     accept_code: str = "accept"
     sections: tuple[tuple[str, tuple[str, ...]], ...] = ()
     refused_error_key: str = "submit.error_declaration_refused"  # shown on a required question not accepted
+    # The signature asks one of the representative's security questions after the names; False when
+    # the guide's signature is the name typed alone (eTA « Signature »).
+    security_question: bool = True
 
 
 @dataclasses.dataclass(frozen=True)
@@ -102,7 +108,8 @@ class ApplicantData:
     """What a program's answers say about one person of the application: kept in step
     with the answers in the `Applicant` (+ `Client`) rows after every save (see
     `Program.applicants`). Fields not known yet stay at their defaults; `details_known`
-    False leaves the name/birth/country/type of an existing row untouched."""
+    False leaves the name/birth/country of an existing row untouched, and its type too
+    unless `application_type` is given (a program that knows it before the details)."""
 
     position: int
     details_known: bool = False
@@ -115,6 +122,7 @@ class ApplicantData:
     sds: bool = False
     fee_option: str = "standard"
     biometrics_option: str = "none"
+    fee_exemption_reason: str = ""  # why the fee is « Dispensé des frais » (staff review, issue 14)
 
 
 # Generic pages every program gets; each program may rename their address parts.

@@ -18,14 +18,16 @@ def countries() -> list[dict[str, str]]:
         return list(csv.DictReader(fh))
 
 
-def _sort_key(text: str) -> str:
+def sort_key(text: str) -> str:
+    """Alphabetical order with accents and case ignored (« Égypte » between « Équateur »'s
+    neighbours, not after « Zimbabwe »)."""
     return "".join(c for c in unicodedata.normalize("NFD", text.casefold()) if not unicodedata.combining(c))
 
 
 def country_options(lang: str) -> list[dict[str, str]]:
     """[{code, label}] sorted by name in `lang`."""
     key = "name_fr" if lang == "fr" else "name_en"
-    return sorted(({"code": c["iso2"], "label": c[key]} for c in countries()), key=lambda o: _sort_key(o["label"]))
+    return sorted(({"code": c["iso2"], "label": c[key]} for c in countries()), key=lambda o: sort_key(o["label"]))
 
 
 def country_name(code: str, lang: str) -> str:

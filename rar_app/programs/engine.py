@@ -30,8 +30,11 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import unicodedata
 from datetime import date
 from typing import Any, Callable, Mapping, Sequence
+
+from rar_app import date_parts
 
 REVIEW = "review"
 
@@ -60,7 +63,12 @@ class Option:
 
 @dataclasses.dataclass(frozen=True)
 class Field:
-    """A question. Kinds: text, date, number, select, radio, checkboxes.
+    """A question. Kinds: text, date, number, select, radio, checkboxes, search.
+
+    `search` is a text box that suggests the choices as one types (a long reference
+    list, e.g. Canadian cities): the answer must be one of the choices' codes, which are
+    what the box shows; case, accents and spacing are ignored, and a unique prefix before
+    « ( » (« montreal » → « Montréal (QC) ») is enough. Otherwise `pattern_error_key`.
 
     `options` is a tuple, or a function of the `Context` (and the step
     instance) for choices that depend on the rules or on other answers.
@@ -84,6 +92,7 @@ class Field:
     show_if: tuple[str, str | tuple[str, ...]] | None = None
     required_error_key: str | None = None
     allow_future: bool = False  # a date field that may be after today (a passport's expiry)
+    finder: str = ""  # a search helper the question page shows under the field ("noc": « Trouver la CNP »)
 
     def choices(self, ctx: "Context", index: int | None) -> list[Option]:
         return list(self.options(ctx, index) if callable(self.options) else self.options)
@@ -108,6 +117,13 @@ class Problem:
     # The question it is about (a catalogue key, set by `validate`): the message names it,
     # « Date de naissance : Entrez une date valide. », so a summary of several errors says which.
     label_key: str = ""
+    # Which box of a three-box date is wrong ("day", "month", "year"): the error summary's
+    # link focuses it, and only that box is marked. Empty for every other kind of field.
+    part: str = ""
+
+    def anchor(self) -> str:
+        """The id the error summary links to: the field's input, or the wrong box of a date."""
+        return date_parts.part_id(self.field, self.part) if self.part else self.field
 
     def message(self, lang: str, t: Callable[..., str]) -> str:
         text = t(self.key, lang, **dict(self.params)) if self.key else (
@@ -131,6 +147,9 @@ class ReviewLine:
     step: str
     field: str
     group: str = ""
+    # A line the rules compute (the documents a client must give, an eligibility result)
+    # is shown without a pen: there is no question to change.
+    editable: bool = True
 
 
 @dataclasses.dataclass
@@ -172,6 +191,10 @@ class Step:
     # the program's `step_panels[step id]`. Widgets are shared by programs, never per program.
     widget: str = ""
     intro_key: str | None = None  # a paragraph shown above the fields
+    note_keys: tuple[str, ...] = ()  # notes from the guide shown below the intro (e.g. multiple entry on the fees)
+    # A list of like things (identity documents…): one instance per item, with `repeat=item_count(id)`;
+    # the page shows the summary list (edit/remove) and « Enregistrer et ajouter » (services/casework/item_lists.py).
+    items: bool = False
 
 
 @dataclasses.dataclass(frozen=True)
@@ -204,6 +227,24 @@ def parse_ref(ref: str) -> tuple[str, int | None]:
 
 def make_ref(step_id: str, index: int | None) -> str:
     return step_id if index is None else f"{step_id}.{index}"
+
+
+MAX_ITEMS = 20
+
+
+def items_key(step_id: str) -> str:
+    """Where a list step keeps its number of items in the answers (never a step reference)."""
+    return f"{step_id}#items"
+
+
+def item_count(step_id: str) -> Callable[[Context], int]:
+    """`Step.repeat` of a list step: the items added so far (at least one form to fill)."""
+    def count(ctx: Context) -> int:
+        try:
+            return max(1, min(MAX_ITEMS, int((ctx.answers.get(items_key(step_id)) or {}).get("count") or 1)))
+        except (TypeError, ValueError):
+            return 1
+    return count
 
 
 # ---------------------------------------------------------------------------
@@ -254,7 +295,8 @@ def validate(wizard: Wizard, ref: str, raw: Mapping[str, Any], ctx: Context) -> 
     for f in step.fields:
         if not f.shown(values):
             continue
-        value, problem = _check_field(f, raw.get(f.name), ctx, index)
+        value, problem = _check_field(f, date_parts.submitted(f.name, raw) if f.kind == "date" else raw.get(f.name),
+                                      ctx, index)
         if problem is not None:
             problems.append(problem)
         else:
@@ -327,6 +369,18 @@ def progress(wizard: Wizard, ref: str, ctx: Context) -> tuple[int, int]:
     return (refs.index(ref) + 1 if ref in refs else 0), len(refs)
 
 
+def stage(wizard: Wizard, ref: str, ctx: Context) -> tuple[int, int]:
+    """(n, total) for « Étape n de N », counted in pages of the questionnaire rather than in
+    step instances: a step repeated per client counts once (the page's heading names the
+    client), and is counted from the start, so the total does not grow with the number of
+    clients. A step with a `when` counts once it applies to someone. The review is the last."""
+    in_flow = {parse_ref(r)[0] for r in flow(wizard, ctx) if r != REVIEW}
+    ids = [s.id for s in wizard.steps if s.id in in_flow or (s.repeat is not None and s.when is None)]
+    ids.append(REVIEW)
+    step_id = REVIEW if ref == REVIEW else parse_ref(ref)[0]
+    return (ids.index(step_id) + 1 if step_id in ids else 0), len(ids)
+
+
 # ---------------------------------------------------------------------------
 # Review
 
@@ -380,7 +434,10 @@ def _text(value: Any) -> str:
 
 
 def _check_field(f: Field, raw: Any, ctx: Context, index: int | None) -> tuple[Any, Problem | None]:
-    required_key = f.required_error_key or ("wizard.error_choose" if f.kind in ("select", "radio", "checkboxes") else "wizard.error_required")
+    required_key = f.required_error_key or ("wizard.error_choose" if f.kind in ("select", "radio", "checkboxes", "search")
+                                            else "wizard.error_required")
+    if f.kind == "date":
+        return _check_date(f, raw, ctx, required_key)
     if f.kind == "checkboxes":
         items = raw if isinstance(raw, (list, tuple)) else ([] if raw in (None, "") else [raw])
         allowed = [o.code for o in f.choices(ctx, index)]
@@ -399,6 +456,9 @@ def _check_field(f: Field, raw: Any, ctx: Context, index: int | None) -> tuple[A
         if text not in {o.code for o in f.choices(ctx, index)}:
             return None, Problem(f.name, "wizard.error_choice")
         return text, None
+    if f.kind == "search":
+        found = _search_choice(text, [o.code for o in f.choices(ctx, index)])
+        return (found, None) if found else (None, Problem(f.name, f.pattern_error_key))
     if f.kind == "number":
         if not re.fullmatch(r"[0-9]{1,4}", text):
             return None, Problem(f.name, "wizard.error_number")
@@ -408,18 +468,6 @@ def _check_field(f: Field, raw: Any, ctx: Context, index: int | None) -> tuple[A
         if not lo <= n <= hi:
             return None, Problem(f.name, "wizard.error_range", {"min": lo, "max": hi})
         return n, None
-    if f.kind == "date":
-        try:
-            d = date.fromisoformat(text) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text) else None
-        except ValueError:
-            d = None
-        if d is None:
-            return None, Problem(f.name, "wizard.error_date")
-        if d > ctx.on_date and not f.allow_future:
-            return None, Problem(f.name, "wizard.error_date_future")
-        if d.year < 1900:
-            return None, Problem(f.name, "wizard.error_date")
-        return d.isoformat(), None
     if len(text) > f.max_length:
         return None, Problem(f.name, "wizard.error_too_long", {"max": f.max_length})
     if f.pattern and not re.fullmatch(f.pattern, text):
@@ -427,10 +475,46 @@ def _check_field(f: Field, raw: Any, ctx: Context, index: int | None) -> tuple[A
     return text, None
 
 
+def _fold(text: str) -> str:
+    """Case, accents, punctuation spacing ignored: « Trois-Rivières (QC) » ~ « trois rivieres (qc) »."""
+    plain = "".join(c for c in unicodedata.normalize("NFD", text.casefold()) if not unicodedata.combining(c))
+    return " ".join(re.sub(r"[^0-9a-z()]+", " ", plain).replace("(", " (").split())
+
+
+def _search_choice(text: str, codes: Sequence[str]) -> str | None:
+    """The choice `text` names: exactly (folded), or the only one whose part before « ( » matches."""
+    wanted = _fold(text)
+    exact = [c for c in codes if _fold(c) == wanted]
+    if exact:
+        return exact[0]
+    named = [c for c in codes if _fold(c.split("(")[0]) == wanted]
+    return named[0] if len(named) == 1 else None
+
+
+def _check_date(f: Field, raw: Any, ctx: Context, required_key: str) -> tuple[Any, Problem | None]:
+    """Three boxes (or an ISO string from saved answers and the API) -> the ISO date."""
+    d, error = date_parts.parse(raw, today=ctx.on_date, allow_future=f.allow_future)
+    if error is not None:
+        return None, Problem(f.name, error.key, dict(error.params), part=error.part)
+    if d is None:
+        return (None, Problem(f.name, required_key, part="day")) if f.required else ("", None)
+    return d.isoformat(), None
+
+
+def form_keys(step: Step) -> list[str]:
+    """The keys of a step's form values: each field's name, a date's three boxes instead
+    of its name (checkbox groups, whose values are lists, are left to the caller)."""
+    out: list[str] = []
+    for f in step.fields:
+        out.extend(date_parts.keys(f.name) if f.kind == "date" else [f.name])
+    return out
+
+
 def raw_copy(step: Step, raw: Mapping[str, Any], extra_keys: Sequence[str] = ()) -> dict[str, Any]:
     """What typed values to keep for an unfinished step ("Précédent", "Quitter le
     questionnaire"): known fields only, as short strings (or lists of strings)."""
-    names = [f.name for f in step.fields] + list(extra_keys)
+    # A date: its three boxes, or its single ISO value when that is what came (the API).
+    names = form_keys(step) + [f.name for f in step.fields if f.kind == "date"] + list(extra_keys)
     out: dict[str, Any] = {}
     for name in names:
         if name not in raw:

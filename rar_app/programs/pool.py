@@ -44,4 +44,7 @@ class PoolSpec:
     # -- added for IEC (all optional, program-neutral) --------------------------------------
     reminder_days: tuple[int, ...] = ()  # e-mail reminders this many days before each deadline
     application_days: int | None = None  # after accepting: days to submit the application, else it lapses
+    # The invitation's own deadline is also the deadline to submit (Express Entry: the ITA gives
+    # 60 days to submit the complete application, not only to answer).
+    apply_within_invitation: bool = False
     rounds_by_stream: bool = False  # every round targets one stream; training rounds run per stream

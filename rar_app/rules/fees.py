@@ -110,6 +110,10 @@ class _Amounts:
     def min_people(self) -> int:
         return int(self.pv("family_rate.minimum_people").value)
 
+    def exemption_allowed(self, app: str) -> bool:
+        """May this type's processing fee be declared exempt (« Dispensé des frais »)?"""
+        return app in set(self.pv("exemption.allowed").value)
+
     def biometrics_required(self, app: str) -> bool:
         return app in set(self.pv("biometrics.required_by").value)
 
@@ -213,8 +217,10 @@ def _compute(apps: list[dict], on_date: _dt.date) -> tuple[list[dict], list[dict
                 individual = _money(A.pv("biometrics.individual").value) * len(covered)
             fam_amount = _money(A.family_amount(kind).value)
             if fam_amount > individual:
-                warn("family_rate_costs_more", 0, f"The family rate ({kind_en}, {fmt_money(fam_amount, 'en')}) costs more than the individual fees of the {len(covered)} people it covers ({fmt_money(individual, 'en')}).",
-                     f"Le tarif familial ({kind_fr}, {fmt_money(fam_amount, 'fr')}) coûte plus cher que les frais individuels des {len(covered)} personnes couvertes ({fmt_money(individual, 'fr')}).", kind)
+                people_en = "the one person" if len(covered) == 1 else f"the {len(covered)} people"
+                people_fr = "de la personne couverte" if len(covered) == 1 else f"des {len(covered)} personnes couvertes"
+                warn("family_rate_costs_more", 0, f"The family rate ({kind_en}, {fmt_money(fam_amount, 'en')}) costs more than the individual fees of {people_en} it covers ({fmt_money(individual, 'en')}).",
+                     f"Le tarif familial ({kind_fr}, {fmt_money(fam_amount, 'fr')}) coûte plus cher que les frais individuels {people_fr} ({fmt_money(individual, 'fr')}).", kind)
         if fam_exempts and not fam_payers:
             for i in fam_exempts:
                 warn("family_exempt_without_family_rate", i, f"Client {i + 1} chose 'Family rate – Fee exempt' ({kind_en}) but nobody pays the family rate: the fee is underpaid.",
@@ -303,6 +309,8 @@ def fee_options(application_type: str, on_date=None) -> dict:
     for code in FEE_OPTIONS:
         if code.startswith("family_rate") and not proc_offered:
             continue
+        if code == "exempt" and not A.exemption_allowed(application_type):
+            continue  # no exemption for this type (parameter fees.exemption.allowed)
         entry = {"code": code, **labels.value["processing"][code]}
         if code == "standard":
             entry["amount"] = _s(_money(pv.value))

@@ -149,7 +149,7 @@ def programs(request: dict, on_date=None, lang: str = "en") -> dict:
             return None
         if funds < need:
             return reason("insufficient_funds", f"Settlement funds of ${funds:,.0f} are below the ${need:,} required for a family of {family_size}.",
-                          f"Les fonds d'établissement de {funds:,.0f} $ sont inférieurs aux {need:,} $ exigés pour une famille de {family_size} personne(s).".replace(",", "\u00a0"),
+                          f"Les fonds d'établissement de {funds:,.0f} $ sont inférieurs aux {need:,} $ exigés pour une famille de {family_size} personne{'s' if family_size > 1 else ''}.".replace(",", "\u00a0"),
                           lang, required=need, reference=pv.reference)
         return None
 

@@ -49,8 +49,33 @@ SDS = sds_countries  # accessor alias: SDS(on_date) -> list of ISO codes
 
 # --- document checklists -------------------------------------------------------------------------------------
 
-def required_documents(application_type: str, *, minor: bool = False, sds: bool = False, on_date=None) -> list[dict]:
-    """The document checklist of an application type on a date, with minors' and SDS extras."""
+def parental_consent_rule(*, minor: bool, both_parents_answer: bool, adults_in_application: int) -> dict:
+    """Whether a minor's « Lettre de consentement des parents » is asked for, and why.
+
+    The letter comes from the parent(s) not travelling with the child (IMM 5484 / IMM 5483
+    checklists, « Minor children »): when both parents are in the same application there is
+    no such parent. The answer is only believed when the application has two adults to be them."""
+    if not minor:
+        return {"needed": False, "explanation_fr": "Le client n’est pas mineur.",
+                "explanation_en": "The client is not a minor."}
+    if both_parents_answer and adults_in_application >= 2:
+        return {"needed": False,
+                "explanation_fr": "Les deux parents font partie de la même demande : aucun parent ne reste au pays.",
+                "explanation_en": "Both parents are in the same application: no parent stays behind."}
+    if both_parents_answer:
+        return {"needed": True,
+                "explanation_fr": "La demande ne compte pas deux adultes : la lettre du parent qui ne voyage pas est exigée.",
+                "explanation_en": "The application does not have two adults: the letter of the parent not travelling is required."}
+    return {"needed": True,
+            "explanation_fr": "Un parent ou les deux ne voyagent pas avec l’enfant : leur lettre de consentement est exigée.",
+            "explanation_en": "One or both parents are not travelling with the child: their letter of consent is required."}
+
+
+def required_documents(application_type: str, *, minor: bool = False, sds: bool = False, on_date=None,
+                       both_parents: bool = False) -> list[dict]:
+    """The document checklist of an application type on a date, with minors' and SDS extras.
+    `both_parents`: both of the minor's parents are in the same application (see
+    `parental_consent_rule`), so items marked `not_with_both_parents` are not asked for."""
     on_date = check_date(on_date)
     _check_type(application_type, WIZARD_TYPES)
     if sds:
@@ -75,6 +100,8 @@ def required_documents(application_type: str, *, minor: bool = False, sds: bool 
         if item.get("minor") and not minor:
             continue
         if item.get("sds") and not sds:
+            continue
+        if item.get("not_with_both_parents") and both_parents:
             continue
         if "from" in item and on_date < item["from"]:
             continue

@@ -112,6 +112,7 @@ class DocumentsState(rx.State):
     slots: list[SlotRow] = []
     errors: list[dict[str, str]] = []  # for components.widgets.error_summary
     status_message: str = ""  # announced politely (role=status)
+    provided_text: str = ""  # « n sur N » of the slots shown
     editable: bool = True
     configured: bool = False
 
@@ -188,6 +189,8 @@ class DocumentsState(rx.State):
                 progress=0 if self._uploading == code else -1, can_add=len(files) < limit,
             ))
         self.slots = rows
+        # « n sur N »: slots with a file, for the page's client counter (it changes at once).
+        self.provided_text = t("submit.documents_count", lang, provided=sum(1 for s in rows if s.files), total=len(rows))
         self.errors = [{"field": choose_id(r.slot_code) if r.can_add and self.editable else title_id(r.slot_code), "message": f"{r.label} : {r.error}" if lang == "fr"
                         else f"{r.label}: {r.error}"} for r in rows if r.error]
 
@@ -306,7 +309,10 @@ class DocumentsState(rx.State):
 
     async def _after_error(self, actor: Actor, lang: str):
         self._uploading = ""
-        await self._reload(actor, lang)
+        try:
+            await self._reload(actor, lang)
+        except NotFound:  # not (or no longer) this actor's application: show nothing of it
+            self.slots, self.configured = [], False
         return rx.call_script(
             f"setTimeout(() => document.getElementById({json.dumps(SUMMARY_ID)})?.focus(), 60)")
 
@@ -339,6 +345,9 @@ class DocumentsState(rx.State):
         actor = self._actor(info)
         try:
             await asyncio.to_thread(documents.remove, actor, row.document_id)
+        except DocumentRefused as refusal:  # the application was signed meanwhile
+            self._last[slot.slot_code] = ("refused", refusal.message(lang), "")
+            return await self._after_error(actor, lang)
         except (NotFound, StorageUnavailable) as exc:
             self._last[slot.slot_code] = ("refused", self._failure(lang, exc), "")
             return await self._after_error(actor, lang)

@@ -30,10 +30,10 @@ import reflex as rx
 
 from rar_app import routes
 from rar_app.i18n import catalogue, t
-from rar_app.services.casework import submission
+from rar_app.services.casework import restated, submission
 from rar_app.services.money import payments
-from rar_app.state.program_nav import page_url, program_here, query_id
-from rar_app.state.program_rows import ClientRow, Line, client_rows, fee_lines
+from rar_app.state.program_nav import page_url, program_here
+from rar_app.state.program_rows import AnswerGroup, AnswerRow, ClientRow, Line, answer_groups, open_view
 from rar_app.state.session import client_ip, page_lang, require_session, sign_in_redirect
 
 CARD_FIELDS = {"holder": "card-holder", "number": "card-number", "expiry": "card-expiry-month",
@@ -69,6 +69,9 @@ class FinishPayState(rx.State):
     amount_text: str = ""
     in_progress: bool = False
     errors: list[dict[str, str]] = []
+    # Signature page: the answers and the consent given, restated.
+    answer_groups: list[AnswerGroup] = []
+    consent_rows: list[AnswerRow] = []
     # Payment page (no card data here: see the module docstring).
     method: str = "card"
     holder_error: str = ""
@@ -83,6 +86,7 @@ class FinishPayState(rx.State):
     attempt_key: str = ""
     outcome_message: str = ""
     cleared_note: bool = False
+    lapsed: bool = False  # the invitation lapsed: no payment form, the reason instead
     # Receipt.
     transaction_number: str = ""
     paid_at: str = ""
@@ -112,24 +116,12 @@ class FinishPayState(rx.State):
             setattr(self, f + "_error", "")
 
     def _open(self, lang: str) -> tuple[Any, submission.ApplicationView | None, Any]:
-        info = require_session(self)
-        if info is None:
-            return None, None, sign_in_redirect(self)
-        self.app_id = query_id(self) or self.app_id
-        try:
-            payments.settle_if_stale(info.account_id, self.app_id)
-            view = submission.view(info.account_id, self.app_id)
-        except submission.NotFound:
-            self.notice = t("submit.not_found", lang)
-            self.loaded = True
-            return info, None, None
-        self.status = view.status
-        self.file_number = t("submit.file_number", lang, number=view.client_file_number) if view.client_file_number else ""
-        self.clients = client_rows(view, lang)
-        self.fee_lines, self.fee_total, self.fee_warnings = fee_lines(view, lang)
-        self.has_fees = view.total_cents > 0
+        info, view, event = open_view(self, lang, before=payments.settle_if_stale)
+        if view is None:
+            return info, None, event
         self.amount_text = t("payment.amount_due", lang, amount=submission.money(view.total_cents, lang))
         self.in_progress = view.status in ("paying", "submitting")
+        self.lapsed = view.lapsed
         return info, view, None
 
     def _new_key(self) -> None:
@@ -155,6 +147,14 @@ class FinishPayState(rx.State):
             return self._goto("submitted", lang, replace=True)
         if view.status == "draft":
             return self._goto("declaration", lang, replace=True)
+        try:
+            said = restated.restated(_info.account_id, view.id, lang)
+        except restated.NotFound:
+            self.notice = t("submit.not_found", lang)
+            self.loaded = True
+            return None
+        self.answer_groups = answer_groups(said.answers, lang)
+        self.consent_rows = [AnswerRow(line.label, line.value) for line in said.declaration]
         self.loaded = True
         return None
 
@@ -207,6 +207,10 @@ class FinishPayState(rx.State):
             return self._goto("declaration", lang, replace=True)
         if view.total_cents <= 0:
             return self._goto("signature", lang, replace=True)
+        if view.lapsed:
+            self.errors = [{"field": "payment-lapsed", "message": t("payment.error_application_lapsed", lang)}]
+            self.loaded = True
+            return None
         self._new_key()
         self.loaded = True
         return None
@@ -251,6 +255,10 @@ class FinishPayState(rx.State):
             return self._goto("declaration", lang)
         except payments.NothingToPay:
             return self._goto("signature", lang)
+        except payments.ApplicationLapsed:
+            self.lapsed = True
+            self.errors = [{"field": "payment-lapsed", "message": t("payment.error_application_lapsed", lang)}]
+            return rx.set_focus("error-summary")
         except payments.InvalidKey:
             self._new_key()
             self.errors = [{"field": "payment-method", "message": t("payment.form_expired", lang)}]
@@ -258,6 +266,11 @@ class FinishPayState(rx.State):
         except submission.NotFound:
             self.notice = t("submit.not_found", lang)
             return None
+        except submission.FinishError as exc:  # any other refusal (fees not computable…): nothing charged, say so
+            self._new_key()
+            self.errors = [{"field": "payment-method", "message": _message(lang, f"submit.error_{exc.code}",
+                                                                            "payment.failed_other")}]
+            return rx.set_focus("error-summary")
         if outcome.approved:
             return self._goto("receipt", lang)
         if outcome.status == "pending":
@@ -268,13 +281,15 @@ class FinishPayState(rx.State):
         self._new_key()
         self.outcome_message = _message(lang, f"payment.{outcome.status}_{outcome.failure_code}",
                                         f"payment.{outcome.status}_other")
-        self.errors = [{"field": "payment-method", "message": self.outcome_message}]
+        # Not a form error (« Veuillez corriger les erreurs suivantes »): the payment's answer,
+        # in its own alert (pages/program_payment.py, #payment-outcome).
+        self.errors = []
         self.interac_stage = "choose"
         if method.kind == "card":
             self.cleared_note = True
             return [rx.set_value("card-number", ""), rx.set_value("card-security-code", ""),
-                    rx.set_focus("error-summary")]
-        return rx.set_focus("error-summary")
+                    rx.set_focus("payment-outcome")]
+        return rx.set_focus("payment-outcome")
 
     @rx.event
     async def pay_card(self, form: dict):
@@ -352,6 +367,7 @@ class FinishPayState(rx.State):
             yield sign_in_redirect(self)
             return
         lang = page_lang(self)
+        self.outcome_message = ""
         key = self._check_key(form, lang)
         if key is None:
             self.interac_stage = "choose"

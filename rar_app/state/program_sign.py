@@ -14,11 +14,11 @@ from typing import Any
 
 import reflex as rx
 
-from rar_app.i18n import catalogue, t
+from rar_app.i18n import catalogue, t, tn
 from rar_app.programs.base import Program
 from rar_app.services.casework import applications, submission
-from rar_app.state.program_nav import page_url, program_here, query_id
-from rar_app.state.program_rows import ClientRow, Line, client_rows, fee_lines, ottawa_date, sign_out_script
+from rar_app.state.program_nav import page_url, program_here
+from rar_app.state.program_rows import ClientRow, Line, open_view, ottawa_date, sign_out_script
 from rar_app.state.session import client_ip, page_lang, require_session, sign_in_redirect
 
 try:  # the document uploader (issue 5)
@@ -46,12 +46,12 @@ class FinishSignState(rx.State):
     fee_warnings: list[str] = []
     has_fees: bool = False
     errors: list[dict[str, str]] = []
-    # The declaration form (controlled: nothing typed is lost on an error; the answer is cleared).
+    # The declaration form (controlled: nothing typed is lost on an error; the answer, read from the
+    # submitted form and never kept here, is cleared).
     consent: dict[str, str] = {}  # the program's consent questions, by name
     consent_errors: dict[str, str] = {}
     given_names: str = ""
     family_name: str = ""
-    answer: str = ""
     given_names_error: str = ""
     family_name_error: str = ""
     answer_error: str = ""
@@ -87,29 +87,14 @@ class FinishSignState(rx.State):
 
     def _open(self, lang: str) -> tuple[Any, submission.ApplicationView | None, Any]:
         """(session, view, event): view None and event set when the page cannot be shown."""
-        info = require_session(self)
-        if info is None:
-            return None, None, sign_in_redirect(self)
-        self.app_id = query_id(self) or self.app_id
-        try:
-            view = submission.view(info.account_id, self.app_id)
-        except submission.NotFound:
-            self.notice = t("submit.not_found", lang)
-            self.loaded = True
-            return info, None, None
+        info, view, event = open_view(self, lang)
+        if view is None:
+            return info, None, event
         if view.status == "submitted":
             return info, None, rx.redirect(self._url("submitted", lang), replace=True)
-        self._fill(view, lang)
-        return info, view, None
-
-    def _fill(self, view: submission.ApplicationView, lang: str) -> None:
-        self.status = view.status
-        self.file_number = t("submit.file_number", lang, number=view.client_file_number) if view.client_file_number else ""
-        self.clients = client_rows(view, lang)
-        self.fee_lines, self.fee_total, self.fee_warnings = fee_lines(view, lang)
-        self.has_fees = view.total_cents > 0
         self.signed_notice = (t("submit.signed_notice", lang, date=ottawa_date(view.signed_at))
                               if view.status in ("signed", "paying") else "")
+        return info, view, None
 
     def _missing_errors(self, view: submission.ApplicationView, lang: str) -> list[dict[str, str]]:
         out = []
@@ -175,12 +160,14 @@ class FinishSignState(rx.State):
             return event
         if view.status == "draft" and view.missing_documents:
             return rx.redirect(self._url("document_checklist", lang), replace=True)
-        try:
-            q = submission.signature_question(info.account_id, info.session_id, view.id)
-            self.question = t("submit.question_label", lang, question=q.text(lang))
-        except submission.FinishError:
-            self.question = ""
-        self.answer = ""
+        program = self._program()
+        self.question = ""
+        if program is None or program.declaration is None or program.declaration.security_question:
+            try:
+                q = submission.signature_question(info.account_id, info.session_id, view.id)
+                self.question = t("submit.question_label", lang, question=q.text(lang))
+            except submission.FinishError:
+                self.question = ""
         self.loaded = True
         return None
 
@@ -202,11 +189,7 @@ class FinishSignState(rx.State):
         self.family_name = value[:100]
 
     @rx.event
-    def set_answer(self, value: str):
-        self.answer = value[:200]
-
-    @rx.event
-    def sign(self, _form: dict | None = None):
+    def sign(self, form: dict | None = None):
         """Signer: the service checks everything again and records the signature."""
         info = require_session(self)
         if info is None:
@@ -217,7 +200,8 @@ class FinishSignState(rx.State):
         names = self._consent_names()
         consent_errors = {k: "" for k in names}
         self.errors = []
-        answer, self.answer = self.answer, ""
+        # The security answer is read from the form, never kept in this state.
+        answer = str((form or {}).get("answer") or "")[:200]
         try:
             submission.sign(info.account_id, info.session_id, self.app_id,
                             consent={k: self.consent.get(k, "") for k in names},
@@ -225,7 +209,8 @@ class FinishSignState(rx.State):
                             ip=client_ip(self))
         except submission.SignatureRefused as exc:
             for e in exc.errors:
-                message = t(f"submit.error_{e.code}", lang, attempts=e.details.get("attempts_left", 0)) \
+                left = int(e.details.get("attempts_left", 0))
+                message = tn(f"submit.error_{e.code}", lang, left, attempts=left) \
                     if e.code == "answer_wrong" else t(f"submit.error_{e.code}", lang)
                 if e.field in consent_errors:
                     consent_errors[e.field] = message
@@ -234,7 +219,7 @@ class FinishSignState(rx.State):
                     setattr(self, e.field + "_error", message)
                     self.errors.append({"field": SIGN_FIELDS[e.field], "message": message})
             self.consent_errors = consent_errors
-            return rx.set_focus("error-summary")
+            return [rx.set_value("answer", ""), rx.set_focus("error-summary")]
         except submission.SignatureLocked:
             # The session is already revoked on the server; this also clears the cookie.
             return rx.call_script(sign_out_script(lang))

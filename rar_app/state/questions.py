@@ -12,93 +12,55 @@ refuses steps that are not reachable yet) nor overwrite an answer.
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
+import re
+from datetime import date
 from typing import Any
 from urllib.parse import urlencode
 
 import reflex as rx
 
-from rar_app import routes
+from rar_app import date_parts, routes
 from rar_app.i18n import t
 from rar_app.programs import engine
 from rar_app.programs.base import Program
-from rar_app.services.casework import applications
+from rar_app.services import availability
+from rar_app.services.casework import applications, item_lists
+from rar_app.services.casework.step_page import step_page
 from rar_app.state.program_nav import program_here, query_id, step_url
+from rar_app.state.question_rows import (  # noqa: F401  (re-exported: the pages import them from here)
+    Choice,
+    Doc,
+    fee_keys,
+    FeeRow,
+    ItemRow,
+    reason_key,
+    REASON_MAX,
+    ReviewGroup,
+    ReviewItem,
+    SummaryLine,
+    _as_text,
+    _checkbox_names,
+    _eligibility_note,
+    _error_names,
+    _field_names,
+    _form_values,
+    _step,
+)
 from rar_app.state.session import client_ip, page_lang, require_session, sign_in_redirect
 
-# The fee selector widget's field names for client n (rar_app/components/fee_selector.py).
-FEE_KEYS = ("fee-{n}", "bio_needed-{n}", "bio-{n}")
+# The document_choice widget's choice « Aucun document additionnel n’est requis pour ce client »
+# (a program lists it among the optional documents under this code).
+NO_DOCUMENTS = "none"
 
 
-def fee_keys(n: int) -> tuple[str, str, str]:
-    return tuple(k.format(n=n) for k in FEE_KEYS)  # type: ignore[return-value]
-
-
-@dataclasses.dataclass
-class Choice:
-    code: str = ""
-    label: str = ""
-    help: str = ""
-    amount: str = ""
-
-
-@dataclasses.dataclass
-class Doc:
-    code: str = ""
-    label: str = ""
-    help: str = ""
-
-
-@dataclasses.dataclass
-class FeeRow:
-    """One client in the fee selector: their options and current choices."""
-
-    position: int = 0
-    heading: str = ""
-    type_label: str = ""
-    fee: str = ""
-    bio_needed: str = ""
-    bio: str = ""
-    fee_options: list[Choice] = dataclasses.field(default_factory=list)
-    bio_options: list[Choice] = dataclasses.field(default_factory=list)
-    fee_error: str = ""
-    bio_needed_error: str = ""
-    bio_error: str = ""
-
-
-@dataclasses.dataclass
-class SummaryLine:
-    text: str = ""
-    amount: str = ""
-
-
-@dataclasses.dataclass
-class ReviewItem:
-    label: str = ""
-    value: str = ""
-    href: str = ""
-    edit_label: str = ""
-
-
-@dataclasses.dataclass
-class ReviewGroup:
-    heading: str = ""
-    answers: list[ReviewItem] = dataclasses.field(default_factory=list)
-
-
-def _step(program: Program | None, step_id: str):
-    found = program.wizard_of(step_id) if program is not None else None
-    return found[1].step(step_id) if found else None
-
-
-def _field_names(program: Program | None, step_id: str) -> list[str]:
-    step = _step(program, step_id)
-    return [f.name for f in step.fields if f.kind != "checkboxes"] if step is not None else []
-
-
-def _checkbox_names(program: Program | None, step_id: str) -> list[str]:
-    step = _step(program, step_id)
-    return [f.name for f in step.fields if f.kind == "checkboxes"] if step is not None else []
+async def _off_loop(fn, *args):
+    """Run a handler's body (session check, services, database round trips) in a worker thread.
+    Reflex runs a plain handler on the event loop, so every session's events waited for each
+    database round trip of any other; the state of this tab is still held (locked) by this
+    event alone while the thread runs, as with a plain handler."""
+    return await asyncio.to_thread(fn, *args)
 
 
 class QuestionState(rx.State):
@@ -107,6 +69,10 @@ class QuestionState(rx.State):
     from_review: bool = False
     loaded: bool = False
     notice: str = ""  # not found / not editable
+    # The database out of reach during « Suivant »/« Précédent »/« Quitter »: said above the form (which
+    # keeps what was typed) while the same button is tried again by itself (retry_after_outage).
+    unavailable: str = ""
+    _outage_tries: int = 0
     step_counter: str = ""
     client_heading: str = ""
     # The current step's fields (controlled inputs: nothing typed is lost on an error).
@@ -134,6 +100,9 @@ class QuestionState(rx.State):
     review_complete: bool = False
     review_goto: str = ""
     confirm_restart: bool = False
+    eligibility_note: str = ""  # the step repeats eligibility answers: say so before a change, offer « Recommencer »
+    items: list[ItemRow] = []  # a list step's summary
+    is_list: bool = False
     _loaded_key: str = ""  # the address whose step is loaded (a change of #fragment is not a new step)
 
     # -- loading ------------------------------------------------------------
@@ -149,7 +118,10 @@ class QuestionState(rx.State):
         self.fee_lines = []
         self.fee_warnings = []
         self.review_groups = []
+        self.items = []
+        self.is_list = False
         self.confirm_restart = False
+        self.eligibility_note = ""
         self.client_heading = ""
 
     def _here(self) -> tuple[Program | None, str, int | None]:
@@ -169,8 +141,11 @@ class QuestionState(rx.State):
         return step_url(lang, self.app_id, ref, program=self._program(), from_review=from_review)
 
     @rx.event
-    def load(self):
+    async def load(self):
         """on_load of every step page: the step's saved answers, from the server."""
+        return await _off_loop(self._load)
+
+    def _load(self):
         info = require_session(self)
         if info is None:
             return sign_in_redirect(self)
@@ -196,14 +171,16 @@ class QuestionState(rx.State):
                                 for k, v in applications.new_step_options(program.code, lang).items()}
             self.values = {n: "" for n in names}
             self.checks, self._check_names = [], _checkbox_names(program, step_id)
-            self.field_errors = {n: "" for n in names + self._check_names}
-            self.step_counter = ""
+            self.field_errors = {n: "" for n in _error_names(program, step_id)}
+            found = program.wizard_of(step_id)
+            n, total = engine.stage(found[1], step_id, engine.Context(date.today(), {})) if found else (0, 0)
+            self.step_counter = t("wizard.step_counter", lang, n=n, total=total) if total else ""
             self.loaded = True
             return None
         try:
             if step_id == "review":
                 return self._load_review(info.account_id, lang)
-            view = applications.open_step(info.account_id, self.app_id, self.ref)
+            view, options, heading = step_page(info.account_id, self.app_id, self.ref, lang)
         except applications.NotFound:
             self.notice = t("wizard.not_found", lang)
             self.loaded = True
@@ -215,15 +192,17 @@ class QuestionState(rx.State):
         except applications.Incomplete as exc:
             return rx.redirect(self._url(lang, exc.goto, from_review=self.from_review), replace=True)
         self.step_counter = t("wizard.step_counter", lang, n=view.position, total=view.total)
+        self.eligibility_note = _eligibility_note(program, step_id, view.from_eligibility, lang)
         saved = view.values
-        self.values = {n: _as_text(saved.get(n)) for n in names}
+        self.values = _form_values(program, step_id, saved)
         self._check_names = _checkbox_names(program, step_id)
         self.checks = [f"{n}:{c}" for n in self._check_names for c in (saved.get(n) or []) if isinstance(c, str)]
-        self.field_errors = {n: "" for n in names + self._check_names}
-        if index:
-            self.client_heading = applications.step_heading(info.account_id, self.app_id, self.ref, lang)
-        self.dyn_options = {k: [Choice(o["code"], o["label"], o["help"]) for o in v]
-                            for k, v in applications.step_options(info.account_id, self.app_id, self.ref, lang).items()}
+        self.field_errors = {n: "" for n in _error_names(program, step_id)}
+        self.client_heading = heading
+        self.dyn_options = {k: [Choice(o["code"], o["label"], o["help"]) for o in v] for k, v in options.items()}
+        self.is_list = bool(_step(program, step_id).items)
+        if self.is_list:
+            self._load_items(info.account_id, step_id, index, lang)
         widget = _step(program, step_id).widget
         if widget == "document_choice":
             docs = applications.step_panel(info.account_id, self.app_id, self.ref, lang)
@@ -237,25 +216,90 @@ class QuestionState(rx.State):
         self.loaded = True
         return None
 
+    def _load_items(self, account_id: int, step_id: str, index: int | None, lang: str) -> None:
+        rows = item_lists.items(account_id, self.app_id, step_id, lang)
+        self.items = [ItemRow(r.index, r.text, self._url(lang, r.ref),
+                              t("items.edit_label", lang, item=r.text), t("items.remove_label", lang, item=r.text),
+                              r.index == index) for r in rows]
+
+    @rx.event
+    def save_and_add(self):
+        """« Enregistrer et ajouter »: the item is checked and saved, then an empty one opens."""
+        info = require_session(self)
+        if info is None:
+            return sign_in_redirect(self)
+        lang = page_lang(self)
+        if self.notice or not self.is_list or not self.app_id:
+            return None
+        try:
+            result, goto = item_lists.save_and_add(info.account_id, self.app_id, self.ref, self._submitted(),
+                                                   ip=client_ip(self))
+        except (item_lists.NotFound, ValueError):
+            self.notice = t("wizard.not_found", lang)
+            return None
+        except item_lists.NotEditable:
+            self.notice = t("wizard.not_editable", lang)
+            return None
+        except item_lists.TooMany:
+            self.errors = [{"field": "save-and-add", "message": t("items.too_many", lang),
+                            "href": (self.router.url.path or "") + "#save-and-add"}]
+            return rx.set_focus("error-summary")
+        if goto is None:
+            self._show_problems(result.problems, lang)
+            return rx.set_focus("error-summary")
+        self.errors = []
+        self._loaded_key = ""
+        return rx.redirect(self._url(lang, goto))
+
+    @rx.event
+    def remove_item(self, index: int):
+        """« Supprimer » an item of the summary list; the page shows the list again."""
+        info = require_session(self)
+        if info is None:
+            return sign_in_redirect(self)
+        lang = page_lang(self)
+        if self.notice or not self.is_list or not self.app_id:
+            return None
+        step_id = engine.parse_ref(self.ref)[0]
+        try:
+            item_lists.remove(info.account_id, self.app_id, step_id, index, ip=client_ip(self))
+        except item_lists.NotFound:
+            self.notice = t("wizard.not_found", lang)
+            return None
+        except item_lists.NotEditable:
+            self.notice = t("wizard.not_editable", lang)
+            return None
+        self._loaded_key = ""
+        return rx.redirect(self._url(lang, engine.make_ref(step_id, 1)))
+
     def _load_review(self, account_id: int, lang: str):
         view = applications.review(account_id, self.app_id, lang)
         if not view.complete:
             return rx.redirect(self._url(lang, view.goto), replace=True)
         groups: list[ReviewGroup] = []
+        pen_ids: set[str] = set()
         for line in view.lines:
             heading = line.group or t("wizard.review_general", lang)
             if not groups or groups[-1].heading != heading:
                 groups.append(ReviewGroup(heading, []))
+            pen_id = "pen-" + "-".join(re.sub(r"[^a-z0-9_]+", "-", x.lower()) for x in (line.step, line.field))
+            while pen_id in pen_ids:
+                pen_id += "-x"
+            pen_ids.add(pen_id)
             groups[-1].answers.append(ReviewItem(
-                line.label, line.value, self._url(lang, line.step, from_review=True),
-                t("wizard.review_change_label", lang, label=f"{line.label} ({heading})"),
+                line.label, line.value, self._url(lang, line.step, from_review=True) if line.editable else "",
+                # The visible word « Modifier » starts the name; the rest says which answer.
+                t("wizard.review_change_label", lang, label=f"{line.label} ({heading})"), pen_id if line.editable else "",
+                t("wizard.from_eligibility_item", lang) if (line.step, line.field) in view.from_eligibility else "",
             ))
         self.review_groups = groups
+        self.eligibility_note = t("wizard.from_eligibility_review", lang) if view.from_eligibility else ""
         self.review_total = applications.money(view.fees["total"], lang) if view.fees else ""
         self.fee_lines = [SummaryLine(x["explanation"], applications.money(x["amount"], lang)) for x in view.fees["lines"]] if view.fees else []
         self.fee_warnings = [w["message"] for w in view.fees["warnings"]] if view.fees else []
         self.review_complete = view.complete
-        self.step_counter = ""
+        n, total = view.stage
+        self.step_counter = t("wizard.step_counter", lang, n=n, total=total) if total else ""
         self.loaded = True
         return None
 
@@ -278,6 +322,8 @@ class QuestionState(rx.State):
     def toggle_doc(self, code: str, checked: bool):
         if any(d.code == code for d in self.optional_docs):
             rest = [c for c in self.checked_docs if c != code]
+            if checked:  # the document widget's « none » choice excludes the documents, and back
+                rest = [c for c in rest if (c == NO_DOCUMENTS) == (code == NO_DOCUMENTS)]
             self.checked_docs = rest + [code] if checked else rest
 
     # -- the fee selector -----------------------------------------------------------
@@ -289,7 +335,7 @@ class QuestionState(rx.State):
         for r in preview["rows"]:
             n = r["position"]
             fee_id, needed_id, bio_id = fee_keys(n)
-            for key in (fee_id, needed_id, bio_id):
+            for key in (fee_id, needed_id, bio_id, reason_key(n)):
                 self.values.setdefault(key, "")
             rows.append(FeeRow(
                 position=n, heading=r["heading"], type_label=t("fees.client_type", lang, type=r["type_label"]),
@@ -297,6 +343,7 @@ class QuestionState(rx.State):
                 fee_options=[Choice(**o) for o in r["fee_options"]],
                 bio_options=[Choice(**o) for o in r["bio_options"]],
                 fee_error=errors.get(fee_id, ""), bio_needed_error=errors.get(needed_id, ""), bio_error=errors.get(bio_id, ""),
+                reason=self.values[reason_key(n)], reason_error=errors.get(reason_key(n), ""),
             ))
         self.fee_rows = rows
         summary = preview["summary"]
@@ -319,12 +366,25 @@ class QuestionState(rx.State):
                               if self.cheapest_better else t("fees.cheapest_already", lang))
 
     @rx.event
-    def choose_fee(self, position: int, kind: str, value: str):
+    async def choose_fee(self, position: int, kind: str, value: str):
         """A fee choice changed: keep it and recompute the summary with the rules engine."""
+        return await _off_loop(self._choose_fee, position, kind, value)
+
+    def _choose_fee(self, position: int, kind: str, value: str):
         info = require_session(self)
         if info is None:
             return sign_in_redirect(self)
-        keys = dict(zip(("fee", "bio_needed", "bio"), fee_keys(int(position))))
+        try:
+            n = int(position)
+        except (TypeError, ValueError):
+            return None
+        keys = dict(zip(("fee", "bio_needed", "bio"), fee_keys(n)))
+        if kind == "reason":  # typed text: kept as typed, checked on « Suivant »; no new total
+            if reason_key(n) in self.values:
+                self.values[reason_key(n)] = str(value)[:REASON_MAX]
+                self.fee_rows = [dataclasses.replace(r, reason=self.values[reason_key(n)]) if r.position == n else r
+                                 for r in self.fee_rows]
+            return None
         if kind not in keys or keys[kind] not in self.values:
             return None
         self.values[keys[kind]] = str(value)[:40]
@@ -337,8 +397,11 @@ class QuestionState(rx.State):
         return None
 
     @rx.event
-    def use_cheapest(self):
+    async def use_cheapest(self):
         """One click: the rules engine's cheapest valid choice for every client."""
+        return await _off_loop(self._use_cheapest)
+
+    def _use_cheapest(self):
         info = require_session(self)
         if info is None:
             return sign_in_redirect(self)
@@ -359,12 +422,55 @@ class QuestionState(rx.State):
         return {**self.values, **ticked}
 
     def _save(self, action: str):
+        try:
+            event = self._save_now(action)
+        except Exception as exc:
+            if not availability.database_unavailable(exc):
+                raise
+            return self._outage(action)
+        self.unavailable, self._outage_tries = "", 0
+        return event
+
+    def _outage(self, action: str):
+        """Nothing was written (the transaction rolled back whole): say so, keep the page as
+        typed, and press the same button again a few seconds later, up to MAX_RETRIES times."""
+        lang = page_lang(self)
+        self._outage_tries += 1
+        if self._outage_tries > availability.MAX_RETRIES:
+            self.unavailable, self._outage_tries = t("resilience.unavailable_later", lang), 0
+            return None
+        self.unavailable = t("resilience.unavailable", lang)
+        return QuestionState.retry_after_outage(action)
+
+    @rx.event(background=True)
+    async def retry_after_outage(self, action: str):
+        """After a database outage: the same button again, by itself (it checks everything again)."""
+        handler = {"next": QuestionState.next_step, "previous": QuestionState.previous_step,
+                   "exit": QuestionState.exit_questionnaire}.get(action)
+        if handler is None:
+            return
+        await asyncio.sleep(availability.RETRY_SECONDS)
+        async with self:
+            waiting = bool(self.unavailable) and self._outage_tries > 0
+        if waiting:
+            yield handler
+
+    def _save_now(self, action: str):
         info = require_session(self)
         if info is None:
             return sign_in_redirect(self)
         lang = page_lang(self)
         if self.notice or not self.ref or self.ref.endswith(".0"):
             return rx.redirect(routes.url("home", lang))
+        if action == "next" and self.is_list and self.app_id:
+            try:  # the empty form « Enregistrer et ajouter » opened: dropped, the questionnaire goes on
+                skipped = item_lists.skip_blank(info.account_id, self.app_id, self.ref, self._submitted(),
+                                                ip=client_ip(self))
+            except (item_lists.NotFound, item_lists.NotEditable):
+                skipped = None
+            if skipped:
+                self._loaded_key = ""
+                return rx.redirect(self._url(lang, skipped))
         try:
             program = self._program()
             result = applications.save_step(info.account_id, self.app_id or None, self.ref, self._submitted(),
@@ -398,8 +504,11 @@ class QuestionState(rx.State):
         for p in problems:
             message = p.message(lang, t)
             field_errors[p.field] = message
-            # Inputs carry the field's id (radio and checkbox groups: their first option).
-            summary.append({"field": p.field, "message": message, "href": f"{here}#{p.field}"})
+            for part in date_parts.marked(p.key, p.part):  # the wrong box(es) of a date
+                field_errors[date_parts.part_key(p.field, part)] = "1"
+            # Inputs carry the field's id (radio and checkbox groups: their first option; a
+            # date: the box to correct first).
+            summary.append({"field": p.field, "message": message, "href": f"{here}#{p.anchor()}"})
         self.field_errors = field_errors
         self.errors = summary
         if self.fee_rows:
@@ -408,22 +517,23 @@ class QuestionState(rx.State):
                 row.fee_error = field_errors.get(fee_id, "")
                 row.bio_needed_error = field_errors.get(needed_id, "")
                 row.bio_error = field_errors.get(bio_id, "")
+                row.reason_error = field_errors.get(reason_key(row.position), "")
             self.fee_rows = list(self.fee_rows)
 
     @rx.event
-    def next_step(self, _form_data: dict | None = None):
+    async def next_step(self, _form_data: dict | None = None):
         """Suivant: validate on the server, save, go on."""
-        return self._save("next")
+        return await _off_loop(self._save, "next")
 
     @rx.event
-    def previous_step(self):
+    async def previous_step(self):
         """Précédent: keep what was typed (unchecked) and go back one step."""
-        return self._save("previous")
+        return await _off_loop(self._save, "previous")
 
     @rx.event
-    def exit_questionnaire(self):
+    async def exit_questionnaire(self):
         """Quitter le questionnaire: save what was typed and go to the account home."""
-        return self._save("exit")
+        return await _off_loop(self._save, "exit")
 
     @rx.event
     def leave(self):
@@ -447,7 +557,8 @@ class QuestionState(rx.State):
     @rx.event
     def cancel_restart(self):
         self.confirm_restart = False
-        return rx.set_focus("nav-start-again")
+        on_review = (self.ref or "").split(".")[0] == engine.REVIEW
+        return rx.set_focus("nav-start-again" if on_review or not self.eligibility_note else "eligibility-restart")
 
     @rx.event
     def confirm_restart_now(self):
@@ -483,10 +594,3 @@ class QuestionState(rx.State):
         program = self._program()
         return rx.redirect(self._url(lang, program.next_page("review") if program else "documents"))
 
-
-def _as_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, list):
-        return ""
-    return str(value)

@@ -12,6 +12,7 @@ from rar_app import routes
 from rar_app.i18n import normalise
 from rar_app.services.identity import sessions
 from rar_app.services.identity.sessions import SessionInfo
+from rar_app.settings import get_settings
 
 
 def current_session(state: rx.State) -> SessionInfo | None:
@@ -50,6 +51,9 @@ def client_ip(state: rx.State) -> str:
 class SessionState(rx.State):
     signed_in: bool = False
     display_name: str = ""
+    # The developer component gallery is linked from the footer on a developer's own
+    # machine only (development mode on loopback), never in a deployment.
+    developer_links: bool = False
     # Remembered language choice (readable by script; not a secret).
     lang_pref: str = rx.Cookie("", name="rar_lang", max_age=365 * 24 * 3600, same_site="lax", path="/")
 
@@ -61,6 +65,7 @@ class SessionState(rx.State):
             return None
         route, lang = found
         self.lang_pref = lang
+        self.developer_links = get_settings().developer_pages_linked
         info = current_session(self)
         self.signed_in = bool(info and info.is_complete)
         self.display_name = info.display_name if self.signed_in and info else ""

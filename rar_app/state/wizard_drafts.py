@@ -8,8 +8,9 @@ import dataclasses
 
 import reflex as rx
 
+from rar_app import routes
 from rar_app.i18n import t
-from rar_app.programs import registry
+from rar_app.programs import engine, registry
 from rar_app.services.casework import applications
 from rar_app.state.session import client_ip, page_lang, require_session, sign_in_redirect
 from rar_app.state.program_nav import step_url
@@ -23,9 +24,12 @@ class DraftView:
     clients: str = ""
     updated: str = ""
     href: str = ""
+    continue_text: str = ""
     continue_label: str = ""
     delete_label: str = ""
     deletable: bool = True
+    history_href: str = ""  # « Historique du dossier » of this client file
+    history_label: str = ""
 
 
 def _kind_label(kind: str, lang: str) -> str:
@@ -33,6 +37,26 @@ def _kind_label(kind: str, lang: str) -> str:
     if program is None:
         return kind
     return t(program.drafts_key or program.title_key, lang)
+
+
+def _has_profile(kind: str) -> bool:
+    program = registry.find(kind)
+    return bool(program is not None and program.profile)
+
+
+def _task_list_first(kind: str, resume: str) -> str:
+    """A profile being filled in resumes on its task list (« Continuer à remplir le formulaire »:
+    the « Profil » page, where each form shows its status), not inside one of its forms."""
+    program = registry.find(kind)
+    if program is None or not program.profile:
+        return resume
+    if resume == "results":  # eligibility done (the task list sends back there when not eligible)
+        return "profile"
+    try:
+        found = program.wizard_of(engine.parse_ref(resume)[0])
+    except ValueError:
+        return resume
+    return "profile" if found is not None and found[0] not in ("eligibility", "application") else resume
 
 
 class DraftsState(rx.State):
@@ -56,10 +80,15 @@ class DraftsState(rx.State):
                 kind=_kind_label(r.kind, lang),
                 clients=", ".join(r.applicant_names) or t("wizard.drafts_no_clients", lang),
                 updated=r.updated_at.strftime("%Y-%m-%d %H:%M"),
-                href=step_url(lang, r.id, r.resume, kind=r.kind),
-                continue_label=t("wizard.drafts_continue_label", lang, file=file_number),
+                href=step_url(lang, r.id, _task_list_first(r.kind, r.resume), kind=r.kind),
+                # A task-list profile (the guide: « Continuer à remplir le formulaire »).
+                continue_text=t("task_list.continue_form" if _has_profile(r.kind) else "wizard.drafts_continue", lang),
+                continue_label=t("task_list.continue_form_label" if _has_profile(r.kind)
+                                 else "wizard.drafts_continue_label", lang, file=file_number),
                 delete_label=t("wizard.drafts_delete_label", lang, file=file_number),
                 deletable=r.deletable,
+                history_href=routes.url("file_history", lang) + f"?id={r.id}",
+                history_label=t("wizard.drafts_history_label", lang, file=file_number),
             ))
         self.rows = rows
 

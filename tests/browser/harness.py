@@ -12,6 +12,7 @@ import sys
 import tempfile
 import threading
 import time
+import re
 import urllib.request
 from pathlib import Path
 
@@ -117,8 +118,9 @@ class PortalServer:
 
 def wait_ready(page, lang: str) -> None:
     """The page has hydrated and run its client-side mount events."""
-    page.wait_for_function(f"document.documentElement.lang === '{lang}' && !!document.querySelector('#main')"
-                           " && document.querySelector('#main').dataset.hydrated !== 'false'")
+    # `?.`: between two documents of a navigation there is no documentElement for a moment.
+    page.wait_for_function(f"document.documentElement?.lang === '{lang}' && !!document.querySelector('#main')"
+                           " && document.querySelector('#main')?.dataset.hydrated !== 'false'")
 
 
 def assert_accessible(page, context: str = "") -> None:
@@ -157,6 +159,32 @@ def portal_db(portal: "PortalServer"):
             del os.environ[key]
         os.environ.update(saved)
         reset_caches()
+
+
+def totp_code(portal: "PortalServer", username: str, secret: str | None = None) -> str:
+    """A one-time code the portal accepts now for `username` (the demo administrator and
+    staff have the published DEMO_TOTP_SECRET on a loopback portal). A code works once:
+    when this time step was already used (an earlier sign-in of the same account), the
+    next step's code is given (accepted one step ahead), or the step is waited out."""
+    import time
+
+    import pyotp
+    from sqlmodel import select
+
+    from rar_app.db import session_scope
+    from rar_app.models import Account
+    from rar_app.services.identity import demo_accounts, second_factor
+
+    with portal_db(portal), session_scope() as db:
+        last = db.exec(select(Account.totp_last_step).where(Account.username == username)).first()
+    step = int(time.time() // second_factor.STEP_SECONDS)
+    if last is not None and last >= step:
+        if last > step:  # the next step is used too: wait for it to become the current one
+            time.sleep((last + 1) * second_factor.STEP_SECONDS - time.time() + 0.2)
+            step = int(time.time() // second_factor.STEP_SECONDS)
+        step = max(step, last + 1)
+    totp = pyotp.TOTP(secret or demo_accounts.DEMO_TOTP_SECRET, interval=second_factor.STEP_SECONDS)
+    return totp.at(step * second_factor.STEP_SECONDS)
 
 
 # --------------------------------------------------------------------------- Chromium that stops answering
@@ -217,3 +245,31 @@ def close_context(ctx) -> None:
     """A context opened inside a test is closed with the test's browser, at teardown:
     disposing a context is where Chromium has hung, and there a guard can kill it."""
     del ctx
+
+
+def mailed_link(portal: "PortalServer", to: str, *, after: set[str] | None = None, wait: float = 30) -> str:
+    """The single-use link (…?lien=…) in the newest mail the portal wrote to its outbox for
+    `to` (mails named in `after` are skipped). Waits for the mail to be written."""
+    from email import policy
+    from email.parser import BytesParser
+
+    folder = portal.data_dir / "outbox"
+    deadline = time.monotonic() + wait
+    while True:
+        files = sorted(folder.glob("*.eml"), reverse=True) if folder.is_dir() else []
+        for path in files:
+            if after and path.name in after:
+                continue
+            mail = BytesParser(policy=policy.default).parsebytes(path.read_bytes())
+            body = mail.get_body(preferencelist=("plain",))
+            found = re.search(r"https?://\S+[?&]lien=[A-Za-z0-9_-]+", body.get_content() if body else "")
+            if str(mail["To"]) == to and found:
+                return found.group(0)
+        if time.monotonic() > deadline:
+            raise AssertionError(f"no link mailed to {to} in {folder}")
+        time.sleep(0.2)
+
+
+def outbox_names(portal: "PortalServer") -> set[str]:
+    folder = portal.data_dir / "outbox"
+    return {p.name for p in folder.glob("*.eml")} if folder.is_dir() else set()

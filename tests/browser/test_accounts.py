@@ -18,7 +18,7 @@ from playwright.sync_api import expect
 
 from rar_app.services.identity import accounts, demo_accounts, enrolment, throttle
 from tests.browser.conftest import CHALLENGE_PATHS, answer_challenge, sign_in, visit
-from tests.browser.harness import assert_accessible, wait_ready, portal_db, close_context
+from tests.browser.harness import assert_accessible, close_context, mailed_link, outbox_names, portal_db, wait_ready
 
 PASSWORD = "Kayak2026Zz"
 NEW_PASSWORD = "Canot2027Yy"
@@ -134,8 +134,7 @@ def sign_in_admin(page, portal, lang: str) -> None:
 
 
 def sign_out(page) -> None:
-    page.click("#account-menu summary")
-    page.click("#sign-out")
+    page.click("#sign-out")  # visible in the header, as the guide says
     page.wait_for_url(re.compile(r"/(fr/session-fermee|en/signed-out)"))
 
 
@@ -161,8 +160,8 @@ def expect_focus(page, element_id: str) -> None:
 
 TEXT = {
     "fr": {
-        "wrong_2": "La réponse est incorrecte. Il vous reste 2 tentative(s)",
-        "wrong_1": "Il vous reste 1 tentative(s)",
+        "wrong_2": "La réponse est incorrecte. Il vous reste 2 tentatives",
+        "wrong_1": "Il vous reste 1 tentative\u00a0;",
         "locked": "Trop de réponses incorrectes. Votre session a été fermée.",
         "bad_credentials": "Le nom d’utilisateur ou le mot de passe est incorrect.",
         "closed": "Ce compte est fermé.",
@@ -174,8 +173,8 @@ TEXT = {
         "answer_required": "Entrez votre réponse à la question de sécurité.",
     },
     "en": {
-        "wrong_2": "The answer is incorrect. You have 2 attempt(s) left",
-        "wrong_1": "You have 1 attempt(s) left",
+        "wrong_2": "The answer is incorrect. You have 2 attempts left",
+        "wrong_1": "You have 1 attempt left",
         "locked": "Too many incorrect answers. Your session was ended.",
         "bad_credentials": "The username or password is incorrect.",
         "closed": "This account is closed.",
@@ -219,7 +218,7 @@ def test_sign_in_asks_the_security_question_wrong_answer_then_right(portal, page
     page.fill("#answer", "Mauvaise réponse")
     page.click("#challenge-submit")
     wait_text(page, "#error-summary", TEXT[lang]["wrong_2"])
-    assert page.input_value("#answer") == "", "a wrong answer is not kept"
+    expect(page.locator("#answer")).to_have_value("")
     assert page.locator("#answer").get_attribute("aria-invalid") == "true"
     assert_accessible(page, "wrong answer")
     # Reloading shows the same question (no picking an easier one).
@@ -248,6 +247,10 @@ def test_three_wrong_answers_end_the_session(portal, page, context, lang):
         page.fill("#answer", "pas la bonne")
         page.click("#challenge-submit")
         wait_text(page, "#error-summary", expected)
+        # The refusal empties the box, then focuses the summary: typing before both ran
+        # would be emptied (as a person's would on a very slow link).
+        expect(page.locator("#error-summary")).to_be_focused()
+        expect(page.locator("#answer")).to_have_value("")
     page.fill("#answer", "toujours pas")
     page.click("#challenge-submit")
     page.wait_for_url(re.compile(re.escape(PATHS["sign_in"][lang]) + r"/?\?locked=1"))
@@ -262,11 +265,60 @@ def test_three_wrong_answers_end_the_session(portal, page, context, lang):
     sign_in_as(page, portal, lang, username)
 
 
+def test_username_typed_on_a_slow_portal_is_kept(portal, page):
+    """The username box is the browser's own, read from the submitted form: typing then
+    pressing « Se connecter » while the portal has not answered yet (a slow portal) sends
+    what was typed. (A box bound to the state showed the state's empty value until the
+    portal's answer came back, and the form sent that.)"""
+    username = create_account(portal, "slow")
+    held: list = []
+    holding = [False]
+
+    def hold_answers(ws):
+        server = ws.connect_to_server()
+        # Engine.IO/Socket.IO handshakes and pings pass; the portal's events ("42…") wait.
+        server.on_message(lambda m: held.append((ws, m)) if holding[0] and str(m).startswith("42")
+                          else ws.send(m))
+
+    page.route_web_socket(re.compile(r"/_event"), hold_answers)
+    visit(page, portal, PATHS["sign_in"]["fr"], "fr", axe=False)
+    holding[0] = True
+    page.fill("#username", username)
+    page.fill("#password", PASSWORD)
+    expect(page.locator("#username")).to_have_value(username)
+    page.click("#sign-in-submit")
+    page.wait_for_timeout(500)
+    holding[0] = False
+    for ws, m in held:
+        ws.send(m)
+    page.wait_for_url("**" + PATHS["challenge"]["fr"] + "**")
+
+
+def test_a_form_pressed_before_the_page_is_ready_is_not_sent_in_the_address(portal, page):
+    """Before the page's code has run (held back here), « Se connecter » must not send the
+    form the browser's own way: a GET would put the password in the address."""
+    held: list = []
+    page.route(re.compile(r"/assets/.*\.js$"), lambda route: held.append(route))
+    page.goto(portal.url(PATHS["sign_in"]["fr"]), wait_until="domcontentloaded")
+    page.wait_for_function("window.__rarLangCarry === true")  # the portal's own small script has run
+    page.fill("#username", "someone")
+    page.fill("#password", "Secret-2026-x")
+    page.click("#sign-in-submit", no_wait_after=True)
+    page.wait_for_timeout(1000)
+    assert "Secret" not in page.url and "password" not in page.url, page.url
+    assert held, "the page's code was not held back: this test checked nothing"
+    for route in held:
+        route.continue_()
+    page.unroute(re.compile(r"/assets/.*\.js$"))
+
+
 @pytest.mark.parametrize("lang", ["fr", "en"])
 def test_refused_sign_ins_show_the_services_message(portal, page, lang):
-    submit_credentials(page, portal, lang, new_username("nobody"), "Whatever2026x")
+    nobody = new_username("nobody")
+    submit_credentials(page, portal, lang, nobody, "Whatever2026x")
     wait_text(page, "#error-summary", TEXT[lang]["bad_credentials"])
-    assert page.input_value("#password") == ""
+    expect(page.locator("#password")).to_have_value("")
+    expect(page.locator("#username")).to_have_value(nobody)  # what was typed is kept
     assert_accessible(page, "bad credentials")
     # Closed and refused accounts: the right password says why, nothing else does.
     closed = create_account(portal, f"closed{lang}")
@@ -304,7 +356,7 @@ def test_repeated_wrong_passwords_slow_the_username_down_without_locking_it(port
     submit_credentials(page, portal, lang, username)
     expect(page.locator("#error-summary")).to_contain_text(THROTTLED[lang])
     assert page.input_value("#username") == username, "the username typed is kept"
-    assert page.input_value("#password") == ""
+    expect(page.locator("#password")).to_have_value("")
     assert_accessible(page, "throttled")
     assert page.url.split("?")[0].rstrip("/").endswith(PATHS["sign_in"][lang].rstrip("/"))
     account_id = account_row(portal, username).id
@@ -356,7 +408,7 @@ ENROL_TEXT = {
 
 def fill_enrolment(page, username: str, *, password: str = PASSWORD, confirmation: str | None = None,
                    email: str | None = None, questions=None, language: str = "fr", family_name: str = "Lavoie",
-                   previous: str | None = None) -> None:
+                   previous: str | None = None, previous_password: str = "") -> None:
     page.fill("#family_name", family_name)
     page.fill("#given_names", "Josée")
     page.fill("#email", email if email is not None else f"{username}@example.ca")
@@ -379,6 +431,8 @@ def fill_enrolment(page, username: str, *, password: str = PASSWORD, confirmatio
         page.locator("#previous_username").wait_for()
         if previous:
             page.fill("#previous_username", previous)
+        if previous_password:
+            page.fill("#previous_password", previous_password)
 
 
 def submit_enrolment(page) -> None:
@@ -413,14 +467,18 @@ def test_enrolment_errors_then_success_then_sign_in(portal, page, lang):
     submit_enrolment(page)
     wait_text(page, "#error-summary", text["uppercase"])
     summary = summary_text(page)
-    for expected in (text["email"], text["duplicate"], text["taken"], text["previous"]):
+    for expected in (text["email"], text["duplicate"], text["previous"]):
         assert expected in summary, expected
+    # A username already in use is not revealed (issue 14, point 7): no error on that field.
+    assert text["taken"] not in summary
+    assert page.locator("#username").get_attribute("aria-invalid") != "true"
     assert page.locator("#password-error").inner_text().find(text["uppercase"]) >= 0, "beside the field too"
     # What was typed is kept, except the passwords.
     assert page.input_value("#business_name") == "Lavoie Immigration"
     assert page.input_value("#answer_3") == "Sainte-Marie"
     assert page.input_value("#username") == taken
-    assert page.input_value("#password") == "" and page.input_value("#password_confirmation") == ""
+    expect(page.locator("#password")).to_have_value("")
+    expect(page.locator("#password_confirmation")).to_have_value("")
     assert_accessible(page, "enrolment with errors")
     # A summary link takes the user to the field.
     page.locator("#error-summary a", has_text=text["email"]).click()
@@ -440,32 +498,78 @@ def test_enrolment_errors_then_success_then_sign_in(portal, page, lang):
     sign_in_as(page, portal, lang, username)
 
 
-def test_enrolment_with_previous_account_asks_for_a_merge(portal, page):
-    previous = create_account(portal, "old")
-    username = new_username("new")
-    visit(page, portal, PATHS["enrol"]["en"], "en", axe=False)
-    fill_enrolment(page, username, previous=previous)
-    assert_accessible(page, "previous account fields")
-    submit_enrolment(page)
-    page.locator("#enrol-done").wait_for()
-    assert ENROL_TEXT["en"]["merge"] in page.locator("#enrol-done").inner_text()
+def merge_details(portal, username: str) -> dict:
+    import json
+
     from rar_app.db import session_scope
     from rar_app.models import AccountRequest
     from sqlmodel import select
 
     new_id = account_row(portal, username).id
     with portal_db(portal), session_scope() as db:
-        kinds = [r.kind for r in db.exec(select(AccountRequest).where(AccountRequest.account_id == new_id,
-                                                                      AccountRequest.status == "open"))]
-    assert kinds == ["merge"]
+        (merge,) = [r for r in db.exec(select(AccountRequest).where(AccountRequest.account_id == new_id,
+                                                                    AccountRequest.status == "open"))]
+        assert merge.kind == "merge"
+        return json.loads(merge.details)
+
+
+def test_enrolment_with_previous_account_asks_for_a_merge_proven_by_the_link_it_mails(portal, page):
+    previous = create_account(portal, "old", language="en")
+    username = new_username("new")
+    before = outbox_names(portal)
+    visit(page, portal, PATHS["enrol"]["en"], "en", axe=False)
+    fill_enrolment(page, username, previous=previous)
+    assert page.locator("#previous_password").get_attribute("type") == "password"
+    assert_accessible(page, "previous account fields")
+    submit_enrolment(page)
+    page.locator("#enrol-done").wait_for()
+    assert ENROL_TEXT["en"]["merge"] in page.locator("#enrol-done").inner_text()
+    assert "proven_account_id" not in merge_details(portal, username), "no proof yet: the merge cannot be approved"
+
+    # The link mailed to the earlier account's address: opening it proves nothing, confirming does.
+    link = mailed_link(portal, f"{previous}@example.ca", after=before)
+    assert link.startswith(portal.url("/en/confirm-merge?lien="))
+    page.goto(link)
+    page.locator("#merge-confirm").wait_for()
+    page.wait_for_function("!location.search.includes('lien=')")
+    expect(page.locator("h1")).to_have_text("Confirm the merge of your account")
+    expect(page.locator("#merge-previous")).to_have_text(previous)
+    expect(page.locator("#merge-new")).to_have_text(username)
+    assert_accessible(page, "merge confirmation")
+    assert "proven_account_id" not in merge_details(portal, username)
+    page.click("#merge-confirm")
+    page.locator("#merge-confirmed").wait_for()
+    details = merge_details(portal, username)
+    assert details["proof"] == "email_link" and details["proven_account_id"] == account_row(portal, previous).id
+    # The link works once.
+    page.goto(link)
+    wait_text(page, "#error-summary", accounts.message("merge_link_invalid", "en"))
+    assert page.locator("#merge-confirm").count() == 0
+
+
+def test_enrolment_with_the_previous_accounts_password_proves_the_merge(portal, page):
+    previous = create_account(portal, "oldpw")
+    username, other = new_username("newpw"), new_username("newbad")
+    visit(page, portal, PATHS["enrol"]["fr"], "fr", axe=False)
+    fill_enrolment(page, other, previous=previous, previous_password="Devine2026Xy")
+    submit_enrolment(page)
+    page.locator("#enrol-done").wait_for()
+    assert "proven_account_id" not in merge_details(portal, other), "a wrong password proves nothing"
+    visit(page, portal, PATHS["enrol"]["fr"], "fr", axe=False)
+    fill_enrolment(page, username, previous=previous, previous_password=PASSWORD)
+    submit_enrolment(page)
+    page.locator("#enrol-done").wait_for()
+    assert ENROL_TEXT["fr"]["merge"] in page.locator("#enrol-done").inner_text()
+    details = merge_details(portal, username)
+    assert details["proof"] == "password" and details["proven_account_id"] == account_row(portal, previous).id
 
 
 # --------------------------------------------------------------------------- forgotten password and username
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
-def test_forgot_password_three_questions_then_new_password(portal, page, lang):
-    username = create_account(portal, f"forgot{lang}")
+def test_forgot_password_link_by_email_then_three_questions_then_new_password(portal, page, lang):
+    username = create_account(portal, f"forgot{lang}", language=lang)
     visit(page, portal, PATHS["sign_in"][lang], lang, axe=False)
     page.click("#forgot-password-link")
     page.wait_for_url("**" + PATHS["forgot_password"][lang] + "**")
@@ -476,17 +580,30 @@ def test_forgot_password_three_questions_then_new_password(portal, page, lang):
     page.click("#recovery-next")
     summary_text(page)
 
-    # An unknown username gets three questions too: nothing tells it does not exist.
+    # An unknown username gets the same answer: nothing tells it does not exist.
     page.fill("#username", new_username("ghost"))
     page.click("#recovery-next")
-    page.locator("#recovery-question-3").wait_for()
+    page.locator("#recovery-sent").wait_for()
+    sent_text = page.locator("#recovery-sent").inner_text()
     page.click("#recovery-start-again")
     page.locator("#recovery-username-form").wait_for()
 
+    before = outbox_names(portal)
     page.fill("#username", username)
     page.click("#recovery-next")
-    page.locator("#recovery-question-3").wait_for()
+    page.locator("#recovery-sent").wait_for()
+    assert page.locator("#recovery-sent").inner_text() == sent_text
     wait_text(page, "#recovery-step", "2")
+    assert page.locator("#answer_1").count() == 0, "no question before the link is followed"
+    assert_accessible(page, "recovery: link sent")
+
+    # The link in the e-mail opens the questions (and leaves the address bar).
+    link = mailed_link(portal, f"{username}@example.ca", after=before)
+    assert link.startswith(portal.url(PATHS["forgot_password"][lang] + "?lien="))
+    page.goto(link)
+    page.locator("#recovery-question-3").wait_for()
+    page.wait_for_function("!location.search.includes('lien=')")
+    wait_text(page, "#recovery-step", "3")
     shown = [page.locator(f"#recovery-question-{n}").inner_text() for n in (1, 2, 3)]
     assert shown == [accounts.question_text(k, lang) for k in ANSWERS]
     assert_accessible(page, "recovery: questions")
@@ -495,12 +612,12 @@ def test_forgot_password_three_questions_then_new_password(portal, page, lang):
     page.fill("#answer_3", "Sainte-Marie")
     page.click("#recovery-answers-next")
     wait_text(page, "#error-summary", accounts.message("recovery_failed", lang))
-    assert page.input_value("#answer_1") == ""
+    expect(page.locator("#answer_1")).to_have_value("")
     for n, answer in enumerate(ANSWERS.values(), start=1):
         page.fill(f"#answer_{n}", answer)
     page.click("#recovery-answers-next")
     page.locator("#new_password").wait_for()
-    wait_text(page, "#recovery-step", "3")
+    wait_text(page, "#recovery-step", "4")
     assert_accessible(page, "recovery: new password")
     page.fill("#new_password", "court1A")
     page.fill("#new_password_confirmation", "court1A")
@@ -512,6 +629,11 @@ def test_forgot_password_three_questions_then_new_password(portal, page, lang):
     page.wait_for_url(re.compile(re.escape(PATHS["sign_in"][lang]) + r"/?\?reset=1"))
     wait_text(page, "#notice", "Votre mot de passe a été réinitialisé" if lang == "fr" else "Your password has been reset")
     sign_in_as(page, portal, lang, username, NEW_PASSWORD)
+
+    # The link works once.
+    page.goto(link)
+    wait_text(page, "#error-summary", accounts.message("recovery_link_invalid", lang))
+    assert page.locator("#answer_1").count() == 0
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
@@ -550,7 +672,7 @@ def test_change_password(portal, page, browser, lang):
         page.fill("#new_password_confirmation", NEW_PASSWORD)
         page.click("#change-password-submit")
         wait_text(page, "#error-summary", accounts.message("current_password_wrong", lang))
-        assert page.input_value("#new_password") == ""
+        expect(page.locator("#new_password")).to_have_value("")
         assert_accessible(page, "change password errors")
         page.fill("#current_password", PASSWORD)
         page.fill("#new_password", NEW_PASSWORD)

@@ -16,7 +16,7 @@ from sqlmodel import select
 
 from rar_app.services.identity import accounts
 from tests.browser.conftest import visit
-from tests.browser.harness import assert_accessible, wait_ready, close_context
+from tests.browser.harness import assert_accessible, close_context, mailed_link, outbox_names, wait_ready
 from tests.browser.test_accounts import (  # noqa: F401  (the autouse fixture)
     ANSWERS,
     PASSWORD,
@@ -95,7 +95,6 @@ def admin_decides(browser, portal, lang: str, kind: str, username: str, *, appro
 def test_profile_details_email_and_security_questions(portal, page, browser, lang):
     username = create_account(portal, f"prof{lang}", language=lang)
     sign_in_as(page, portal, lang, username)
-    page.click("#account-menu summary")
     page.locator("#account-menu").get_by_role("link", name=PROFILE_TEXT[lang]["title"]).click()
     page.wait_for_url("**" + PATHS["profile"][lang] + "**")
     wait_ready(page, lang)
@@ -116,7 +115,8 @@ def test_profile_details_email_and_security_questions(portal, page, browser, lan
     page.fill("#password", "Mauvais2026x")
     page.click("#email-submit")
     wait_text(page, "#error-summary", accounts.message("current_password_wrong", lang))
-    assert page.input_value("#email") == "nouvelle@example.ca" and page.input_value("#password") == ""
+    assert page.input_value("#email") == "nouvelle@example.ca"
+    expect(page.locator("#password")).to_have_value("")
     page.fill("#email", "pas-valide")
     page.fill("#password", PASSWORD)
     page.click("#email-submit")
@@ -131,7 +131,7 @@ def test_profile_details_email_and_security_questions(portal, page, browser, lan
     # Security questions: the current ones are preselected; the answers are never shown.
     visit(page, portal, PATHS["questions"][lang], lang)
     page.wait_for_function("document.querySelector('#question_1').value === 'first_pet'")
-    assert page.input_value("#answer_1") == ""
+    expect(page.locator("#answer_1")).to_have_value("")
     page.select_option("#question_3", "first_employer")
     page.fill("#answer_1", "Pixel")
     page.fill("#answer_2", "Gatineau")
@@ -325,12 +325,34 @@ def test_update_details_is_a_new_enrolment_and_a_merge_approved_by_an_administra
 
 
 def test_merge_from_a_fresh_enrolment_in_english(portal, page, browser):
+    """Takeovers need proof (issue 14, point 8): without it the administrator's approval
+    does nothing; once the earlier account's owner follows the mailed link, it merges."""
     old = create_account(portal, "prev")
+    before = outbox_names(portal)
     visit(page, portal, PATHS["enrol"]["en"], "en", axe=False)
     new = new_username("next")
     fill_enrolment(page, new, previous=old, language="en")
     submit_enrolment(page)
     page.locator("#enrol-done-merge").wait_for()
+    ctx = browser.new_context()
+    admin = ctx.new_page()
+    try:
+        sign_in_admin(admin, portal, "en")
+        row = admin.locator("tr[data-kind=merge]", has_text=new)
+        row.wait_for()
+        assert "not proven yet" in row.inner_text()
+        request_id = row.get_attribute("id").split("-")[1]
+        admin.click(f"#approve-{request_id}")
+        wait_text(admin, "#error-summary", accounts.message("merge_not_proven", "en"))
+        assert admin.locator(f"#request-{request_id}").count() == 1, "still open"
+    finally:
+        close_context(ctx)
+    assert account_row(portal, old).status == "active", "a merge without proof does nothing"
+    # The earlier account's owner (French) follows the link mailed to its address.
+    page.goto(mailed_link(portal, f"{old}@example.ca", after=before))
+    page.locator("#merge-confirm").wait_for()
+    page.click("#merge-confirm")
+    page.locator("#merge-confirmed").wait_for()
     admin_decides(browser, portal, "en", "merge", new)
     assert account_row(portal, old).status == "closed"
     assert account_row(portal, old).merged_into_id == account_row(portal, new).id

@@ -13,6 +13,7 @@ import pytest
 from tests.browser.conftest import sign_in, visit
 from tests.browser.harness import assert_accessible, close_context
 from tests.browser.test_tracking import PATHS, new_account, open_status, paper_file, unique, uci_for
+from tests.browser.dates import fill_date
 
 TEXT = {
     "fr": {"done": "C’est fait", "follow_up": "Suivi requis", "closed": "Dossier fermé", "paper_done": "Demande papier enregistrée",
@@ -53,7 +54,7 @@ def test_staff_process_a_file_and_the_representative_follows(portal, browser, la
 
         act(page, "do-request-biometrics", txt)
         page.locator("#block-record-biometrics summary").click()
-        page.fill("#bo-biometrics_date", date.today().isoformat())
+        fill_date(page, "bo-biometrics_date", date.today().isoformat())
         act(page, "do-record-biometrics", txt)
         page.locator("#block-request-documents summary").click()
         page.fill("#bo-label_fr", "Lettre d'emploi")
@@ -74,7 +75,7 @@ def test_staff_process_a_file_and_the_representative_follows(portal, browser, la
         act(page, "do-resume-review", txt)
         act(page, "do-approve", txt)
         page.locator("#block-close summary").click()
-        page.fill("#bo-issued_at", date.today().isoformat())
+        fill_date(page, "bo-issued_at", date.today().isoformat())
         act(page, "do-close", txt)
         page.wait_for_function(f"document.querySelector('#bo-allowed').innerText.startsWith({txt['not_allowed']!r})")
         history = page.inner_text("#bo-history")
@@ -103,9 +104,9 @@ def test_paper_application_then_outbox(portal, page, lang):
     page.select_option("#paper-application_type", "study_permit")
     page.fill("#paper-family_name", unique("Papier"))
     page.fill("#paper-given_names", "Lou")
-    page.fill("#paper-date_of_birth", "1995-01-31")
+    fill_date(page, "paper-date_of_birth", "1995-01-31")
     page.fill("#paper-uci", uci_for())
-    page.fill("#paper-date_received", date.today().isoformat())
+    fill_date(page, "paper-date_received", date.today().isoformat())
     page.click("#paper-submit")
     page.wait_for_function(f"document.querySelector('#notice')?.innerText.includes({txt['paper_done']!r})")
     page.click("#paper-open")
@@ -113,10 +114,23 @@ def test_paper_application_then_outbox(portal, page, lang):
     assert page.locator("#bo-applicants tbody tr").count() == 1
     assert "backoffice.paper_entered" in page.inner_text("#bo-history")
 
+    # A representative asks for a recovery link (mailed to the outbox, 0600): staff see the
+    # mail in the outbox page but not the link's token.
+    from rar_app.db import session_scope
+    from rar_app.services.identity import email_links, recovery
+    from tests.browser.harness import mailed_link, portal_db
+
+    with portal_db(portal), session_scope() as db:
+        recovery.send_recovery_link(db, "demo.rep", ip=f"10.77.0.{1 if lang == 'fr' else 2}")
+    email_links.wait_sent()
+    token = mailed_link(portal, "demo.rep@example.invalid").split("lien=", 1)[1]
+
     visit(page, portal, PATHS["backoffice"][lang] + ("/boite-envoi" if lang == "fr" else "/outbox"), lang)
     page.click("#deliver-now")
     page.wait_for_selector("#notice")
     page.wait_for_selector("#outbox li, #outbox-empty")
+    outbox_text = page.locator("#outbox").text_content()  # (the bodies are in closed <details>)
+    assert "lien=…" in outbox_text and token not in outbox_text
 
 
 def test_representatives_and_clients_cannot_open_the_back_office(portal, page):

@@ -16,21 +16,23 @@ from tests.browser.vsw_steps import BASE, pick
 FEES = {"fr": "types-de-frais", "en": "fee-types"}
 
 
-def draft_at_fee_types(portal) -> int:
-    """demo.rep's one-client visitor draft, every step saved up to the fee types (not chosen)."""
+def draft_at_fee_types(portal, rep: int | None = None, *, file_number: str = "FEES-17", given: str = "Awa",
+                       family: str = "Frais") -> int:
+    """A one-client visitor draft (demo.rep's unless `rep` is given), every step saved up to the
+    fee types (not chosen)."""
     from rar_app.services.casework import applications
     from tests.services.test_submission_drafts import _answers
 
-    rep = account_id(portal, "demo.rep")
+    rep = account_id(portal, "demo.rep") if rep is None else rep
     with portal_db(portal):
         def save(app_id, ref, raw):
             result = applications.save_step(rep, app_id, ref, raw)
             assert result.ok, (ref, result.problems)
             return result.app_id
 
-        app_id = save(None, "file_number", {"file_number": "FEES-17"})
+        app_id = save(None, "file_number", {"file_number": file_number})
         save(app_id, "applicants", {"count": "1"})
-        save(app_id, "client.1", _answers({"given": "Awa", "family": "Frais", "type": "visitor_visa"}, 1))
+        save(app_id, "client.1", _answers({"given": given, "family": family, "type": "visitor_visa"}, 1))
         save(app_id, "documents.1", {"documents": []})
         return app_id
 

@@ -59,3 +59,32 @@ def test_help_and_sign_in_carry_the_guides_texts(portal, page, phone_context, la
     phone = phone_context.new_page()
     visit(phone, portal, routes.url("help", lang), lang)
     assert_no_horizontal_scroll(phone)
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_questionnaire_carries_multiple_entry_and_the_back_button_warning(portal, browser, lang):
+    """Where the guide puts them: « Entrées uniques ou multiples » with the fee types (and
+    again on « Révisez vos réponses » beside the fees); « N’utilisez pas le bouton
+    Précédent du navigateur » on the review page. FR at 1280 px, EN at 375 px."""
+    from rar_app.i18n import t
+    from tests.browser.harness import assert_accessible
+    from tests.browser.test_fee_page import FEES, draft_at_fee_types
+    from tests.browser.vsw_steps import BASE, pick
+
+    phone = lang == "en"
+    ctx = browser.new_context(viewport={"width": 375, "height": 740} if phone else {"width": 1280, "height": 900},
+                              is_mobile=phone, has_touch=phone)
+    page = ctx.new_page()
+    app_id = draft_at_fee_types(portal)
+    sign_in(page, portal, lang=lang)
+    visit(page, portal, f"{BASE[lang]}/{FEES[lang]}?id={app_id}", lang)
+    expect(page.locator("#note-multiple-entry")).to_have_text(t("wayfinding.multiple_entry", lang))
+    for box in ("#fee-1", "#bio_needed-1", "#bio-1"):
+        pick(page, box)
+    page.click("#nav-next")
+    expect(page.locator("#no-back-button")).to_have_text(t("wayfinding.no_back_button", lang))
+    expect(page.locator("#review-note-multiple-entry")).to_have_text(t("wayfinding.multiple_entry", lang))
+    assert_accessible(page, "review with the guide's notes")
+    if phone:
+        assert_no_horizontal_scroll(page)
+    ctx.close()

@@ -44,3 +44,48 @@ def test_receipt_time_in_toronto_with_the_zone(portal, page, phone_context, lang
         visit(p, portal, path, lang)
         expect(p.locator("#received")).to_have_text(re.compile(ZONE[lang]))
         assert_no_horizontal_scroll(p)
+
+
+MOMENT = {"fr": r"^\d{4}-\d{2}-\d{2} à \d{2}:\d{2} \(heure de Toronto, E[SD]T\)$",
+          "en": r"^\d{4}-\d{2}-\d{2} at \d{2}:\d{2} \(Toronto time, E[SD]T\)$"}
+TYPE_HEADER = {"fr": "Type de document", "en": "Document type"}
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_after_submission_files_by_type_countries_by_name_time_in_toronto(portal, browser, lang):
+    """Point 11: the status page lists the files by document type; « Voir la demande »
+    names the countries (« France », not « FR »), gives the submission time in Toronto
+    with the zone, and lists the files sent by document type. FR at 1280 px, EN at 375 px."""
+    from tests.browser.conftest import sign_in
+    from tests.browser.test_tracking import PATHS, number_of, open_status
+
+    phone = lang == "en"
+    ctx = browser.new_context(viewport={"width": 375, "height": 740} if phone else {"width": 1280, "height": 900},
+                              is_mobile=phone, has_touch=phone)
+    page = ctx.new_page()
+    sign_in(page, portal, lang=lang)
+    number = number_of(portal, "Romarin")
+    open_status(page, portal, lang, number)
+    expect(page.locator("#documents th").first).to_have_text(TYPE_HEADER[lang])
+    types = page.locator("#documents tbody tr td:first-child").all_inner_texts()
+    assert types and all(t.strip() and not re.fullmatch(r"[a-z0-9_\-]+", t.strip()) for t in types), types
+    from rar_app.programs.countries import sort_key
+
+    assert types == sorted(types, key=sort_key), "by document type, accents ignored"
+    if phone:
+        assert_no_horizontal_scroll(page)
+
+    visit(page, portal, f"{PATHS['view'][lang]}?n={number}", lang, axe=False)
+    page.wait_for_selector("#people")
+    countries = page.locator("#people tbody tr td:nth-child(5)").all_inner_texts()
+    assert countries and all(c.strip() == "France" for c in countries), countries
+    expect(page.locator("#view-submitted")).to_have_text(re.compile(MOMENT[lang]))
+    expect(page.locator("#view-documents th").first).to_have_text(TYPE_HEADER[lang])
+    files = page.locator("#view-documents tbody tr td:first-child").all_inner_texts()
+    assert files and not any(re.fullmatch(r"[a-z0-9_\-]+", f.strip()) for f in files), files
+    from tests.browser.harness import assert_accessible
+
+    assert_accessible(page, "view application")
+    if phone:
+        assert_no_horizontal_scroll(page)
+    ctx.close()

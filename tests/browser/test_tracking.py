@@ -15,6 +15,7 @@ from sqlmodel import select
 from tests.browser.conftest import sign_in, switch_language, visit
 from tests.browser.harness import assert_accessible, assert_no_horizontal_scroll, wait_ready, portal_db, close_context
 from tests.fixtures.documents import samples
+from tests.browser.dates import fill_date
 
 PATHS = {
     "search": {"fr": "/fr/rechercher-demandes-soumises", "en": "/en/search-submitted-applications"},
@@ -27,6 +28,7 @@ PATHS = {
     "home": {"fr": "/fr/accueil-du-compte", "en": "/en/account-home"},
     "client_home": {"fr": "/fr/client/accueil", "en": "/en/client/home"},
     "backoffice": {"fr": "/fr/arriere-guichet", "en": "/en/back-office"},
+    "reviews": {"fr": "/fr/arriere-guichet/demandes-a-examiner", "en": "/en/back-office/requests-to-review"},
 }
 TEXT = {
     "fr": {"dependant": "personne à charge", "check": "Vérifier l’état de la demande complète",
@@ -34,14 +36,14 @@ TEXT = {
            "follow_up": "Suivi requis", "account": "Compte", "read": "Lu", "unread": "Non lu",
            "linked": "a été ajoutée à votre compte", "already": "déjà liée", "near": "correspondent en partie",
            "none": "Votre tentative a échoué", "in_review": "En cours de traitement", "no_criteria": "au moins un critère",
-           "taken_over": "Votre représentant a été retiré", "transmitted": "ont été transmis",
+           "taken_over": "Un agent le vérifiera avant de retirer votre représentant", "transmitted": "ont été transmis",
            "received": "Reçu", "done": "C’est fait"},
     "en": {"dependant": "dependant", "check": "Check full application status",
            "not_found": "We cannot find this application", "closed": "File closed", "study": "Study permit",
            "follow_up": "Follow-up required", "account": "Account", "read": "Read", "unread": "Unread",
            "linked": "was added to your account", "already": "already linked", "near": "partly matches",
            "none": "Your attempt failed", "in_review": "In progress", "no_criteria": "at least one search criterion",
-           "taken_over": "Your representative was removed", "transmitted": "were sent",
+           "taken_over": "An officer will check it before removing your representative", "transmitted": "were sent",
            "received": "Received", "done": "Done"},
 }
 
@@ -55,6 +57,7 @@ def new_account(portal, role: str = "representative", language: str = "fr") -> s
     """A fresh active account with demo.rep's password and security questions."""
     from rar_app.db import session_scope
     from rar_app.models import Account, SecurityQuestion, utcnow
+    from rar_app.services.identity import demo_accounts, second_factor
 
     username = f"trk.{role[:3]}.{uuid.uuid4().hex[:8]}"
     with portal_db(portal), session_scope() as db:
@@ -67,6 +70,8 @@ def new_account(portal, role: str = "representative", language: str = "fr") -> s
         for q in db.exec(select(SecurityQuestion).where(SecurityQuestion.account_id == demo_rep.id)):
             db.add(SecurityQuestion(account_id=account.id, position=q.position, question=q.question,
                                     answer_hash=q.answer_hash))
+        if second_factor.required_for(role):  # staff sign in with a one-time code (the demo key)
+            second_factor.seed_known_secret(db, account, demo_accounts.DEMO_TOTP_SECRET)
     return username
 
 
@@ -335,7 +340,7 @@ def test_linking_each_match_case(portal, page, lang):
             page.fill("#application_number", number)
         page.fill("#family_name", family)
         page.fill("#given_names", given)
-        page.fill("#date_of_birth", dob)
+        fill_date(page, "date_of_birth", dob)
         page.fill("#uci", uci)
         page.click("#link-submit")
 
@@ -393,7 +398,8 @@ def test_client_removes_the_representative_with_an_imm5476(portal, browser, tmp_
     number = paper_file(portal, family=family, given="Zoé", uci=uci, holder=rep)
     form = tmp_path / "imm5476.pdf"
     form.write_bytes(samples.pdf(marker="IMM 5476"))
-    rep_ctx, client_ctx = browser.new_context(), browser.new_context()
+    staff = new_account(portal, role="staff", language=lang)
+    rep_ctx, client_ctx, staff_ctx = browser.new_context(), browser.new_context(), browser.new_context()
     try:
         rep_page = rep_ctx.new_page()
         sign_in(rep_page, portal, lang=lang, username=rep)
@@ -411,13 +417,33 @@ def test_client_removes_the_representative_with_an_imm5476(portal, browser, tmp_
         page.fill("#application_number", number)
         page.fill("#family_name", family)
         page.fill("#given_names", "Zoé")
-        page.fill("#date_of_birth", "1990-03-04")
+        fill_date(page, "date_of_birth", "1990-03-04")
         page.fill("#uci", uci)
         page.set_input_files(f"#imm5476-upload input[type=file]", str(form))
         page.wait_for_function("document.querySelector('#imm5476-file').innerText.includes('imm5476')")
         page.click("#takeover-submit")
         page.wait_for_function(f"document.querySelector('#notice')?.innerText.includes({txt['taken_over']!r})",
                                timeout=30_000)
+        # Issue 14 point 8: nothing changes before staff have checked the form.
+        open_status(rep_page, portal, lang, number, axe=False)
+        assert rep_page.inner_text("#status-number") == number
+
+        # Staff: « Demandes à examiner » lists it with the form; a refusal without a note is refused.
+        staff_page = staff_ctx.new_page()
+        sign_in(staff_page, portal, lang=lang, username=staff)
+        visit(staff_page, portal, PATHS["reviews"][lang], lang, axe=False)
+        card = staff_page.locator(".card", has_text=number)
+        card.wait_for()
+        assert_accessible(staff_page, "requests to review")
+        review_id = (card.get_attribute("id") or "").split("-")[-1]
+        staff_page.click(f"#review-refuse-{review_id}")
+        staff_page.wait_for_selector("#error-summary")
+        assert ("Note" in staff_page.inner_text("#error-summary"))
+        staff_page.click(f"#review-approve-{review_id}")
+        staff_page.wait_for_function("document.querySelector('#notice')?.innerText.length > 0", timeout=30_000)
+        staff_page.wait_for_selector(f"#review-{review_id}", state="detached")
+
+        visit(page, portal, PATHS["client_home"][lang], lang, axe=False)
         page.wait_for_selector("#client-applications")
         assert number in page.inner_text("#client-applications")
         page.locator("#client-applications a").first.click()
@@ -439,9 +465,14 @@ def test_client_removes_the_representative_with_an_imm5476(portal, browser, tmp_
             events = [e for e in db.exec(select(AuditEvent).where(
                 AuditEvent.action == "application.representative_removed")) if number in e.details]
         assert len(events) == 1 and "imm5476_from_client" in events[0].details
+        # The representative was told: a message in the account inbox (and its e-mail notice).
+        visit(rep_page, portal, PATHS["inbox"][lang], lang, axe=False)
+        rep_page.wait_for_selector("#queue tbody tr")
+        assert any(number in s for s in rep_page.locator("#queue tbody tr td:nth-child(2)").all_inner_texts())
     finally:
         close_context(rep_ctx)
         close_context(client_ctx)
+        close_context(staff_ctx)
 
 
 # --------------------------------------------------------------------------- isolation

@@ -17,6 +17,7 @@ from tests.browser.conftest import answer_challenge, sign_in, visit
 from tests.browser.harness import assert_no_horizontal_scroll, close_context, portal_db, wait_ready
 from tests.browser.test_tracking import PATHS, TEXT, new_account, open_status, paper_file, unique
 from tests.fixtures.documents import samples
+from tests.browser.dates import fill_date
 
 NOT_YET = {"fr": "pas encore attribué", "en": "not yet assigned"}
 ALREADY = {"fr": "déjà liée", "en": "already linked"}
@@ -62,6 +63,22 @@ def sign_in_test_rep(page, portal, lang: str, username: str) -> None:
     wait_ready(page, lang)
 
 
+def _staff_approves_removal(portal, number: str) -> None:
+    from sqlmodel import select
+
+    from rar_app.db import session_scope
+    from rar_app.models import Account, Applicant, StaffReview
+    from rar_app.services.office import reviews
+
+    with portal_db(portal), session_scope() as db:
+        staff = db.exec(select(Account).where(Account.username == "demo.staff")).one()
+        applicant = db.exec(select(Applicant).where(Applicant.application_number == number)).one()
+        review = db.exec(select(StaffReview).where(StaffReview.applicant_id == applicant.id,
+                                                   StaffReview.kind == "representative_removal",
+                                                   StaffReview.status == "open")).one()
+        reviews.decide(db, staff.id, review.id, True)
+
+
 @pytest.mark.parametrize("lang", ["fr", "en"])
 def test_portal_submission_gets_a_uci_is_linked_and_taken_over(portal, browser, tmp_path, lang):
     family = unique("Seulnom")
@@ -82,7 +99,7 @@ def test_portal_submission_gets_a_uci_is_linked_and_taken_over(portal, browser, 
         page.select_option("#kind", "visitor_visa")
         page.fill("#application_number", number)
         page.fill("#family_name", family)
-        page.fill("#date_of_birth", dob.isoformat())
+        fill_date(page, "date_of_birth", dob.isoformat())
         page.fill("#uci", uci)
         page.click("#link-submit")
         page.wait_for_function(f"document.querySelector('#notice')?.innerText.includes({ALREADY[lang]!r})",
@@ -111,13 +128,15 @@ def test_portal_submission_gets_a_uci_is_linked_and_taken_over(portal, browser, 
         client_page.select_option("#kind", "visitor_visa")
         client_page.fill("#application_number", number)
         client_page.fill("#family_name", family.upper())
-        client_page.fill("#date_of_birth", dob.isoformat())
+        fill_date(client_page, "date_of_birth", dob.isoformat())
         client_page.fill("#uci", uci.replace("-", ""))
         client_page.set_input_files("#imm5476-upload input[type=file]", str(form))
         client_page.wait_for_function("document.querySelector('#imm5476-file').innerText.includes('imm5476')")
         client_page.click("#takeover-submit")
         client_page.wait_for_function(
             f"document.querySelector('#notice')?.innerText.includes({TEXT[lang]['taken_over']!r})", timeout=30_000)
+        _staff_approves_removal(portal, number)  # the staff's page is tested in test_tracking.py
+        visit(client_page, portal, "/fr/client/accueil" if lang == "fr" else "/en/client/home", lang, axe=False)
         client_page.wait_for_selector("#client-applications")
         assert number in client_page.inner_text("#client-applications")
         client_page.locator("#client-applications a").first.click()

@@ -20,6 +20,7 @@ from rar_app import rules
 from rar_app.settings import get_settings
 from tests.browser.conftest import sign_in
 from tests.browser.harness import assert_accessible
+from tests.browser.dates import fill_date
 from tests.browser.vsw_steps import (
     BASE,
     WIZARD_READY,
@@ -98,12 +99,29 @@ def test_family_of_four_visitors_in_french_to_the_receipt_and_congratulations(po
     picked: dict[int, list[str]] = {}
     for n, (family, given, born, minor) in enumerate(FAMILY, start=1):
         wait_step(page, rf"/client\?id=\d+&client={n}$", "Renseignements sur le client", f"Client {n}")
+        # The same total on every page, a repeated page counted once (issue 17).
+        expect(page.locator(".step-caption")).to_contain_text("Étape 3 de 6")
+        if n > 1:  # clients 2–N start with client 1's family name and country, editable
+            expect(page.locator("#family_name")).to_have_value(FAMILY[0][0])
+            expect(page.locator("#country")).to_have_value("MA")
         page.fill("#family_name", family)
         page.fill("#given_names", given)
-        page.fill("#date_of_birth", born)
+        fill_date(page, "date_of_birth", born)
         page.select_option("#country", "MA")
         pick(page, "#application_type")  # first choice: Visa de visiteur
         pick(page, "#minor" if minor == "yes" else "#minor-no")
+        if minor == "yes":
+            # Both parents in this application: no parental consent letter (issue 17, point 14) …
+            pick(page, "#both_parents")
+            page.click("#nav-next")
+            wait_step(page, rf"information-relative-au-client\?id=\d+&client={n}$", "Information relative au client",
+                      f"Client {n}")
+            expect(page.locator("#required-documents")).to_contain_text("Acte de naissance")
+            expect(page.locator("#required-documents")).not_to_contain_text("Lettre de consentement des parents")
+            # … but this family says one parent stays home: the letter is asked for.
+            page.click("#nav-previous")
+            wait_step(page, rf"/client\?id=\d+&client={n}$", "Renseignements sur le client", f"Client {n}")
+            pick(page, "#both_parents-no")
         page.click("#nav-next")
         wait_step(page, rf"information-relative-au-client\?id=\d+&client={n}$", "Information relative au client",
                   f"Client {n}")
@@ -111,10 +129,17 @@ def test_family_of_four_visitors_in_french_to_the_receipt_and_congratulations(po
         for d in rules.required_documents("visitor_visa", minor=minor == "yes", on_date=get_settings().rules_on()):
             if d["required"]:
                 expect(required).to_contain_text(d["label_fr"])
+        expect(page.locator(".step-caption")).to_contain_text("Étape 4 de 6")
         picked[n] = []
         if n == 1:
             pick(page, "#documents")  # the first additional document
             picked[1] = [page.locator("#documents").get_attribute("value")]
+        if n == 2:  # « Aucun document additionnel n’est requis pour ce client »: a choice, never with documents
+            expect(page.locator("label[for=documents-none]")).to_have_text(
+                "Aucun document additionnel n’est requis pour ce client")
+            pick(page, "#documents")
+            pick(page, "#documents-none")
+            expect(page.locator("#documents")).not_to_be_checked()
         page.click("#nav-next")
 
     # 4. Types de frais: the fee selector. Tarif familial is offered to client 1 only.
@@ -168,6 +193,23 @@ def test_family_of_four_visitors_in_french_to_the_receipt_and_congratulations(po
     expect(main).to_contain_text("Données biométriques – Tarif familial")
     expect(page.locator("#fee-total")).to_have_text(total)
     assert page.locator("a.pencil-link").count() >= 4 * 6
+    expect(page.locator(".step-caption")).to_contain_text("Étape 6 de 6")
+    # Pens (issue 17): 44 px, the word « Modifier », a name with the question; none on computed lines;
+    # the fee choices in a « Frais » section.
+    expect(page.get_by_role("heading", name="Frais", exact=True)).to_be_visible()
+    pen = page.locator("#pen-client-3-date_of_birth")
+    expect(pen).to_contain_text("Modifier")
+    expect(pen).to_have_accessible_name(re.compile(r"^Modifier\u00a0: Date de naissance \(Client 3"))
+    box = pen.bounding_box()
+    assert box and box["height"] >= 44 and box["width"] >= 44, box
+    expect(page.locator("tr", has=page.locator("th", has_text="Documents exigés")).locator("a.pencil-link")).to_have_count(0)
+    expect(main).to_contain_text("Aucun document additionnel n’est requis pour ce client")
+    # After a pen edit the review comes back to the edited line.
+    pen.click()
+    wait_step(page, r"/client\?id=\d+&client=3&review=1$", "Renseignements sur le client", "Client 3")
+    page.click("#nav-next")
+    wait_step(page, r"/revision\?id=\d+$", "Révisez vos réponses")
+    page.wait_for_function("document.activeElement && document.activeElement.id === 'pen-client-3-date_of_birth'")
     page.click("#nav-continue")
 
     # 6. Liste de vérification des documents: Continuer is refused while documents are missing.

@@ -24,6 +24,8 @@ from tests.browser.conftest import sign_in
 from tests.browser.harness import assert_accessible, assert_no_horizontal_scroll, portal_db, wait_ready
 from tests.browser.vsw_steps import BASE, answer_for, arrive, fill_card, payments_of, upload
 from tests.fixtures.documents import samples
+from tests.browser.dates import fill_date
+from tests.browser.instructions import assert_instructions_match_buttons
 
 
 def test_study_permit_in_english_declined_then_approved_card(portal, page, tmp_path):
@@ -40,7 +42,7 @@ def test_study_permit_in_english_declined_then_approved_card(portal, page, tmp_p
     page.wait_for_url(re.compile(r"/client\?id=\d+&client=1$"))
     page.fill("#family_name", "Diallo")
     page.fill("#given_names", "Amina")
-    page.fill("#date_of_birth", "2003-03-14")
+    fill_date(page, "date_of_birth", "2003-03-14")
     page.select_option("#country", "SN")
     page.click("#application_type-study_permit")
     page.click("#minor-no")
@@ -53,6 +55,12 @@ def test_study_permit_in_english_declined_then_approved_card(portal, page, tmp_p
     page.click("#fee-1")
     page.click("#bio_needed-1")
     page.click("#bio-1")
+    # The choices are kept on a reload (issue 17).
+    expect(page.locator("#bio-1")).to_be_checked()
+    page.reload()
+    wait_ready(page, "en")
+    for choice in ("#fee-1", "#bio_needed-1", "#bio-1"):
+        expect(page.locator(choice)).to_be_checked()
     page.click("#nav-next")
     page.wait_for_url(re.compile(r"/review\?id=\d+$"))
     wait_ready(page, "en")
@@ -71,8 +79,11 @@ def test_study_permit_in_english_declined_then_approved_card(portal, page, tmp_p
     summary = page.locator("#error-summary").inner_text()
     assert all(d["label_en"] in summary for d in required), summary
     assert_accessible(page, "documents missing")
-    for d in required:
+    # The client's « (n of N) » follows each upload at once.
+    expect(page.locator("#current-client-count")).to_contain_text(f"(0 of {len(required)})")
+    for k, d in enumerate(required, start=1):
         upload(page, tmp_path, d["code"], "en")
+        expect(page.locator("#current-client-count")).to_contain_text(f"({k} of {len(required)})")
     page.click("#nav-continue")
 
     # 9. Declaration: errors beside the fields, a wrong answer, then the signature.
@@ -89,9 +100,9 @@ def test_study_permit_in_english_declined_then_approved_card(portal, page, tmp_p
     page.fill("#family-name", "demo")  # accents and case do not matter
     page.fill("#answer", "not the answer")
     page.click("#sign")
-    expect(page.locator("#answer-error")).to_contain_text("2 attempt(s) left")
+    expect(page.locator("#answer-error")).to_contain_text("2 attempts left")
     assert page.input_value("#given-names") == "CAMILLE", "what was typed is kept"
-    assert page.input_value("#answer") == ""
+    expect(page.locator("#answer")).to_have_value("")
     page.fill("#answer", answer_for(page, "en"))
     page.click("#sign")
 
@@ -103,7 +114,11 @@ def test_study_permit_in_english_declined_then_approved_card(portal, page, tmp_p
 
     # 11. Signature: Transmit and pay.
     arrive(page, r"/signature\?id=\d+$", "Signature", "en")
+    # The page restates the answers given and the consent (the generic Signature page).
+    expect(page.locator("#signature-answers")).to_contain_text("Diallo")
+    expect(page.locator("#signature-consent")).to_contain_text("I agree")
     expect(page.locator("#transmit")).to_have_text("Transmit and pay")
+    assert_instructions_match_buttons(page)
     assert page.locator("#fee-total").inner_text() == total
     page.click("#transmit")
 
@@ -116,7 +131,9 @@ def test_study_permit_in_english_declined_then_approved_card(portal, page, tmp_p
     assert_accessible(page, "card form with errors")
     fill_card(page, "4000 0000 0000 0002")
     page.click("#process-transaction")
-    expect(page.locator("#error-summary")).to_contain_text("declined by the card issuer")
+    expect(page.locator("#payment-outcome")).to_contain_text("declined by the card issuer")
+    expect(page.locator("#error-summary")).to_have_count(0)  # a decline is not a form error
+    page.wait_for_function("document.activeElement && document.activeElement.id === 'payment-outcome'")
     expect(page.locator("#cleared-note")).to_be_visible()
     assert page.input_value("#card-number") == "" and page.input_value("#card-security-code") == ""
     assert page.input_value("#card-holder") == "Camille Demo", "the holder name is kept"

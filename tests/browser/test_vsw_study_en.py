@@ -20,6 +20,7 @@ from tests.browser.conftest import sign_in
 from tests.browser.harness import assert_accessible, assert_no_horizontal_scroll, wait_ready, close_context
 from tests.browser.vsw_steps import BASE as BASES
 from tests.browser.vsw_steps import WIZARD_READY, arrive, pick
+from tests.browser.dates import fill_date
 
 BASE = BASES["en"]
 
@@ -50,7 +51,7 @@ def test_single_study_permit_in_english(portal, browser, width):
         wait_step(page, r"/client\?id=\d+&client=1$", "Client details", phone=phone)
         page.fill("#family_name", "Nguyen")
         page.fill("#given_names", "Anh")
-        page.fill("#date_of_birth", "2004-02-10")
+        fill_date(page, "date_of_birth", "2004-02-10")
         page.select_option("#country", "FR")
         pick(page, "#application_type-study_permit")
         pick(page, "#minor")  # wrong on purpose: born in 2004, not a minor
@@ -108,6 +109,11 @@ def test_single_study_permit_in_english(portal, browser, width):
         page.click("#nav-next")
         wait_step(page, r"/review\?id=\d+$", "Review your answers", phone=phone)
         page.wait_for_function("document.querySelector('main').innerText.includes('Nguyen-Tran')")
+        # Back to the edited line, not the top (issue 17); the pen says "Change" and is 44 px.
+        page.wait_for_function("document.activeElement && document.activeElement.id === 'pen-client-1-family_name'")
+        expect(page.locator("#pen-client-1-family_name")).to_contain_text("Change")
+        box = page.locator("#pen-client-1-family_name").bounding_box()
+        assert box and box["height"] >= 44, box
 
         # The browser's back button shows the saved answer, and forward again the review.
         page.go_back()
@@ -128,7 +134,7 @@ def test_single_study_permit_in_english(portal, browser, width):
         page.click("#nav-start-again")
         page.click("#restart-yes")
         wait_step(page, rf"{BASE}\?id=\d+$", "Your client's file number", phone=phone)
-        assert page.input_value("#file_number") == ""
+        expect(page.locator("#file_number")).to_have_value("")
         # Back to the old review address: every answer is gone, so the questionnaire starts over.
         page.goto(review_url)
         wait_step(page, rf"{BASE}\?id=\d+$", "Your client's file number", phone=phone)

@@ -143,9 +143,11 @@ def test_results_and_the_task_list_profile_of_a_test_only_program(tiny_portal, p
     expect(page.locator("main")).to_contain_text("IRPR s. 0")
     page.click("#nav-continue")
 
-    # The task list: two forms not started; « Vérifier… » links every missing answer.
+    # The task list: the first form prefilled from step 1 (« En cours »), the second not started;
+    # « Vérifier… » links every missing answer.
     arrive(page, rf"{base}/profil\?id={app_id}$", "Profil de votre client", "fr", ready="#task-list")
-    expect(page.locator("#section-status-pt_one")).to_have_text("Pas commencé")
+    expect(page.locator("#section-status-pt_one")).to_have_text("En cours")
+    expect(page.locator("#section-status-pt_two")).to_have_text("Pas commencé")
     page.click("#profile-check-button")
     expect(page.locator("#profile-missing a")).to_have_count(3)
     expect(page.locator("#section-pt_one")).to_have_text("Commencer à remplir le formulaire")

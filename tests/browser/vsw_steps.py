@@ -73,8 +73,18 @@ def upload(page, tmp_path, code: str, lang: str, *, marker: str = "") -> None:
     """One PDF into the document slot `code` of the uploader shown, then wait for its status."""
     path = tmp_path / f"{code}-{marker or 'file'}.pdf"
     path.write_bytes(samples.pdf(marker=f"{code}-{marker}"))
+    # The page's own events first (a client's page reached by a link reloads its slots):
+    # a file given to a drop zone that is then rendered anew would be dropped with it.
+    wait_ready(page, lang)
     page.set_input_files(f"#doc-upload-{code} input[type=file]", str(path))
-    expect(page.locator(f"#doc-slot-{code}-status")).to_contain_text(UPLOADED[lang], timeout=20000)
+    status = page.locator(f"#doc-slot-{code}-status")
+    try:
+        expect(status).to_contain_text(UPLOADED[lang], timeout=40000)
+    except AssertionError:
+        said = page.evaluate("[document.querySelector('#error-summary')?.innerText,"
+                             " document.querySelector('#documents-status')?.innerText]")
+        raise AssertionError(f"{code} not uploaded at {page.url}: status {status.inner_text()!r}; "
+                             f"the page said {said!r}") from None
 
 
 def payments_of(portal, app_id: int):

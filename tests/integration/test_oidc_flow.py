@@ -211,13 +211,13 @@ def test_full_code_flow_needs_enrolment_then_signs_in_to_challenge(portal, brows
         assert (account.oidc_issuer, account.oidc_subject) == (identity.issuer, identity.subject)
         assert oidc.identity_for_enrolment(db, ticket) is None, "the enrolment ticket works once"
 
-    # 2. Next visit: linked → a session in stage "challenge" handed over by a one-time ticket.
+    # 2. Next visit: linked → a session in stage "challenge", its cookie set by the callback itself.
     response = callback(portal, provider_sign_in(browser, start(portal)))
-    location = urlparse(response.headers["location"])
-    assert location.path == "/api/session/establish"
-    params = {k: v[0] for k, v in parse_qs(location.query).items()}
-    assert params["next"] == "/fr/question-de-securite"
-    token = sessions.redeem_ticket(params["ticket"])
+    assert response.headers["location"] == "/fr/question-de-securite"
+    session_cookie = next(c for c in response.headers.get_list("set-cookie")
+                          if c.startswith(sessions.cookie_name() + "="))
+    assert "HttpOnly" in session_cookie
+    token = session_cookie.split(";", 1)[0].split("=", 1)[1]
     info = sessions.lookup(token)
     assert info.account_id == result.account_id and info.stage == "challenge" and not info.is_complete
     question = signin.begin_challenge(token)
@@ -388,7 +388,7 @@ def test_identity_already_linked_cannot_enrol_twice(portal, browser):
     assert refused.value.codes == {"partner": ["partner_already_linked"]}
     # Now linked: the callback signs in instead of offering enrolment.
     response = callback(portal, provider_sign_in(browser, start(portal)))
-    assert urlparse(response.headers["location"]).path == "/api/session/establish"
+    assert urlparse(response.headers["location"]).path == "/fr/question-de-securite"
 
 
 def test_enrolment_ticket_expires(portal, browser):
@@ -405,7 +405,7 @@ def test_enrolment_ticket_expires(portal, browser):
 
 
 def test_unconfigured_partner_redirects_with_code(migrated_db, portal_env):
-    portal_env(RAR_PUBLIC_URL=PORTAL_URL)
+    portal_env(RAR_PUBLIC_URL=PORTAL_URL, RAR_DEMO="false")  # demo mode would bring the demo partner
     oidc.clear_caches()
     with TestClient(Starlette(routes=oidc.oidc_routes()), base_url=PORTAL_URL, follow_redirects=False) as client:
         response = client.get("/api/oidc/start?lang=en")

@@ -81,18 +81,23 @@ class AsyncWebSocket:
                                        subprotocols=subprotocols or [])))
         await writer.drain()
         ws = cls(reader, writer, conn)
-        while True:
+        accepted = False
+        while not accepted:
             data = await asyncio.wait_for(reader.read(65536), timeout)
             if not data:
                 raise ConnectionClosed("closed during the handshake")
             conn.receive_data(data)
+            # Read the whole batch: the server's first message (Engine.IO's open packet) often
+            # comes in the same read as the handshake's answer; left in wsproto's buffer, it
+            # would surface only with the next bytes (the server's ping, 25 s later).
             for ev in conn.events():
                 if isinstance(ev, AcceptConnection):
-                    return ws
-                if isinstance(ev, RejectConnection):
+                    accepted = True
+                elif isinstance(ev, RejectConnection):
                     raise ConnectionClosed(f"handshake rejected: {ev.status_code}")
-                if isinstance(ev, TextMessage):  # a message right behind the handshake
+                elif isinstance(ev, TextMessage):  # a message right behind the handshake
                     ws._text(ev)
+        return ws
 
     def _text(self, ev: TextMessage) -> None:
         self._parts.append(ev.data)

@@ -18,3 +18,30 @@ def cheap_argon2(monkeypatch):
     hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
     monkeypatch.setattr(passwords, "_hasher", hasher)
     monkeypatch.setattr(passwords, "_DUMMY_HASH", hasher.hash("not-a-real-password-0"))
+
+
+def take_link_from_outbox(to: str | None = None) -> str:
+    """The token of the newest single-use link mailed (to `to`), read from the outbox;
+    that mail is removed, so the other tests' outbox counts are unchanged."""
+    import re
+
+    from rar_app.services.identity import email_links
+    from rar_app.services.messaging import mailer
+
+    email_links.wait_sent()
+    for mail in mailer.read_outbox():
+        found = re.search(r"[?&]lien=([A-Za-z0-9_-]+)", mail["body"])
+        if found and (to is None or mail["to"] == to):
+            (mailer.outbox_dir() / mail["name"]).unlink()
+            return found.group(1)
+    raise AssertionError(f"no link mailed to {to or 'anyone'}")
+
+
+def recovery_link(username: str, *, ip: str = "") -> str:
+    """Step 1 of password recovery; returns the token of the link e-mailed to the account."""
+    from rar_app.db import session_scope
+    from rar_app.services.identity import recovery
+
+    with session_scope() as db:
+        recovery.send_recovery_link(db, username, ip=ip)
+    return take_link_from_outbox()

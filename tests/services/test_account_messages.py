@@ -18,7 +18,7 @@ from rar_app.services.casework import requests, submission
 from tests.services.test_search_helpers import make_account, stop_mail_worker  # noqa: F401
 from tests.services.test_submission_drafts import ANSWER, make_draft, make_rep, new_session
 
-from tests.services.account_helpers import ANSWERS, PASSWORD, cheap_argon2  # noqa: F401  (autouse)
+from tests.services.account_helpers import ANSWERS, PASSWORD, cheap_argon2, recovery_link  # noqa: F401  (autouse)
 SUBJECT = {"fr": "Nouveau message dans votre compte du Portail des RAR", "en": "New message in your APR Portal account"}
 
 
@@ -167,7 +167,8 @@ def test_notice_paths_are_the_portal_pages():
 
 def test_approved_merge_tells_the_surviving_account_only(world):
     old = world["demo.rep"]
-    result = enrol("lea.gagnon", already_enrolled=True, previous_username="demo.rep")
+    result = enrol("lea.gagnon", already_enrolled=True, previous_username="demo.rep",
+                   previous_password=demo_accounts.DEMO_PASSWORD)
     with session_scope() as db:
         requests.approve(db, world["demo.admin"], result.enrolment_request_id)
     before = {m.id for m in all_messages()}
@@ -247,7 +248,7 @@ def test_a_refused_password_change_sends_nothing(world, lea):
 
 def test_password_reset_by_recovery_sends_a_security_notice(world, lea):
     with session_scope() as db:
-        token = recovery.verify_recovery_answers(db, "lea.gagnon", [a for _, a in ANSWERS])
+        token = recovery.verify_recovery_answers(db, recovery_link("lea.gagnon"), [a for _, a in ANSWERS])
     with session_scope() as db:
         recovery.reset_password(db, token, "Nouveau2027Xy", "Nouveau2027Xy")
     expect_one(lea, "password_reset")

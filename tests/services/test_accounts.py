@@ -158,11 +158,31 @@ def test_security_question_rules(auto):
                           "question_3": ["question_invalid"], "answer_3": ["answer_too_long"]}
 
 
-def test_username_taken_and_case_insensitive(auto):
-    enrol()
-    with pytest.raises(accounts.ValidationFailed) as exc:
-        enrol(username="Lea.Gagnon", email="other@example.ca")
-    assert codes(exc) == {"username": ["username_taken"]}
+def test_a_taken_username_gets_the_same_answer_and_its_owner_a_notice(auto):
+    """Issue 14, point 7: enrolment does not reveal whether a username exists."""
+    first = enrol()
+    again = enrol(username="Lea.Gagnon", email="other@example.ca")  # case does not matter
+    assert again.status == first.status == "active" and again.merge_request_id is None
+    with session_scope() as db:
+        assert len(db.exec(select(Account)).all()) == 1, "nothing created"
+        from rar_app.models import Message
+
+        notices = db.exec(select(Message).where(Message.account_id == first.account_id)).all()
+        assert any("username" in m.subject_en for m in notices)
+    assert "account.enrolment_username_in_use" in audit_actions()
+    with session_scope() as db:
+        assert enrolment.validate_enrolment(db, form(username="lea.gagnon")) == []
+
+
+def test_enrolment_is_throttled_per_address(auto):
+    for n in range(throttle.MAX_FAILURES_PER_ADDRESS):
+        with session_scope() as db:
+            enrolment.enrol(db, form(username=f"rep.number{n}", email=f"r{n}@example.ca"), ip="10.9.9.9")
+    with pytest.raises(accounts.Throttled):
+        with session_scope() as db:
+            enrolment.enrol(db, form(username="rep.onemore", email="x@example.ca"), ip="10.9.9.9")
+    with session_scope() as db:  # another address is not affected
+        enrolment.enrol(db, form(username="rep.elsewhere", email="y@example.ca"), ip="10.9.9.10")
 
 
 @pytest.mark.parametrize("password,expected", [
@@ -227,17 +247,19 @@ def test_demo_accounts_idempotent_and_usable(migrated_db):
 
 def test_sign_in_gives_challenge_session_then_full_with_new_id(auto):
     account_id = enrol().account_id
-    result = signin.sign_in(" LEA.GAGNON ", PASSWORD, ip="10.0.0.1", user_agent="pytest")
-    assert sessions.redeem_ticket(result.ticket) == result.token
+    result = signin.sign_in(" LEA.GAGNON ", PASSWORD, ip="10.0.0.1", user_agent="pytest", browser_key="tab-1")
+    assert sessions.redeem_ticket(result.ticket, "tab-1") == result.token
     info = sessions.lookup(result.token)
     assert info.stage == "challenge" and not info.is_complete and sessions.full_session(result.token) is None
     question = signin.begin_challenge(result.token)
     assert signin.begin_challenge(result.token) == question, "the same question on reload"
     assert question.key in dict(ANSWERS) and question.text_fr and question.text_en and question.attempts_left == 3
-    passed = signin.answer_challenge(result.token, "  " + normalise_answer(dict(ANSWERS)[question.key]).upper())
+    passed = signin.answer_challenge(result.token, "  " + normalise_answer(dict(ANSWERS)[question.key]).upper(),
+                                     browser_key="tab-1")
     assert passed.token != result.token and passed.account_id == account_id
     assert sessions.lookup(result.token) is None
-    assert sessions.redeem_ticket(passed.ticket) == passed.token
+    assert sessions.redeem_ticket(passed.ticket, "tab-2") is None, "bound to the browser that signed in"
+    assert sessions.redeem_ticket(passed.ticket, "tab-1") is None, "and burnt by the wrong one"
     assert sessions.full_session(passed.token).account_id == account_id
     with pytest.raises(accounts.SessionInvalid):
         signin.begin_challenge(passed.token)  # a full session has no challenge
@@ -393,7 +415,7 @@ def test_housekeeping_forgets_spent_counters(auto):
     with pytest.raises(accounts.AuthenticationFailed):
         signin.sign_in("ghost.user", "Wrong2026Pass", ip="10.6.0.1")
     with session_scope() as db:
-        assert housekeeping.housekeeping(db) == {"sessions": 0, "throttles": 0, "oidc_logins": 0}
+        assert housekeeping.housekeeping(db) == {"sessions": 0, "throttles": 0, "oidc_logins": 0, "demo_partner_codes": 0}
         for row in db.exec(select(AuthThrottle)):
             row.window_started_at -= timedelta(minutes=16)
             db.add(row)

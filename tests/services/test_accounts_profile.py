@@ -15,7 +15,10 @@ from rar_app.db import session_scope
 from rar_app.models import Account, AccountRequest, AuditEvent, AuthThrottle, Document
 from rar_app.services.identity import accounts, enrolment, own_account, passwords, recovery, sessions, signin, throttle
 
-from tests.services.account_helpers import ANSWERS, PASSWORD, cheap_argon2  # noqa: F401  (autouse)
+from rar_app.models import EmailLink
+from rar_app.services.identity import email_links
+from rar_app.services.messaging import mailer
+from tests.services.account_helpers import ANSWERS, PASSWORD, cheap_argon2, recovery_link  # noqa: F401  (autouse)
 
 
 @pytest.fixture
@@ -49,15 +52,24 @@ def new_document(owner_id: int, key: str) -> int:
 # --------------------------------------------------------------------------- recovery
 
 
-def test_recovery_with_all_three_answers_then_new_password(two_reps):
+def test_recovery_needs_the_link_and_all_three_answers_then_new_password(two_reps):
     lea, _ = two_reps
     token_before = signin.sign_in("lea.gagnon", PASSWORD).token
+    link = recovery_link("Lea.Gagnon", ip="10.0.0.1")
     with session_scope() as db:
-        questions = recovery.recovery_questions(db, "Lea.Gagnon")
+        row = db.exec(select(EmailLink)).one()
+    assert row.token_hash == email_links.token_hash(link) != link, "only the hash is kept"
+    assert row.purpose == "recovery" and row.account_id == lea
+    with session_scope() as db:
+        questions = recovery.link_questions(db, link)
     assert [q.key for q in questions] == [k for k, _ in ANSWERS]
     with session_scope() as db:
-        token = recovery.verify_recovery_answers(db, "lea.gagnon", ["pixel", "TROIS-RIVIERES", " sainte-marie "],
+        token = recovery.verify_recovery_answers(db, link, ["pixel", "TROIS-RIVIERES", " sainte-marie "],
                                                  ip="10.0.0.1")
+    with pytest.raises(accounts.RecoveryFailed) as exc:
+        with session_scope() as db:
+            recovery.verify_recovery_answers(db, link, [a for _, a in ANSWERS])
+    assert exc.value.code == "recovery_link_invalid", "the link works once"
     with pytest.raises(accounts.ValidationFailed) as exc:
         with session_scope() as db:
             recovery.reset_password(db, token, "weakpass", "weakpass")
@@ -75,46 +87,95 @@ def test_recovery_with_all_three_answers_then_new_password(two_reps):
     assert "account.password_reset" in audit_actions()
 
 
-def test_recovery_needs_all_three_answers(two_reps):
+def test_the_answers_alone_are_not_enough(two_reps):
+    """Without a link mailed to the account (or with a forged, spent, expired one or
+    another account's), the right answers do nothing."""
+    lea, noah = two_reps
+    for forged in ("", "lea.gagnon", "x" * 43, email_links.token_hash("x")):
+        with pytest.raises(accounts.RecoveryFailed) as exc:
+            with session_scope() as db:
+                recovery.verify_recovery_answers(db, forged, [a for _, a in ANSWERS])
+        assert exc.value.code == "recovery_link_invalid"
+        with pytest.raises(accounts.RecoveryFailed):
+            with session_scope() as db:
+                recovery.link_questions(db, forged)
+    first = recovery_link("lea.gagnon")
+    second = recovery_link("lea.gagnon")
+    with pytest.raises(accounts.RecoveryFailed):
+        with session_scope() as db:
+            recovery.verify_recovery_answers(db, first, [a for _, a in ANSWERS])
+    assert first != second, "a new link spends the earlier one"
+    with session_scope() as db:
+        db.exec(select(EmailLink)).all()
+        for row in db.exec(select(EmailLink)):
+            row.expires_at = row.expires_at - timedelta(days=1)
+            db.add(row)
     with pytest.raises(accounts.RecoveryFailed) as exc:
         with session_scope() as db:
-            recovery.verify_recovery_answers(db, "lea.gagnon", {1: "Pixel", 2: "Trois-Rivières", 3: "wrong"})
+            recovery.verify_recovery_answers(db, second, [a for _, a in ANSWERS])
+    assert exc.value.code == "recovery_link_invalid", "an expired link"
+    # Wrong answers leave the link usable (until the slow-down); right ones spend it.
+    third = recovery_link("lea.gagnon")
+    with pytest.raises(accounts.RecoveryFailed) as exc:
+        with session_scope() as db:
+            recovery.verify_recovery_answers(db, third, {1: "Pixel", 2: "Trois-Rivières", 3: "wrong"})
     assert exc.value.code == "recovery_failed"
     with pytest.raises(accounts.RecoveryFailed):
         with session_scope() as db:
-            recovery.verify_recovery_answers(db, "lea.gagnon", ["Pixel", "Trois-Rivières"])
+            recovery.verify_recovery_answers(db, third, ["Pixel", "Trois-Rivières"])
+    with session_scope() as db:
+        assert recovery.verify_recovery_answers(db, third, [a for _, a in ANSWERS])
 
 
 def test_recovery_does_not_reveal_whether_a_username_exists(two_reps):
     with session_scope() as db:
+        answer_unknown = recovery.send_recovery_link(db, "nobody.here", ip="10.0.0.7")
+    with session_scope() as db:
+        answer_known = recovery.send_recovery_link(db, "noah.martin", ip="10.0.0.7")
+    assert answer_unknown is None and answer_known is None
+    email_links.wait_sent()
+    links = [m for m in mailer.read_outbox() if "?lien=" in m["body"]]  # (not the enrolment notices)
+    assert [m["to"] for m in links] == ["noah.martin@example.ca"], "one link, to the existing account only"
+    assert links[0]["subject"] == "Réinitialisation de votre mot de passe du Portail des RAR"
+    with session_scope() as db:
         decoys = recovery.recovery_questions(db, "nobody.here")
         again = recovery.recovery_questions(db, "NOBODY.HERE")
-        other = recovery.recovery_questions(db, "someone.else")
-    assert decoys == again, "the same questions every time for the same name"
-    assert len(decoys) == 3 and len({q.key for q in decoys}) == 3
-    assert all(q.key in accounts.SECURITY_QUESTIONS for q in decoys + other)
-    errors = []
-    for username in ("nobody.here", "lea.gagnon"):
-        with pytest.raises(accounts.RecoveryFailed) as exc:
-            with session_scope() as db:
-                recovery.verify_recovery_answers(db, username, ["a", "b", "c"])
-        errors.append((exc.value.code, exc.value.message_fr))
-    assert errors[0] == errors[1]
+    assert decoys == again and len({q.key for q in decoys}) == 3
+
+
+def test_recovery_links_are_throttled_per_username_and_address(two_reps):
+    for i in range(throttle.MAX_FAILURES_PER_ACCOUNT):
+        with session_scope() as db:
+            recovery.send_recovery_link(db, "lea.gagnon", ip=f"10.8.0.{i}")
+    with pytest.raises(accounts.Throttled):
+        with session_scope() as db:
+            recovery.send_recovery_link(db, "lea.gagnon", ip="10.8.0.99")
+    with session_scope() as db:  # another username is not slowed down by it
+        recovery.send_recovery_link(db, "noah.martin", ip="10.8.1.1")
+    for i in range(throttle.MAX_FAILURES_PER_ADDRESS + 1):
+        with session_scope() as db:
+            try:
+                recovery.send_recovery_link(db, f"someone{i}.here", ip="10.8.2.2")
+            except accounts.Throttled:
+                break
+    else:
+        pytest.fail("one address asking for links for many usernames is slowed down")
 
 
 def test_recovery_failures_are_throttled(two_reps):
+    link = recovery_link("lea.gagnon")
     for i in range(throttle.MAX_FAILURES_PER_ACCOUNT):
         with pytest.raises(accounts.RecoveryFailed):
             with session_scope() as db:
-                recovery.verify_recovery_answers(db, "lea.gagnon", ["x", "y", "z"], ip=f"10.9.0.{i}")
+                recovery.verify_recovery_answers(db, link, ["x", "y", "z"], ip=f"10.9.0.{i}")
     with pytest.raises(accounts.Throttled):
         with session_scope() as db:
-            recovery.verify_recovery_answers(db, "lea.gagnon", [a for _, a in ANSWERS], ip="10.9.0.99")
+            recovery.verify_recovery_answers(db, link, [a for _, a in ANSWERS], ip="10.9.0.99")
 
 
 def test_recovery_token_expires_and_cannot_be_forged(two_reps, monkeypatch):
     with session_scope() as db:
-        token = recovery.verify_recovery_answers(db, "lea.gagnon", [a for _, a in ANSWERS])
+        token = recovery.verify_recovery_answers(db, recovery_link("lea.gagnon"), [a for _, a in ANSWERS])
     account_id, expires, signature = token.split(".")
     for forged in (f"{account_id}.{int(expires) + 3600}.{signature}", f"{two_reps[1]}.{expires}.{signature}",
                    "garbage", ""):
@@ -123,7 +184,7 @@ def test_recovery_token_expires_and_cannot_be_forged(two_reps, monkeypatch):
                 recovery.reset_password(db, forged, "Nouveau2027Xy", "Nouveau2027Xy")
     monkeypatch.setattr(recovery, "RECOVERY_TOKEN_LIFETIME", timedelta(seconds=-1))
     with session_scope() as db:
-        expired = recovery.verify_recovery_answers(db, "lea.gagnon", [a for _, a in ANSWERS])
+        expired = recovery.verify_recovery_answers(db, recovery_link("lea.gagnon"), [a for _, a in ANSWERS])
     with pytest.raises(accounts.RecoveryFailed):
         with session_scope() as db:
             recovery.reset_password(db, expired, "Nouveau2027Xy", "Nouveau2027Xy")

@@ -13,7 +13,8 @@ from rar_app.models import Account, AccountRequest, Application, AuditEvent, Cli
 from rar_app.services.identity import accounts, demo_accounts, enrolment, own_account, passwords, sessions, signin
 from rar_app.services.casework import requests
 
-from tests.services.account_helpers import ANSWERS, PASSWORD, cheap_argon2  # noqa: F401  (autouse)
+from rar_app.services.identity import merge_proof
+from tests.services.account_helpers import ANSWERS, PASSWORD, cheap_argon2, take_link_from_outbox  # noqa: F401
 
 
 @pytest.fixture
@@ -103,7 +104,8 @@ def test_merge_moves_everything_and_closes_the_previous_account(world):
         db.add(Application(representative_id=other_rep.id))
     old_token = signin.sign_in("demo.rep", demo_accounts.DEMO_PASSWORD).token
 
-    new = enrol("camille.new", number="R700001", already_enrolled=True, previous_username="demo.rep")
+    new = enrol("camille.new", number="R700001", already_enrolled=True, previous_username="demo.rep",
+                previous_password=demo_accounts.DEMO_PASSWORD)
     with pytest.raises(accounts.AccountError) as exc:
         approve(world["demo.admin"], new.merge_request_id)
     assert exc.value.code == "enrolment_not_approved"
@@ -149,6 +151,17 @@ def test_merge_by_membership_number_and_ambiguity(world):
     with pytest.raises(accounts.AccountError) as exc:
         approve(world["demo.admin"], new.merge_request_id, previous_account_id=new.account_id)
     assert exc.value.code == "merge_same_account"
+    with pytest.raises(accounts.AccountError) as exc:
+        approve(world["demo.admin"], new.merge_request_id, previous_account_id=second.account_id)
+    assert exc.value.code == "merge_not_proven", "a membership number proves nothing"
+    # Both accounts with that number got a link; the second one's owner follows it.
+    link = take_link_from_outbox("second.acct@example.ca")
+    take_link_from_outbox("first.acct@example.ca")
+    with session_scope() as db:
+        merge_proof.confirm_merge_link(db, link)
+    with pytest.raises(accounts.AccountError) as exc:
+        approve(world["demo.admin"], new.merge_request_id, previous_account_id=first.account_id)
+    assert exc.value.code == "merge_not_proven", "the proof is for the second account only"
     approve(world["demo.admin"], new.merge_request_id, previous_account_id=second.account_id)
     with session_scope() as db:
         assert db.get(Account, second.account_id).status == "closed"

@@ -62,6 +62,8 @@ def fees(choices: list[tuple[str, str]]) -> dict:
         raw[f"fee-{n}"] = fee
         raw[f"bio_needed-{n}"] = "no" if bio == "none" else "yes"
         raw[f"bio-{n}"] = "" if bio == "none" else bio
+        if fee == "exempt":  # « Dispensé des frais » needs its reason (issue 14, point 6)
+            raw[f"fee_reason-{n}"] = "Statut diplomatique"
     return raw
 
 
@@ -239,7 +241,7 @@ def test_client_fields_are_checked(reps):
     app_id = start(rep)
     r = apps.save_step(rep, app_id, "client.1", {"country": "ZZ", "application_type": "tourist", "date_of_birth": "2099-01-01"},
                        on_date=ON)
-    assert problems_of(r) == {"family_name": "wizard.error_required", "date_of_birth": "wizard.error_date_future",
+    assert problems_of(r) == {"family_name": "wizard.error_required", "date_of_birth": "dates.error_future",
                               "country": "wizard.error_choice", "application_type": "wizard.error_choice",
                               "minor": "wizard.error_choose"}
 

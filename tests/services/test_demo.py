@@ -106,7 +106,14 @@ def test_linking_the_paper_files_the_takeover_then_reset_restores_the_world(load
     takeover = dict(demo.CLIENT_TAKEOVER, date_of_birth=date.fromisoformat(demo.CLIENT_TAKEOVER["date_of_birth"]))
     result = linking.take_over(loaded["ids"]["demo.client"], linking.LinkForm(**takeover), "imm5476.pdf",
                                io.BytesIO(pdf()))
-    assert result.outcome == "taken_over"
+    assert result.outcome == "pending_review"
+    from rar_app.models import StaffReview
+    from rar_app.services.office import reviews
+
+    with session_scope() as db:
+        staff = db.exec(select(Account).where(Account.username == "demo.staff")).one()
+        review = db.exec(select(StaffReview).where(StaffReview.status == "open")).one()
+        assert reviews.decide(db, staff.id, review.id, True) == "approved"
     with session_scope() as db:
         before_keys = set(db.exec(select(Document.storage_key)))
 

@@ -164,3 +164,60 @@ def test_eta_steps_are_prefilled_from_the_account_and_the_eligibility_answers(re
     assert applications.save_step(rep, app_id, "rep_declaration", ETA_ANSWERS["rep_declaration"]).ok
     passport = applications.open_step(rep, app_id, "passport").values
     assert passport["nationality"] == "FR" and passport["passport_country"] == "FR"
+
+
+def test_eta_signature_is_the_name_alone_and_ifhp_keeps_the_security_question(rep):
+    """The guide's eTA « Signature » asks the name only (Declaration.security_question=False);
+    the IFHP declaration still asks the security question."""
+    eta_id = _fill(rep, "eta", ETA_ORDER, ETA_ANSWERS)
+    session = new_session(rep)
+    with pytest.raises(submission.SignatureRefused) as refused:  # the names are still checked
+        submission.sign(rep, session, eta_id, given_names="Hélène", family_name="Autre", answer="",
+                        consent={"consent": "accept"})
+    assert [(e.field, e.code) for e in refused.value.errors] == [("family_name", "family_name_mismatch")]
+    signed = submission.sign(rep, session, eta_id, given_names="Hélène", family_name="Côté-Lévesque", answer="",
+                             consent={"consent": "accept"})
+    assert signed.status == "signed"
+
+    ifhp_id = _fill(rep, "ifhp", IFHP_ORDER, IFHP_ANSWERS)
+    with session_scope() as db:
+        token = sessions.create(db, db.get(Account, rep))
+    actor = documents.Actor.from_session(sessions.lookup(token))
+    applicant_id = submission.view(rep, ifhp_id).applicants[0].id
+    for code in ("claimant_document", "photo_id"):
+        documents.upload(actor, ifhp_id, applicant_id, code, f"{code}.pdf", io.BytesIO(samples.pdf(marker=code)))
+    with pytest.raises(submission.SignatureRefused) as refused:
+        submission.sign(rep, session, ifhp_id, given_names="Hélène", family_name="Côté-Lévesque", answer="",
+                        consent={"agree": "accept"})
+    assert [(e.field, e.code) for e in refused.value.errors] == [("answer", "answer_required")]
+
+
+def test_a_paid_eta_is_found_by_search_with_its_confirmation_message(rep):
+    """Once paid, the eTA is forwarded at once: found with the other applications by its
+    number, the client's name and its category, the confirmation in its messages."""
+    from rar_app.services.messaging import messages
+    from rar_app.services.office import search
+
+    app_id = _fill(rep, "eta", ETA_ORDER, ETA_ANSWERS)
+    _sign(rep, app_id, {"consent": "accept"})
+    assert payments.pay(rep, app_id, _card(), payments.new_idempotency_key(), provider=DemoGateway()).status \
+        == "approved"
+    with session_scope() as db:
+        number = db.exec(select(Applicant).where(Applicant.application_id == app_id)).one().application_number
+        assert "eta" in search.categories(db, rep)
+        for criteria in (search.SearchCriteria(application_number=number.lower()),
+                         search.SearchCriteria(family_name="martin", given_names="Cla"),
+                         search.SearchCriteria(category="eta")):
+            rows = search.search(db, rep, criteria).rows
+            assert [(r.application_id, r.application_number, r.category, r.family_name) for r in rows] == \
+                [(app_id, number, "eta", "Martin")], criteria
+        assert search.search(db, rep, search.SearchCriteria(category="ifhp")).rows == []
+        view = search.status_view(db, rep, number)
+        assert view.category == "eta" and view.status == "submitted"
+        assert any(number in (m["subject_fr"] + m["body_fr"]) and "AVE" in m["subject_fr"] and "forwarded" in m["subject_en"]
+                   for m in view.messages), view.messages
+        in_box = messages.application_messages(db, rep, app_id)
+        assert in_box and any("eTA" in (m.subject_en + m.body_en) for m in in_box)
+    with session_scope() as db:  # nobody else finds it
+        other = make_rep("rep.other.eta")
+        assert search.search(db, other, search.SearchCriteria(application_number=number)).rows == []

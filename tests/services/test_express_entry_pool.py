@@ -174,3 +174,25 @@ def test_the_demo_world_puts_express_entry_profiles_in_the_pool(migrated_db):
         entries = db.exec(select(PoolEntry).where(PoolEntry.pool == "express_entry")).all()
         assert len(entries) == 6 and len({e.score for e in entries}) > 3
         assert all(e.score > 300 and pools.streams_of(e) for e in entries)
+
+
+def test_an_update_recomputes_eligibility_and_only_plain_profile_steps_can_be_updated(world):
+    """The client lost their Canadian experience: CEC goes, FSW stays; the status data lists the
+    pages the update can be made on (no repeated step: identity documents are not scored)."""
+    program = registry.get("express_entry")
+    steps = [s.id for s in pool_profile.updatable_steps(program)]
+    assert "ee_ed" in steps and "ee_w_canada" in steps and "ee_p_identity" not in steps
+    with session_scope() as db:
+        entry = db.get(PoolEntry, world["a"])
+        assert pools.streams_of(entry) == ["cec", "fsw"]
+        entered, before = entry.entered_at, entry.score
+    problems, score = pool_profile.update(world["rep"], world["app_a"], "ee_w_canada", {"years": "0", "teer": ""})
+    assert problems == [] and score < before
+    data = pool_profile.status(world["rep"], world["app_a"], "en")
+    assert data["updatable"] and data["program"] == "express_entry"
+    assert data["streams"] == ["Federal Skilled Worker Program"] and data["score"] == str(score)
+    assert [h["score"] for h in data["history"]] == [str(before), str(score)]
+    with session_scope() as db:
+        assert db.get(PoolEntry, world["a"]).entered_at == entered
+    with pytest.raises(NotFound):
+        pool_profile.update(world["rep"], world["app_a"], "ee_p_identity.1", {"doc_type": "passport"})

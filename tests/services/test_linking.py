@@ -109,7 +109,10 @@ def test_no_match(world, overrides):
 
 
 def test_form_errors():
-    assert linking.form_errors(LinkForm(kind="")) == [("kind", "required")]
+    # Every empty required field is flagged, the kind included (given names may be empty).
+    assert linking.form_errors(LinkForm(kind="")) == [("kind", "required"), ("application_number", "required"),
+                                                      ("family_name", "required"), ("date_of_birth", "required"),
+                                                      ("uci", "required")]
     errors = linking.form_errors(LinkForm(kind="visitor_visa", application_number="12", uci="abc",
                                           date_of_birth=date.today()))
     # Given names may be empty: a client with a single name has none.
@@ -150,10 +153,30 @@ def takeover_form(**overrides):
     return LinkForm(**values)
 
 
+def _approve_removal(application_id):
+    from rar_app.models import StaffReview
+    from rar_app.services.office import reviews
+
+    with session_scope() as db:
+        staff = make_account(db, "staff").id
+        review = db.exec(select(StaffReview).where(StaffReview.application_id == application_id,
+                                                   StaffReview.status == "open")).one()
+        assert review.kind == "representative_removal"
+        reviews.decide(db, staff, review.id, True, ip="127.0.0.7")
+
+
 def test_client_removes_the_representative_with_an_imm5476(client_world):
     w = client_world
     result = linking.take_over(w["client"], takeover_form(), "IMM5476 signé.pdf", io.BytesIO(pdf()), ip="127.0.0.9")
-    assert (result.outcome, result.application_number) == ("taken_over", "V900000301")
+    assert (result.outcome, result.application_number) == ("pending_review", "V900000301")
+    # Nothing changes before staff have checked the form; a second upload changes nothing either.
+    assert holder(w["mine"]) == w["rep"]
+    again = linking.take_over(w["client"], takeover_form(), "IMM5476 bis.pdf", io.BytesIO(pdf(marker="2")))
+    assert again.outcome == "pending_review"
+    with session_scope() as db:
+        assert db.exec(select(Message).where(Message.account_id == w["rep"])).first() is None
+        assert len(list(db.exec(select(Document).where(Document.slot_code == "imm5476")))) == 1
+    _approve_removal(w["mine"])
     with session_scope() as db:
         app = db.get(Application, w["mine"])
         assert app.representative_id is None and app.client_account_id == w["client"]
@@ -167,7 +190,8 @@ def test_client_removes_the_representative_with_an_imm5476(client_world):
         removed = db.exec(select(AuditEvent).where(AuditEvent.action == "application.representative_removed")).one()
         assert '"reason": "imm5476_from_client"' in removed.details and f'"former_representative_id": {w["rep"]}' in removed.details
         notice = db.exec(select(Message).where(Message.account_id == w["rep"])).one()
-        assert "V900000301" in notice.subject_fr
+        assert "V900000301" in notice.subject_fr and notice.email_status in ("pending", "sending", "sent"), "told by message and e-mail"
+        assert removed.actor_role == "staff" and '"review_id"' in removed.details
         doc = db.exec(select(Document).where(Document.slot_code == "imm5476")).one()
         assert doc.owner_id == w["client"] and doc.application_id == w["mine"]
     rep_actor = documents.Actor(w["rep"], "representative", session_id=1)

@@ -52,7 +52,7 @@ IFHP_ANSWERS = {
     "coverage_type": {"group": "refugee_claimant"},
     "client": {"family_name": "Haddad", "given_names": "Samir", "date_of_birth": "1985-03-02", "nationality": "SY",
                "uci": "00-1234-5678"},
-    "city": {"city": "QC-montreal"},
+    "city": {"city": "Montréal (QC)"},
     "chosen_documents": {"documents": ["claimant_document", "photo_id"]},
 }
 _serial = iter(range(1, 10**6))
@@ -219,9 +219,12 @@ def test_ifhp_certificate_issued_as_a_pdf_the_representative_downloads(rep):
     info, stream = document_links.open_with_token(token, actor)
     data = b"".join(stream)
     assert info.content_type == "application/pdf" and info.name.endswith(".pdf")
-    text = PdfReader(io.BytesIO(data), strict=True).pages[0].extract_text()
+    reader = PdfReader(io.BytesIO(data), strict=True)
+    assert "fpdf2" in reader.metadata.producer
+    text = reader.pages[0].extract_text()
     assert issued.number in text and "Samir Haddad" in text and "Montréal (QC)" in text
     assert issued.valid_until.isoformat() in text and "Demandeur d’asile" in text and "Refugee claimant" in text
+    assert "Certificat d’admissibilité" in text and "certificate of eligibility" in text  # bilingual
     other = _actor(make_other_rep())
     with pytest.raises(documents.NotFound):
         document_links.issue_download_token(other, doc_id)

@@ -9,6 +9,7 @@ import base64
 import gzip
 import hashlib
 
+import brotli
 import httpx
 
 from rar_app.api_guard import content_security_policy, origin_guard, security_headers
@@ -20,7 +21,9 @@ PAGE = b"<html><head><script>window.__ctx = 1;</script><script src='/assets/a.js
 async def _page_app(scope, receive, send):
     accept = dict(scope["headers"]).get(b"accept-encoding", b"")
     body, headers = PAGE, [(b"content-type", b"text/html; charset=utf-8")]
-    if b"gzip" in accept:
+    if b"br" in accept:  # as Reflex's precompressed pages: brotli first
+        body, headers = brotli.compress(PAGE), headers + [(b"content-encoding", b"br")]
+    elif b"gzip" in accept:
         body, headers = gzip.compress(PAGE), headers + [(b"content-encoding", b"gzip")]
     scope["seen_accept"] = accept
     await send({"type": "http.response.start", "status": 200, "headers": headers})
@@ -47,6 +50,7 @@ def test_pages_get_a_csp_with_the_hashes_of_their_inline_scripts(portal_env):
     assert _digest(b"window.__ctx = 1;") in csp
     assert "'unsafe-inline'" not in csp.split("script-src", 1)[1].split(";")[0]
     assert "connect-src 'self' ws://127.0.0.1:3000" in csp
+    assert response.headers["content-encoding"] == "br"  # pages stay compressed as Reflex sent them
     assert response.content == PAGE  # the body is passed on whole (decompressed by httpx)
     assert "strict-transport-security" not in response.headers
     assert response.headers["x-frame-options"] == "DENY"
@@ -154,5 +158,39 @@ def test_pages_are_never_answered_not_modified(portal_env):
         await _page_app(scope, receive, send)
 
     response = _get(security_headers(app), "/fr/connexion", {"if-none-match": '"abc"', "accept-encoding": "br"})
-    assert b"if-none-match" not in seen and seen[b"accept-encoding"] == b""
+    assert b"if-none-match" not in seen and seen[b"accept-encoding"] == b"br"
     assert _digest(b"window.__ctx = 1;") in response.headers["content-security-policy"]
+
+
+def _file_app(content_type: bytes, status: int = 200):
+    async def app(scope, receive, send):
+        await send({"type": "http.response.start", "status": status, "headers": [(b"content-type", content_type)]})
+        await send({"type": "http.response.body", "body": b"x"})
+
+    return app
+
+
+def test_code_files_carry_only_the_headers_that_apply_to_them(portal_env):
+    """Scripts and stylesheets: no MIME sniffing and the referrer policy, without the
+    document-only headers (framing, permissions, opener, CSP) that would weigh on every
+    file of a page's first load; HSTS stays behind https."""
+    for path, kind in (("/assets/entry.client-x.js", b"text/javascript"), ("/rar.js", b"application/javascript"),
+                       ("/assets/styles-x.css", b"text/css; charset=utf-8")):
+        response = _get(security_headers(_file_app(kind)), path)
+        assert response.headers["x-content-type-options"] == "nosniff"
+        assert response.headers["referrer-policy"] == "same-origin"
+        for absent in ("content-security-policy", "x-frame-options", "permissions-policy",
+                       "cross-origin-opener-policy"):
+            assert absent not in response.headers, (path, absent)
+    portal_env(RAR_PUBLIC_URL="https://rar.example.org")
+    response = _get(security_headers(_file_app(b"text/javascript")), "/assets/a.js")
+    assert response.headers["strict-transport-security"].startswith("max-age=31536000")
+
+
+def test_a_page_at_a_code_address_keeps_every_document_header(portal_env):
+    """A 404 page (HTML) answered at a .js address is a document: it keeps them all."""
+    response = _get(security_headers(_file_app(b"text/html; charset=utf-8", 404)), "/assets/missing.js")
+    assert response.headers["x-frame-options"] == "DENY"
+    assert "default-src 'self'" in response.headers["content-security-policy"]
+    response = _get(security_headers(_file_app(b"image/svg+xml")), "/favicon.svg")
+    assert "default-src 'self'" in response.headers["content-security-policy"]  # an SVG can be a document

@@ -23,9 +23,10 @@ def test_sign_in_ticket_cookie_round_trip(migrated_db):
     with session_scope() as db:
         account = signin.authenticate(db, "rep.demo", "Tr0ub4dor&3x", ip="127.0.0.1")
         token = sessions.create(db, account, ip="127.0.0.1")
-        ticket = sessions.issue_ticket(db, token)
-    assert sessions.redeem_ticket(ticket) == token
-    assert sessions.redeem_ticket(ticket) is None, "a ticket works once"
+        ticket = sessions.issue_ticket(db, token, "browser-a")
+    assert token not in ticket, "the ticket is a secret of its own, not the session token"
+    assert sessions.redeem_ticket(ticket, "browser-a") == token
+    assert sessions.redeem_ticket(ticket, "browser-a") is None, "a ticket works once"
     info = sessions.lookup(sessions.token_from_cookie_header(f"a=b; {sessions.COOKIE_NAME}={token}"))
     assert info is not None and info.display_name == "Demo Rep"
     with session_scope() as db:
@@ -132,7 +133,7 @@ def test_purge_expired(migrated_db):
     account = _account()
     with session_scope() as db:
         token = sessions.create(db, db.get(Account, account.id))
-        sessions.issue_ticket(db, token)
+        sessions.issue_ticket(db, token, "browser-a")
     with session_scope() as db:
         assert sessions.purge_expired(db) == 0
         row = db.exec(select(AuthSession)).one()
@@ -234,3 +235,27 @@ def test_a_look_up_between_a_revocation_and_its_commit_is_not_remembered(migrate
         # Another event reads the row before the commit (SQLite: a separate connection sees the old row).
         assert sessions.lookup(token) is not None
     assert sessions.lookup(token) is None, "the commit forgets what was read meanwhile"
+
+
+def test_ticket_is_bound_to_the_browser_and_burnt_by_a_wrong_one(migrated_db):
+    account = _account()
+    with session_scope() as db:
+        token = sessions.create(db, db.get(Account, account.id))
+        first = sessions.issue_ticket(db, token, "browser-a")
+        second = sessions.issue_ticket(db, token, "browser-a")
+        third = sessions.issue_ticket(db, token, "browser-a")
+    assert sessions.redeem_ticket(first, "browser-b") is None, "another browser's cookie"
+    assert sessions.redeem_ticket(first, "browser-a") is None, "a ticket tried from another browser is burnt"
+    assert sessions.redeem_ticket(second, None) is None, "no pre-sign-in cookie"
+    assert sessions.redeem_ticket(third + "x", "browser-a") is None
+    assert sessions.redeem_ticket(third, "browser-a") == token
+    with session_scope() as db:
+        from rar_app.models import LoginTicket
+
+        stored = db.exec(select(LoginTicket)).all()
+        assert all(token not in (t.session_token_enc + t.ticket_hash + t.browser_hash) for t in stored), \
+            "the database keeps no readable session token"
+        assert all(t.browser_hash == sessions.token_hash("browser-a") for t in stored)
+    with pytest.raises(ValueError):
+        with session_scope() as db:
+            sessions.issue_ticket(db, token, "")

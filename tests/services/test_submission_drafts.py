@@ -86,6 +86,8 @@ def make_draft(account_id: int, people: list[dict], *, file_number: str = "DOSSI
         bio = person.get("biometrics", "none")
         fees.update({f"fee-{n}": person.get("fee", "standard"), f"bio_needed-{n}": "no" if bio == "none" else "yes",
                      f"bio-{n}": "" if bio == "none" else bio})
+        if person.get("fee") == "exempt":  # « Dispensé des frais » needs its reason
+            fees[f"fee_reason-{n}"] = person.get("fee_reason", "Statut diplomatique : note de l’ambassade jointe")
     save(app_id, "fees", fees)
     applications.set_position(account_id, app_id, "documents")
     checklist = applications.document_checklist(account_id, app_id)

@@ -93,7 +93,15 @@ def test_a_portal_submission_is_linked_and_taken_over_with_its_uci(rep):
     with session_scope() as db:
         client = make_account(db, "client", email="mariam@example.invalid").id
     result = linking.take_over(client, form, "IMM5476.pdf", io.BytesIO(pdf()))
-    assert (result.outcome, result.application_number) == ("taken_over", number)
+    assert (result.outcome, result.application_number) == ("pending_review", number)
+    from rar_app.models import StaffReview
+    from rar_app.services.office import reviews
+
+    with session_scope() as db:
+        staff = make_account(db, "staff").id
+        review = db.exec(select(StaffReview).where(StaffReview.status == "open",
+                                                   StaffReview.kind == "representative_removal")).one()
+        reviews.decide(db, staff, review.id, True)
     with session_scope() as db:
         assert search.status_view(db, client, number).uci == uci
 

@@ -157,3 +157,17 @@ def test_the_checklist_follows_the_profile():
     codes = [d["code"] for d in application.checklist(Context(ON, {"profile": prof, "pr_family": {"children": 0}}))]
     assert "pr_eca" in codes and "pr_work_reference" in codes and "pr_job_offer_letter" not in codes
     assert "pr_proof_of_funds" not in codes  # Canadian experience: no funds needed
+
+
+def test_every_question_page_has_a_readable_french_and_english_address():
+    """Slugs like the other programs': no step id (« ee_… ») in an address, unique per language."""
+    for code in ("express_entry", "express_entry_pr"):
+        program = registry.get(code)
+        wizards = [w for w in (program.eligibility, program.application) if w] + [s.wizard for s in program.profile]
+        for lang in ("fr", "en"):
+            paths = [program.path(s.id, lang) for w in wizards for s in w.steps]
+            assert len(set(paths)) == len(paths)
+            assert all("_" not in p and not p.rsplit("/", 1)[-1].startswith(("ee-", "pr-")) for p in paths), paths
+    ee_program = registry.get("express_entry")
+    assert ee_program.path("ee_language_results", "fr") == "/fr/entree-express/resultats-de-l-examen-linguistique"
+    assert ee_program.path("ee_p_identity", "en") == "/en/express-entry/profile-identity-documents-summary"

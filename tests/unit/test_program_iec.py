@@ -77,7 +77,7 @@ def test_eligibility_flow_asks_one_page_at_a_time(iec):
     assert "job" not in engine.flow(w, c) and "studies" not in engine.flow(w, c)
     # A birth date in the future is refused with a clear message, not a dead end.
     _clean, problems = engine.validate(w, "passport", {"passport_country": "FR", "residence_country": "FR", "date_of_birth": "2030-01-01"}, ctx())
-    assert [p.key for p in problems] == ["wizard.error_date_future"]
+    assert [p.key for p in problems] == ["dates.error_future"]
     _clean, problems = engine.validate(w, "organization_name", {"organization": "unknown"}, ctx())
     assert [p.key for p in problems] == ["wizard.error_choice"]
     funds = [o for o in w.step("funds").fields[0].choices(ctx(), None)]
@@ -168,3 +168,22 @@ def test_permit_fee_summary_and_applicant_follow_the_invitation():
     (person,) = permit.applicants(ctx(invitation={"stream": "RO-swap-WH"}, travel={"biometrics_needed": "no"}))
     assert (person.application_type, person.biometrics_option) == ("iec_working_holiday", "none")
     assert "recognized_organization_letter" in {d["code"] for d in permit.checklist(ctx(invitation={"stream": "RO-swap-WH"}), 1)}
+
+
+def test_recognized_organizations_are_dated_sourced_and_say_they_are_partial():
+    """« choisissez le nom de l'organisation »: the list is reference data with its date and
+    sources; no stored source gives IRCC's complete list, so the parameter says it is partial
+    (how many are missing, what was searched) rather than passing for complete."""
+    from rar_app.rules import params
+
+    found = params.ref("iec.recognized_organizations", ON)
+    assert found.start == dt.date(2025, 12, 19)
+    assert "canada.ca/en/immigration-refugees-citizenship/services/work-canada/iec/recognized-organizations" in found.reference
+    assert "PARTIAL" in found.notes and "EIGHT" in found.notes and "2026-12-05" in found.notes
+    orgs = params.value("iec.recognized_organizations", ON)
+    assert {"swap", "stepwest", "go_international", "aiesec"} <= set(orgs)
+    for code, org in orgs.items():
+        assert org["categories"] and 18 <= org["min_age"] <= org["max_age"] <= 35, code
+        assert org["citizens"] in ("partner", "any"), code
+    labels = [o.label("fr", t) for o in registry.get("iec").eligibility.step("organization_name").fields[0].options(ctx(), None)]
+    assert sorted(labels) == sorted(o["name"] for o in orgs.values())

@@ -71,7 +71,7 @@ def test_eta_bad_input_gets_a_message_at_the_field():
     assert "visa" in problems["nationality"]
     assert "expired" in _problems("eta", "passport", bad, answers, "en")["passport_expiry"]
     future_birth = {**PASSPORT, "date_of_birth": (TODAY + timedelta(days=3)).isoformat()}
-    assert _problems("eta", "passport", future_birth, answers)["date_of_birth"] == t("wizard.error_date_future", "fr")
+    assert _problems("eta", "passport", future_birth, answers)["date_of_birth"] == t("dates.error_future", "fr")
     assert "for_other" in _problems("eta", "for_other", {"for_other": "no"}, answers)
 
 
@@ -107,8 +107,30 @@ def test_ifhp_coverage_type_is_required_and_checked():
     assert _problems("ifhp", "coverage_type", {"group": "refugee_claimant"}, answers) == {}
     done = {**answers, "coverage_type": {"group": "refugee_claimant"}}
     assert "documents" in _problems("ifhp", "chosen_documents", {"documents": ["photo_id"]}, done)
-    assert _problems("ifhp", "city", {"city": "QC-montreal"}, done) == {}
+    assert _problems("ifhp", "city", {"city": "Montréal (QC)"}, done) == {}
     assert "city" in _problems("ifhp", "city", {"city": "Paris"}, done)
+
+
+def test_ifhp_city_is_typed_in_a_box_and_checked_against_the_reference_list():
+    """« la ville où il vit, ou encore la ville la plus près »: what is typed (case, accents and
+    spacing ignored; the name alone when only one province has it) becomes the list's entry;
+    anything else is refused with a message naming the field."""
+    from rar_app.programs import engine
+
+    program = registry.get("ifhp")
+    done = {"questions": {"in_canada": "yes", "provincial_coverage": "no"},
+            "coverage_type": {"group": "refugee_claimant"}}
+    ctx = Context(TODAY, done)
+    for typed, stored in (("Montréal (QC)", "Montréal (QC)"), ("  montreal  (qc) ", "Montréal (QC)"),
+                          ("trois rivieres", "Trois-Rivières (QC)"), ("WINNIPEG", "Winnipeg (MB)")):
+        clean, problems = engine.validate(program.application, "city", {"city": typed}, ctx)
+        assert (clean.get("city"), problems) == (stored, []), typed
+    for typed in ("Paris", "Montréal (ON)", "<script>", "x" * 81):
+        assert "city" in _problems("ifhp", "city", {"city": typed}, done), typed
+    assert "Choose a city from the list" in _problems("ifhp", "city", {"city": "Lyon"}, done, "en")["city"]
+    assert t("ifhp.error_city", "fr") in _problems("ifhp", "city", {"city": ""}, done)["city"]
+    cities = [o.code for o in program.application.step("city").fields[0].choices(ctx, None)]
+    assert len(cities) == len(set(cities)) > 70 and "Iqaluit (NU)" in cities
     program = registry.get("ifhp")
     assert [d["code"] for d in program.checklist(Context(TODAY, done), None)] == ["claimant_document", "photo_id"]
     assert program.fees is None

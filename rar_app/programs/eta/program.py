@@ -245,9 +245,10 @@ APPLICATION = Wizard(
 
 DECLARATION = Declaration(
     text_keys=("eta.consent_heading", "eta.consent_text", "eta.consent_signature"),
-    # « Signature »: the generic signature fields (the representative's names) follow the consent.
+    # « Signature »: the representative's names typed after the consent, no security question (guide step 13).
     questions=(Field("consent", "radio", "eta.consent", options=(Option("accept", "eta.i_accept"),)),),
     required_accept=("consent",),
+    security_question=False,
 )
 
 
@@ -359,8 +360,9 @@ PROGRAM = Program(
         "fee_in_force_key": "eta.fee_in_force",
         "start_key": "eta.start",  # « Présenter une demande d'AVE », at the bottom of the eTA page
         "pay_flow": "fee_summary",  # « Procéder au paiement » → « Sommaire des frais » → « Transmettre et payer »
-        "signature": "name",  # the name typed in « Signature », no security question
         "facts": facts,
+        # Forwarded at once once paid: the confirmation in the application's messages (subject, body).
+        "submission_notice": ("eta.forwarded_subject", "eta.forwarded_body"),
         "office": "travel_authorization",  # services/office decides (automated)
         "decision_minutes": 5,  # simulated minutes before the automated decision
         "review_share": 0.15,  # share sent to further review with a document request

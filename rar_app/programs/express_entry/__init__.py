@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from rar_app.programs.base import SUBMITS_APPLICATION, SUBMITS_PROFILE, Declaration, Program, StatusStep
 from rar_app.programs.engine import Field, Option
-from rar_app.programs.express_entry import application, demo, eligibility, outcome, profile
+from rar_app.programs.express_entry import application, demo, eligibility, outcome, profile, slugs
 from rar_app.programs.pool import PoolSpec, Stream
 from rar_app.programs.registry import register
 
@@ -35,6 +35,8 @@ POOL = PoolSpec(
     ),
     invitation_days=60, validity_days=365, number_prefix="E", validation_code=True, notices=f"{K}.tpl",
     round_every_days=14, round_size=50,
+    # IRCC: the complete application must be submitted within the 60 days of the ITA.
+    apply_within_invitation=True,
 )
 
 STATUS_STEPS = (
@@ -46,6 +48,7 @@ STATUS_STEPS = (
 
 EXPRESS_ENTRY = register(Program(
     code=CODE, title_key=f"{K}.title", home_key="home.apply_ee", slug_fr="entree-express", slug_en="express-entry",
+    step_slugs=slugs.STEP_SLUGS,
     eligibility=eligibility.wizard(), outcome=outcome.outcome, profile=profile.SECTIONS, declaration=DECLARATION,
     submits=SUBMITS_PROFILE, number_prefix="E", status_steps=STATUS_STEPS, catalogues=(K, "pools"), order=20,
     applicants=profile.applicants, documents_step=False,
@@ -55,7 +58,7 @@ EXPRESS_ENTRY = register(Program(
 
 PERMANENT_RESIDENCE = register(Program(
     code=PR_CODE, title_key=f"{K}.pr_title", home_key=f"{K}.pr_title", slug_fr="entree-express-residence-permanente",
-    slug_en="express-entry-permanent-residence", application=application.WIZARD, declaration=DECLARATION,
+    slug_en="express-entry-permanent-residence", step_slugs=slugs.PERMANENT_RESIDENCE, application=application.WIZARD, declaration=DECLARATION,
     fees=application.fees, checklist=application.checklist, submits=SUBMITS_APPLICATION, number_prefix="E",
     catalogues=(K,), order=21, applicants=application.applicants,
     extra={"started_by": CODE, "application_type": lambda _ctx: "express_entry_pr"},

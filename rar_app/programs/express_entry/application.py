@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any, Mapping
 
 from rar_app import rules
-from rar_app.i18n import t
+from rar_app.i18n import t, tn
 from rar_app.programs.base import FeeLine
 from rar_app.programs.engine import Context, Field, Option, Problem, Step, Wizard
 from rar_app.programs.express_entry import eligibility as el
@@ -75,7 +75,7 @@ def fees(ctx: Context) -> list[FeeLine]:
     people = len(adults) + children
     each, cap = P("biometrics.individual"), P("biometrics.family_maximum")
     amount = min(_money(each.value) * people, _money(cap.value))
-    lines.append(FeeLine(t(f"{K}.fee_biometrics", "fr", n=people), t(f"{K}.fee_biometrics", "en", n=people), amount,
+    lines.append(FeeLine(tn(f"{K}.fee_biometrics", "fr", people, n=people), tn(f"{K}.fee_biometrics", "en", people, n=people), amount,
                          None, f"{each.reference}; {cap.reference}"))
     return lines
 

@@ -16,7 +16,7 @@ from datetime import date
 from typing import Any, Mapping
 
 from rar_app import rules
-from rar_app.i18n import t
+from rar_app.i18n import t, tn
 from rar_app.programs.engine import Context, Field, Option, Problem, ReviewLine, Step, Wizard
 from rar_app.programs.express_entry import requests as rq
 from rar_app.rules.common import EDUCATION_LEVELS
@@ -160,8 +160,8 @@ def _check_funds(ctx: Context, clean: dict[str, Any], _n: int | None) -> list[Pr
     need = rq.funds_needed(ctx.answers, int(clean["family_size"]), ctx.on_date)
     if need is not None and amount < need["amount"]:
         values = {"size": clean["family_size"], "reference": need["reference"]}
-        return [Problem("amount", message_fr=t(f"{K}.error_funds_below", "fr", need=rq.money_text(need["amount"], "fr"), **values),
-                        message_en=t(f"{K}.error_funds_below", "en", need=rq.money_text(need["amount"], "en"), **values))]
+        return [Problem("amount", message_fr=tn(f"{K}.error_funds_below", "fr", int(values["size"]), need=rq.money_text(need["amount"], "fr"), **values),
+                        message_en=tn(f"{K}.error_funds_below", "en", int(values["size"]), need=rq.money_text(need["amount"], "en"), **values))]
     return []
 
 
@@ -202,7 +202,7 @@ def wizard() -> Wizard:
         Step("ee_foreign_work", f"{K}.step_foreign_work", (
             Field("years", "radio", f"{K}.foreign_years", options=YEARS_3),
             Field("noc", "text", f"{K}.noc_code", required=False, max_length=5, pattern=r"[0-9]{5}",
-                  pattern_error_key=f"{K}.error_noc_format", help_key=f"{K}.noc_help"),
+                  pattern_error_key=f"{K}.error_noc_format", help_key=f"{K}.noc_help", finder="noc"),
         ), check=_check_noc),
         Step("ee_personal", f"{K}.step_personal", (
             Field("date_of_birth", "date", f"{K}.date_of_birth", hint_key=f"{K}.date_hint"),
@@ -218,7 +218,7 @@ def wizard() -> Wizard:
         Step("ee_job_offer", f"{K}.step_job_offer", (
             Field("has_offer", "radio", f"{K}.has_offer", options=YES_NO),
             Field("noc", "text", f"{K}.offer_noc", required=False, max_length=5, pattern=r"[0-9]{5}",
-                  pattern_error_key=f"{K}.error_noc_format", show_if=("has_offer", "yes")),
+                  pattern_error_key=f"{K}.error_noc_format", show_if=("has_offer", "yes"), finder="noc"),
             Field("lmia", "radio", f"{K}.offer_lmia", options=YES_NO, required=False, show_if=("has_offer", "yes")),
             Field("authorized", "radio", f"{K}.authorized_to_work", options=YES_NO),
         ), check=_check_offer),

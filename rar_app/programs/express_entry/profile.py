@@ -10,7 +10,7 @@ from typing import Any, Mapping
 
 from rar_app.i18n import t
 from rar_app.programs.base import ProfileSection
-from rar_app.programs.engine import Context, Field, Option, Problem, Step, Wizard
+from rar_app.programs.engine import Context, Field, Option, Problem, Step, Wizard, item_count
 from rar_app.programs.express_entry import eligibility as el
 from rar_app.programs.express_entry import requests as rq
 
@@ -18,14 +18,6 @@ K = "express_entry"
 DOC_TYPES = tuple(Option(c, f"{K}.doc_{c}") for c in ("passport", "national_id", "travel_document"))
 SEX = tuple(Option(c, f"{K}.sex_{c}") for c in ("female", "male", "another"))
 CONTACT_LANGS = (Option("fr", f"{K}.contact_fr"), Option("en", f"{K}.contact_en"))
-ISO_DATE = r"\d{4}-\d{2}-\d{2}"
-
-
-def _count(ctx: Context) -> int:
-    try:
-        return int((ctx.answers.get("ee_p_details") or {}).get("documents") or 1)
-    except ValueError:
-        return 1
 
 
 def _check_document(ctx: Context, clean: dict[str, Any], _n: int | None) -> list[Problem]:
@@ -68,8 +60,9 @@ def _language_fields() -> tuple[Field, ...]:
             Field("other", "text", f"{K}.score_other", required=False, max_length=60))
 
 
-def _section(id_: str, steps: tuple[Step, ...], prefill=None) -> ProfileSection:
-    return ProfileSection(id_, f"{K}.section_{id_.removeprefix('ee_sec_')}", Wizard(f"{K}_{id_}", steps, t), prefill)
+def _section(id_: str, steps: tuple[Step, ...], prefill=None, shortcut_key: str = "") -> ProfileSection:
+    return ProfileSection(id_, f"{K}.section_{id_.removeprefix('ee_sec_')}", Wizard(f"{K}_{id_}", steps, t), prefill,
+                          shortcut_key)
 
 
 def _copy(source: str, target: str, names: tuple[str, ...] | None = None):
@@ -83,7 +76,7 @@ def _copy(source: str, target: str, names: tuple[str, ...] | None = None):
 
 def _prefill_personal(answers: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
     born = (answers.get("ee_personal") or {}).get("date_of_birth")
-    return {"ee_p_details": {"date_of_birth": born, "documents": "1"}} if born else {}
+    return {"ee_p_details": {"date_of_birth": born}} if born else {}
 
 
 def _prefill_languages(answers: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
@@ -142,16 +135,14 @@ SECTIONS: tuple[ProfileSection, ...] = (
             Field("sex", "select", f"{K}.sex", options=SEX),
             Field("country_of_birth", "text", f"{K}.country_of_birth", max_length=60),
             Field("citizenship", "text", f"{K}.citizenship", max_length=60),
-            Field("documents", "number", f"{K}.identity_count", minimum=1, maximum=5, help_key=f"{K}.identity_help"),
         )),
         Step("ee_p_identity", f"{K}.step_p_identity", (
             Field("doc_type", "select", f"{K}.doc_type", options=DOC_TYPES),
             Field("number", "text", f"{K}.doc_number", max_length=30, pattern=r"[A-Za-z0-9 -]{3,30}"),
             Field("issuing_country", "text", f"{K}.doc_country", max_length=60),
             Field("issued_on", "date", f"{K}.doc_issued", hint_key=f"{K}.date_hint"),
-            Field("expires_on", "text", f"{K}.doc_expires", max_length=10, pattern=ISO_DATE,
-                  pattern_error_key="wizard.error_date", hint_key=f"{K}.date_hint"),
-        ), repeat=_count, check=_check_document),
+            Field("expires_on", "date", f"{K}.doc_expires", hint_key=f"{K}.date_hint", allow_future=True),
+        ), repeat=item_count("ee_p_identity"), items=True, intro_key=f"{K}.identity_help", check=_check_document),
     ), _prefill_personal),
     _section("ee_sec_family", (
         Step("ee_f_family", f"{K}.step_f_family", (
@@ -161,7 +152,7 @@ SECTIONS: tuple[ProfileSection, ...] = (
             Field("children", "number", f"{K}.children", minimum=0, maximum=20),
         ), check=lambda ctx, clean, n: el._check_personal(ctx, {**clean, "date_of_birth": "2000-01-01"}, n)),
         Step("ee_f_spouse", f"{K}.step_spouse", el.wizard().step("ee_spouse").fields, when=_spouse_step_applies),
-    ), _prefill_family),
+    ), _prefill_family, shortcut_key=f"{K}.edit_family"),
     _section("ee_sec_education", (
         Step("ee_ed", f"{K}.step_education", el.wizard().step("ee_education").fields + (
             Field("institution", "text", f"{K}.institution", required=False, max_length=120),)),

@@ -15,7 +15,7 @@ from typing import Any, Mapping
 
 from rar_app import rules
 from rar_app.i18n import t
-from rar_app.programs import engine, reference
+from rar_app.programs import engine
 from rar_app.programs.countries import country_field_options
 from rar_app.programs.base import ApplicantData, Declaration, Program, StatusStep
 from rar_app.programs.engine import Context, Field, Option, Problem, ReviewLine, Step, Wizard
@@ -34,15 +34,14 @@ def _group_options(ctx: Context, _n: int | None) -> list[Option]:
     return out + [Option(NO_GROUP, "ifhp.group_none")]
 
 
+def city_name(city: Mapping[str, str]) -> str:
+    """How a city is shown, typed and stored: « Trois-Rivières (QC) » (official name, province)."""
+    return f"{city['name']} ({city['province']})"
+
+
 def _city_options(ctx: Context, _n: int | None) -> list[Option]:
-    return [Option(city_code(c), label_fr=f"{c['name']} ({c['province']})", label_en=f"{c['name']} ({c['province']})")
-            for c in rules.ifhp_cities(ctx.on_date)]
-
-
-def city_code(city: Mapping[str, str]) -> str:
-    """A stable code for a city: « Trois-Rivières » in QC → ``QC-trois-rivieres``."""
-    slug = "".join(ch if ch.isalnum() else "-" for ch in reference.sort_key(city["name"])).strip("-")
-    return f"{city['province']}-{slug}"
+    # The reference list (rules parameter ifhp.cities, Statistics Canada names): the same in both languages.
+    return [Option(city_name(c), label_fr=city_name(c), label_en=city_name(c)) for c in rules.ifhp_cities(ctx.on_date)]
 
 
 def rules_request(answers: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
@@ -97,7 +96,8 @@ def _review_group(ctx: Context, clean: dict[str, Any], _n: int | None, lang: str
     res = eligibility(Context(ctx.on_date, {**ctx.answers, "coverage_type": clean}), lang)
     label = next((o.label(lang, t) for o in _group_options(ctx, None) if o.code == clean.get("group")), "")
     return [ReviewLine(t("ifhp.group", lang), label, "coverage_type", "group"),
-            ReviewLine(t("ifhp.eligibility", lang), res["reason"]["message"], "coverage_type", "group")]
+            ReviewLine(t("ifhp.eligibility", lang), res["reason"]["message"], "coverage_type", "group",
+                       editable=False)]
 
 
 APPLICATION = Wizard(
@@ -123,8 +123,10 @@ APPLICATION = Wizard(
                   pattern_error_key="ifhp.error_uci", hint_key="ifhp.uci_hint"),
         )),
         Step("city", "ifhp.step_city", when=_eligible, fields=(
-            Field("city", "select", "ifhp.city", options=_city_options, help_key="ifhp.city_help",
-                  required_error_key="ifhp.error_city"),
+            # A text box that filters the reference list as one types (datalist); checked against it here.
+            Field("city", "search", "ifhp.city", options=_city_options, help_key="ifhp.city_help",
+                  hint_key="ifhp.city_hint", max_length=80, required_error_key="ifhp.error_city",
+                  pattern_error_key="ifhp.error_city_unknown"),
         )),
         Step("chosen_documents", "ifhp.step_documents", when=_eligible, check=_check_documents, fields=(
             Field("documents", "checkboxes", "ifhp.documents", options=_document_options,
@@ -159,7 +161,6 @@ def facts(answers: Mapping[str, Mapping[str, Any]], on_date: date) -> dict[str, 
     """What the back office reads from a submitted request."""
     client = dict(answers.get("client") or {})
     city = (answers.get("city") or {}).get("city") or ""
-    cities = {city_code(c): f"{c['name']} ({c['province']})" for c in rules.ifhp_cities(on_date)}
     return {
         "rules_request": rules_request(answers),
         "documents": list((answers.get("chosen_documents") or {}).get("documents") or []),
@@ -167,7 +168,7 @@ def facts(answers: Mapping[str, Mapping[str, Any]], on_date: date) -> dict[str, 
         "given_names": client.get("given_names") or "",
         "date_of_birth": client.get("date_of_birth") or "",
         "uci": client.get("uci") or "",
-        "city": cities.get(city, city),
+        "city": city,
     }
 
 
@@ -203,7 +204,6 @@ PROGRAM = Program(
                   "ifhp.summary_step3", "ifhp.summary_step4"),
     extra={
         "application_type": APPLICATION_TYPE,
-        "signature": "security_question",  # « J'accepte », name, security question, « Signer »
         "facts": facts,
         "office": "coverage_document",  # services/office issues the coverage document or asks for documents
         "decision_minutes": 60,

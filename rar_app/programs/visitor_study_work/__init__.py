@@ -30,7 +30,8 @@ def applicants(ctx: Context) -> list[ApplicantData]:
         details = engine.validate(WIZARD, ref, ctx.answers.get(ref) or {}, ctx)[0] if engine.is_complete(WIZARD, ref, ctx) else None
         fee_id, _needed, bio_id = fees.fee_field_ids(n)
         common = dict(sds=questions._sds_chosen(ctx, n), fee_option=fee_clean.get(fee_id, "standard"),
-                      biometrics_option=fee_clean.get(bio_id, "none"))
+                      biometrics_option=fee_clean.get(bio_id, "none"),
+                      fee_exemption_reason=fee_clean.get(fees.reason_field_id(n), ""))
         if details is None:
             out.append(ApplicantData(n, **common))
             continue
@@ -47,7 +48,17 @@ def chosen_documents(ctx: Context, n: int | None) -> list[dict]:
     ref = f"documents.{n}"
     picked = set((engine.validate(WIZARD, ref, ctx.answers.get(ref) or {}, ctx)[0].get("documents") or [])
                  if engine.is_complete(WIZARD, ref, ctx) else ())
-    return [d for d in questions.checklist(ctx, n) if d["required"] or d["code"] in picked]
+    chosen = [d for d in questions.checklist(ctx, n) if d["required"] or d["code"] in picked]
+    if _fee_of(ctx, n) == "exempt":  # the exemption's supporting document (staff review it)
+        chosen.append(fees.exemption_proof(ctx, n))
+    return chosen
+
+
+def _fee_of(ctx: Context, n: int) -> str:
+    """Client n's validated processing-fee choice ("" while the fee step is not complete)."""
+    if ctx.answers.get("fees") is None or not engine.is_complete(WIZARD, "fees", ctx):
+        return ""
+    return str(engine.validate(WIZARD, "fees", ctx.answers["fees"], ctx)[0].get(fees.fee_field_ids(n)[0], ""))
 
 
 def fee_summary(ctx: Context, lang: str) -> dict | None:
@@ -90,6 +101,7 @@ PROGRAM = registry.register(Program(
     file_number=("file_number", "file_number"),
     applicants=applicants,
     prune=questions.prune,
+    prefill=questions.prefill,
     extra_keys=fees.extra_keys,
     step_panels={"documents": questions.documents_panel, "fees": fees.fee_panel},
     max_applicants=questions.MAX_APPLICANTS,

@@ -57,6 +57,24 @@ def fee_field_ids(n: int) -> tuple[str, str, str]:
     return f"fee-{n}", f"bio_needed-{n}", f"bio-{n}"
 
 
+# « Dispensé des frais » is not taken on trust (issue 14, point 6): the reason, here, and a
+# supporting document in the checklist (slot EXEMPTION_PROOF); staff review both before processing.
+REASON_MAX = 500
+EXEMPTION_PROOF = "fee_exemption_proof"
+
+
+def reason_field_id(n: int) -> str:
+    return f"fee_reason-{n}"
+
+
+def exemption_proof(ctx: Context, n: int) -> dict:
+    """The checklist item of client n's fee exemption proof (required)."""
+    reference = rules.parameter("fees.exemption.allowed", ctx.on_date).reference
+    return {"code": EXEMPTION_PROOF, "label_fr": t("fees.exemption_proof", "fr"), "label_en": t("fees.exemption_proof", "en"),
+            "help_fr": t("fees.exemption_proof_help", "fr"), "help_en": t("fees.exemption_proof_help", "en"),
+            "required": True, "reference": reference}
+
+
 def _validate_fees(ctx: Context, raw: Mapping[str, Any], _index: int | None) -> tuple[dict[str, Any], list[Problem]]:
     clean: dict[str, Any] = {}
     problems: list[Problem] = []
@@ -71,6 +89,15 @@ def _validate_fees(ctx: Context, raw: Mapping[str, Any], _index: int | None) -> 
             problems.append(Problem(fee_id, "wizard.error_fee_not_allowed", {"n": n}))
         else:
             clean[fee_id] = fee
+        if fee == "exempt":  # the reason is required, and goes to staff with the document
+            reason = " ".join(str(raw.get(reason_field_id(n)) or "").split())
+            if not reason:
+                problems.append(Problem(reason_field_id(n), "wizard.error_fee_reason_required", {"n": n}))
+            elif len(reason) > REASON_MAX:
+                problems.append(Problem(reason_field_id(n), "wizard.error_fee_reason_too_long",
+                                        {"n": n, "max": REASON_MAX}))
+            else:
+                clean[reason_field_id(n)] = reason
         needed = str(raw.get(needed_id) or "").strip()
         if not biometrics:
             clean[needed_id], clean[bio_id] = "no", "none"
@@ -120,15 +147,23 @@ def _review_fees(ctx: Context, clean: dict[str, Any], _index: int | None, lang: 
     lines = []
     for n in range(1, _count(ctx) + 1):
         fee_id, needed_id, bio_id = fee_field_ids(n)
-        group = _client_group(ctx, n, lang)
+        # One « Frais » section on the review; each line says whose fee it is.
+        client = _client_group(ctx, n, lang)
+        group = t("fees.review_group", lang)
         opts = rules.fee_options(_app_type(ctx, n), ctx.on_date)
         processing = [Option(o["code"], label_fr=o["label_fr"], label_en=o["label_en"]) for o in opts["processing"]]
         biometrics = [Option(o["code"], label_fr=o["label_fr"], label_en=o["label_en"]) for o in opts["biometrics"]]
-        lines.append(ReviewLine(t("fees.fee_type", lang), _option_label(processing, clean.get(fee_id, ""), lang), "fees", fee_id, group))
+        lines.append(ReviewLine(f'{t("fees.fee_type", lang)} ({client})', _option_label(processing, clean.get(fee_id, ""), lang),
+                                "fees", fee_id, group))
+        if clean.get(fee_id) == "exempt":
+            lines.append(ReviewLine(f'{t("fees.exemption_reason", lang)} ({client})', clean.get(reason_field_id(n), ""),
+                                    "fees", reason_field_id(n), group))
         needed = clean.get(needed_id) == "yes"
-        lines.append(ReviewLine(t("fees.bio_needed", lang), t("wizard.answer_yes" if needed else "wizard.answer_no", lang), "fees", needed_id, group))
+        lines.append(ReviewLine(f'{t("fees.bio_needed", lang)} ({client})',
+                                t("wizard.answer_yes" if needed else "wizard.answer_no", lang), "fees", needed_id, group))
         if needed:
-            lines.append(ReviewLine(t("fees.bio_option", lang), _option_label(biometrics, clean.get(bio_id, ""), lang), "fees", bio_id, group))
+            lines.append(ReviewLine(f'{t("fees.bio_option", lang)} ({client})',
+                                    _option_label(biometrics, clean.get(bio_id, ""), lang), "fees", bio_id, group))
     return lines
 
 
@@ -184,4 +219,4 @@ def extra_keys(ctx: Context, step_id: str) -> list[str]:
     """The fee step's field names (one set per client) kept on an unfinished save."""
     if step_id != "fees":
         return []
-    return [k for n in range(1, _count(ctx) + 1) for k in fee_field_ids(n)]
+    return [k for n in range(1, _count(ctx) + 1) for k in (*fee_field_ids(n), reason_field_id(n))]

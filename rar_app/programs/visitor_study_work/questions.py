@@ -52,14 +52,36 @@ def _type_options(ctx: Context, _n: int | None) -> list[Option]:
     return [Option(x["code"], label_fr=x["label_fr"], label_en=x["label_en"]) for x in rules.application_types(ctx.on_date)]
 
 
+def parental_consent(ctx: Context, n: int | None) -> dict:
+    """The rules' answer (with its explanation) on client n's parental consent letter."""
+    adults = sum(1 for i in range(1, _count(ctx) + 1) if _client(ctx, i).get("minor") == "no")
+    return rules.services.parental_consent_rule(minor=_is_minor(ctx, n),
+                                                both_parents_answer=_client(ctx, n).get("both_parents") == "yes",
+                                                adults_in_application=adults)
+
+
 def checklist(ctx: Context, n: int | None) -> list[dict]:
     """The rules engine's document list for client n, given their answers so far."""
-    return rules.required_documents(_app_type(ctx, n), minor=_is_minor(ctx, n), sds=_sds_chosen(ctx, n), on_date=ctx.on_date)
+    both_parents = _is_minor(ctx, n) and not parental_consent(ctx, n)["needed"]
+    return rules.required_documents(_app_type(ctx, n), minor=_is_minor(ctx, n), sds=_sds_chosen(ctx, n),
+                                    on_date=ctx.on_date, both_parents=both_parents)
+
+
+# « Aucun document additionnel n’est requis pour ce client » (guide, step 7): a choice of its own,
+# instead of the additional documents (never with them).
+NO_ADDITIONAL = "none"
 
 
 def _optional_document_options(ctx: Context, n: int | None) -> list[Option]:
     return [Option(d["code"], label_fr=d["label_fr"], label_en=d["label_en"], help_fr=d["help_fr"], help_en=d["help_en"])
-            for d in checklist(ctx, n) if not d["required"]]
+            for d in checklist(ctx, n) if not d["required"]] + [Option(NO_ADDITIONAL, "wizard.documents_none")]
+
+
+def check_documents(_ctx: Context, clean: dict[str, Any], _n: int | None) -> list[Problem]:
+    chosen = clean.get("documents") or []
+    if NO_ADDITIONAL in chosen and len(chosen) > 1:
+        return [Problem("documents", "wizard.error_documents_none_and_some")]
+    return []
 
 
 def _age(born: date, on: date) -> int:
@@ -94,11 +116,14 @@ def _review_documents(ctx: Context, clean: dict[str, Any], n: int | None, lang: 
     items = checklist(ctx, n)
     key = "label_fr" if lang == "fr" else "label_en"
     required = "; ".join(d[key] for d in items if d["required"])
-    chosen = [d[key] for d in items if not d["required"] and d["code"] in (clean.get("documents") or [])]
+    picked = clean.get("documents") or []
+    chosen = [d[key] for d in items if not d["required"] and d["code"] in picked]
+    if NO_ADDITIONAL in picked:
+        chosen = [t("wizard.documents_none", lang)]
     ref = f"documents.{n}"
     group = _client_group(ctx, n, lang)
     return [
-        ReviewLine(t("wizard.documents_required", lang), required, ref, "documents", group),
+        ReviewLine(t("wizard.documents_required", lang), required, ref, "documents", group, editable=False),
         ReviewLine(t("wizard.documents_additional", lang), "; ".join(chosen) if chosen else t("wizard.review_none", lang),
                    ref, "documents", group),
     ]
@@ -109,7 +134,8 @@ def documents_panel(ctx: Context, n: int | None, _choices: Mapping[str, Any], la
     [{code, label, help, required}] in `lang`."""
     key = "_fr" if lang == "fr" else "_en"
     return [{"code": d["code"], "label": d["label" + key], "help": d["help" + key], "required": d["required"]}
-            for d in checklist(ctx, n or 1)]
+            for d in checklist(ctx, n or 1)] + [
+        {"code": NO_ADDITIONAL, "label": t("wizard.documents_none", lang), "help": "", "required": False}]
 
 
 def prune(ctx: Context, saved_ref: str) -> None:
@@ -126,3 +152,14 @@ def prune(ctx: Context, saved_ref: str) -> None:
                 del ctx.answers[ref]
     elif step_id == "client" and not _sds_applies(ctx, index):
         ctx.answers.pop(f"sds.{index}", None)
+
+
+def prefill(known: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """Clients 2–N start with client 1's family name and country (a family applies together);
+    each stays editable, and nothing is prefilled once a client's page has been saved."""
+    answers = known.get("answers") or {}
+    first = answers.get("client.1") or {}
+    shared = {k: first[k] for k in ("family_name", "country") if first.get(k)}
+    if not shared:
+        return {}
+    return {f"client.{n}": dict(shared) for n in range(2, MAX_APPLICANTS + 1)}

@@ -15,6 +15,7 @@ from rar_app.programs.visitor_study_work.questions import (
     _client_group,
     _count,
     _optional_document_options,
+    check_documents,
     _review_documents,
     _sds_applies,
     _type_options,
@@ -38,6 +39,9 @@ STEPS: tuple[Step, ...] = (
         Field("country", "select", "wizard.country", options=country_field_options, help_key="wizard.country_help"),
         Field("application_type", "radio", "wizard.application_type", options=_type_options),
         Field("minor", "radio", "wizard.minor", options=YES_NO, help_key="wizard.minor_help"),
+        # A minor: are both parents in this application? Then no parental consent letter (guide, checklist).
+        Field("both_parents", "radio", "wizard.both_parents", options=YES_NO, required=False,
+              show_if=("minor", "yes"), help_key="wizard.both_parents_help"),
     )),
     Step("sds", "wizard.step_sds", repeat=_count, when=_sds_applies, group=_client_group, check=_check_sds,
          intro_key="wizard.sds_intro", fields=(
@@ -47,10 +51,10 @@ STEPS: tuple[Step, ...] = (
         Field("sds_language", "radio", "wizard.sds_language", options=YES_NO, show_if=("apply_sds", "yes")),
     )),
     Step("documents", "wizard.step_documents", repeat=_count, group=_client_group, review=_review_documents,
-         widget="document_choice", intro_key="wizard.documents_intro", fields=(
+         check=check_documents, widget="document_choice", intro_key="wizard.documents_intro", fields=(
         Field("documents", "checkboxes", "wizard.documents_additional", required=False,
               options=_optional_document_options),
     )),
     Step("fees", "wizard.step_fees", validate=_validate_fees, review=_review_fees, widget="fee_selector",
-         intro_key="wizard.fees_intro"),
+         intro_key="wizard.fees_intro", note_keys=("wayfinding.multiple_entry",)),
 )

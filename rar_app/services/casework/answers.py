@@ -18,6 +18,7 @@ import json
 from datetime import date, datetime
 from typing import Any
 
+from sqlalchemy import update
 from sqlmodel import Session, select
 
 from rar_app.db import session_scope
@@ -82,8 +83,39 @@ def answers_of(app: Application) -> dict[str, dict[str, Any]]:
 
 
 def store(app: Application, answers: dict[str, dict[str, Any]]) -> None:
-    app.wizard_data = json.dumps({"v": 1, "answers": answers}, ensure_ascii=False, sort_keys=True)
+    data: dict[str, Any] = {"v": 1, "answers": answers}
+    if kept := declaration_of(app):  # a profile updated in the pool keeps its signed consent
+        data[DECLARATION_KEY] = kept
+    app.wizard_data = json.dumps(data, ensure_ascii=False, sort_keys=True)
     app.updated_at = utcnow()
+
+
+DECLARATION_KEY = "declaration"  # the consent answers given when signing (restated on the Signature page)
+
+
+def declaration_of(app: Application) -> dict[str, str]:
+    try:
+        data = json.loads(app.wizard_data or "{}")
+    except ValueError:
+        return {}
+    found = data.get(DECLARATION_KEY) if isinstance(data, dict) else None
+    return {str(k): str(v) for k, v in found.items()} if isinstance(found, dict) else {}
+
+
+def keep_declaration(app: Application, program: Program, consent: dict[str, Any]) -> None:
+    """Keep the program's consent answers (its own questions and options only) beside the answers."""
+    kept = {}
+    for q in program.declaration.questions if program.declaration else ():
+        value = str(consent.get(q.name) or "")
+        if value in {o.code for o in q.options}:  # type: ignore[union-attr]
+            kept[q.name] = value
+    try:
+        data = json.loads(app.wizard_data or "{}")
+    except ValueError:
+        data = {}
+    data = data if isinstance(data, dict) else {}
+    data[DECLARATION_KEY] = kept
+    app.wizard_data = json.dumps(data, ensure_ascii=False, sort_keys=True)
 
 
 def on_date(value: date | None = None) -> date:
@@ -162,6 +194,8 @@ def sync_rows(db: Session, app: Application, ctx: Context) -> None:
                 db.add(client)
             row.application_type = person.application_type
             row.is_minor = person.is_minor
+        elif person.application_type:  # the program knows the type before the person's details
+            row.application_type = person.application_type
         elif program.applicants is None:
             row.application_type = ""  # no rules type: the number takes the program's prefix
         row.sds = person.sds
@@ -240,8 +274,10 @@ def set_position(account_id: int, app_id: Any, position: str, *, on_date: date |
         db.add(app)
 
 
-def mark_signed(account_id: int, app_id: Any, *, ip: str = "", on_date: date | None = None) -> datetime:
-    """draft -> signed (answers frozen). Needs a complete questionnaire."""
+def mark_signed(account_id: int, app_id: Any, *, ip: str = "", on_date: date | None = None,
+                consent: dict[str, Any] | None = None) -> datetime:
+    """draft -> signed (answers frozen). Needs a complete questionnaire. `consent`: the
+    declaration's answers, kept with the signature (the Signature page restates them)."""
     with session_scope() as db:
         app = owned(db, account_id, app_id, lock=True)
         if app.status != "draft":
@@ -249,10 +285,17 @@ def mark_signed(account_id: int, app_id: Any, *, ip: str = "", on_date: date | N
         goto = complete(app, on_date)
         if goto != engine.REVIEW:
             raise Incomplete(goto)
-        app.status = "signed"
-        app.signed_at = utcnow()
-        app.updated_at = app.signed_at
-        db.add(app)
+        # The status changes only if it is still a draft: the row lock above is not one on SQLite,
+        # and a double click must sign once (the second press finds it signed: NotEditable).
+        if consent is not None:  # kept with the signature: the Signature page restates it
+            keep_declaration(app, program_of(app), consent)
+        now = utcnow()
+        claimed = db.execute(update(Application).where(Application.id == app.id, Application.status == "draft")
+                             .values(status="signed", signed_at=now, updated_at=now, wizard_data=app.wizard_data)
+                             .execution_options(synchronize_session=False)).rowcount == 1
+        if not claimed:
+            raise NotEditable("signed")
+        app.status, app.signed_at, app.updated_at = "signed", now, now
         audit.record(db, "application.signed", actor_id=account_id, actor_role="representative",
                      object_type="application", object_id=app.id, ip=ip)
         return app.signed_at

@@ -47,6 +47,7 @@ from rar_app.services.casework.answers import (  # noqa: F401  (re-exported: one
     reopen,
     set_position,
 )
+from rar_app.services.casework.profiles import from_eligibility
 from rar_app.services.casework.step_views import (  # noqa: F401  (re-exported)
     application_type_options,
     client_checklist,
@@ -92,6 +93,7 @@ class StepView:
     total: int
     previous: str | None
     client_file_number: str
+    from_eligibility: tuple[str, ...] = ()  # fields that repeat an eligibility answer (profiles.from_eligibility)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -181,19 +183,22 @@ def open_step(account_id: int, app_id: Any, ref: str, *, on_date: date | None = 
     """The saved values of one step of a draft. Raises NotFound, NotEditable,
     or Incomplete(goto) when the step is not (or no longer) reachable."""
     with session_scope() as db:
-        app = _owned(db, account_id, app_id)
-        if app.status not in EDITABLE:
-            raise NotEditable(app.status)
-        program = _program(app)
-        ctx = _ctx(app, on_date)
-        part, wiz = _locate(program, ref, ctx)
-        step_id, index = engine.parse_ref(ref)
-        position, total = engine.progress(wiz, ref, ctx)
-        saved = ctx.answers.get(ref)
-        values = dict(saved) if saved is not None else _prefilled(program, part, ref, ctx,
-                                                                  db.get(Account, account_id))
-        return StepView(app.id, ref, step_id, index, values, position, total,
-                        engine.previous_ref(wiz, ref, ctx), app.client_file_number)
+        return open_in(db, account_id, app_id, ref, on_date)[0]
+
+
+def open_in(db: Session, account_id: int, app_id: Any, ref: str, on_date: date | None = None) -> tuple[StepView, Application, Context]:
+    """`open_step` in the caller's transaction; also the draft and its context (`step_views.step_page`)."""
+    app = _owned(db, account_id, app_id)
+    if app.status not in EDITABLE:
+        raise NotEditable(app.status)
+    program, ctx = _program(app), _ctx(app, on_date)
+    part, wiz = _locate(program, ref, ctx)
+    step_id, index = engine.parse_ref(ref)
+    position, total = engine.stage(wiz, ref, ctx)
+    saved = ctx.answers.get(ref)
+    values = dict(saved) if saved is not None else _prefilled(program, part, ref, ctx, db.get(Account, account_id))
+    return StepView(app.id, ref, step_id, index, values, position, total, engine.previous_ref(wiz, ref, ctx),
+                    app.client_file_number, tuple(from_eligibility(program, part, ref, ctx))), app, ctx
 
 
 def step_context(account_id: int, app_id: Any, *, on_date: date | None = None) -> Context:
@@ -354,6 +359,9 @@ class ReviewView:
     complete: bool
     goto: str  # first incomplete step ("review" when complete)
     fees: dict | None  # the program's fee summary of the saved answers (None: no fee or not answered)
+    stage: tuple[int, int] = (0, 0)  # « Étape n de N » of the review in its questionnaire
+    # (step ref, field) of the answers that repeat an eligibility answer: changing them means starting again.
+    from_eligibility: frozenset[tuple[str, str]] = frozenset()
 
 
 def review(account_id: int, app_id: Any, lang: str, *, on_date: date | None = None) -> ReviewView:
@@ -365,7 +373,13 @@ def review(account_id: int, app_id: Any, lang: str, *, on_date: date | None = No
         ctx = _ctx(app, on_date)
         goto = first_open(program, ctx)
         lines = [line for wiz in program.submitted_wizards() for line in engine.review(wiz, ctx, lang)]
-        return ReviewView(app.id, app.client_file_number, lines, goto == engine.REVIEW, goto, program.fee_view(ctx, lang))
+        wizards = program.submitted_wizards()
+        stage = engine.stage(wizards[-1], engine.REVIEW, ctx) if wizards else (0, 0)
+        fixed = frozenset((line.step, line.field) for line in lines
+                          if line.field in from_eligibility(program, (program.wizard_of(engine.parse_ref(line.step)[0])
+                                                                      or ("", None))[0], line.step, ctx))
+        return ReviewView(app.id, app.client_file_number, lines, goto == engine.REVIEW, goto, program.fee_view(ctx, lang),
+                          stage, fixed)
 
 
 def restart(account_id: int, app_id: Any, *, ip: str = "") -> int:

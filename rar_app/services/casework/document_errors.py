@@ -14,6 +14,12 @@ from rar_app.storage import StorageUnavailable  # noqa: F401
 # Messages (French first: the portal's default language)
 
 _REFUSALS: dict[str, tuple[str, str]] = {
+    "frozen": (
+        "Cette demande est signée ou soumise\u00a0: ses documents ne peuvent plus être modifiés. Seuls les "
+        "documents demandés par IRCC peuvent encore être ajoutés.",
+        "This application is signed or submitted: its documents can no longer be changed. Only documents "
+        "requested by IRCC can still be added.",
+    ),
     "empty": ("Le fichier est vide.", "The file is empty."),
     "too_large": (
         "Le fichier dépasse la taille maximale permise ({limit_fr}). Réduisez-le (par exemple en le "

@@ -28,8 +28,15 @@ replace or delete. Unknown, deleted and foreign ids all raise `NotFound` —
 never "forbidden" — so ids reveal nothing. Clients' own access comes later:
 extend `_may_read` / `_may_write`, the single place these rules live.
 
+Frozen applications: once signed (any status but "draft": signed, paying, submitting,
+submitted…) the documents are part of what was signed. The service checks the
+application's status itself (`_check_not_frozen`), whatever the page believes: only
+a file answering an open document request of the back office (slot `request-<id>`,
+see services/office/backoffice.py) may be added, and only such a not-yet-answered file
+may be replaced or removed; anything else is refused (`frozen`) with nothing changed.
+
 Refusals raise `DocumentRefused(code, field, message_fr, message_en)`. Codes:
-empty, too_large, unsupported_type, word_document, heic_image, pdf_encrypted,
+frozen, empty, too_large, unsupported_type, word_document, heic_image, pdf_encrypted,
 pdf_broken, image_broken, too_many_files, duplicate_in_slot, invalid_slot,
 upload_interrupted. The same file uploaded again to the same application is
 refused when it is for the same applicant and slot (`duplicate_in_slot`);
@@ -54,7 +61,7 @@ from sqlalchemy import func
 from sqlmodel import Session, select
 
 from rar_app.db import session_scope
-from rar_app.models import Applicant, Application, Document, utcnow
+from rar_app.models import Applicant, Application, Document, DocumentRequest, utcnow
 from rar_app.services import audit
 from rar_app.services.casework.document_errors import _WARNINGS, DocumentRefused, NotFound, _refused
 from rar_app.services.casework.document_intake import StagedUpload, _name_for, clean_filename, validate
@@ -200,6 +207,27 @@ def _check_slot(slot_code: Any) -> str:
     return slot_code
 
 
+OPEN_STATUS = "draft"  # the only status in which an application's documents are free to change
+_REQUEST_SLOT_RE = re.compile(r"^request-([1-9][0-9]{0,17})$")
+
+
+def _answers_open_request(db: Session, app: Application, applicant_id: int | None, slot_code: str) -> bool:
+    """Is `slot_code` the slot of a document request of this application (and applicant) still open?"""
+    match = _REQUEST_SLOT_RE.fullmatch(slot_code or "")
+    if match is None:
+        return False
+    request = db.get(DocumentRequest, int(match.group(1)))
+    return (request is not None and request.application_id == app.id and request.status == "open"
+            and (request.applicant_id is None or request.applicant_id == applicant_id))
+
+
+def _check_not_frozen(db: Session, app: Application, applicant_id: int | None, slot_code: str) -> None:
+    """Refuse (`frozen`) a change to a signed or submitted application's documents, unless it
+    concerns the answer to an open document request."""
+    if app.status != OPEN_STATUS and not _answers_open_request(db, app, applicant_id, slot_code):
+        raise _refused("frozen")
+
+
 def _audit(db: Session, actor: Actor, action: str, document_id: int | None, **details: Any) -> None:
     audit.record(db, action, actor_id=actor.account_id, actor_role=actor.role, object_type="document",
                  object_id=document_id, ip=actor.ip, **details)
@@ -277,7 +305,18 @@ def replace(
     slot). The old row becomes status "replaced" (soft-deleted) in the same
     transaction that adds the new one; its object is deleted afterwards."""
     with session_scope() as db:
-        old, _app = _document(db, actor, document_id, write=True)
+        old, app = _document(db, actor, document_id, write=True)
+        try:
+            _check_not_frozen(db, app, old.applicant_id, old.slot_code)
+        except DocumentRefused as refusal:
+            refused = (old.id, app.id, old.slot_code, refusal)
+        else:
+            refused = None
+    if refused is not None:
+        with session_scope() as db:
+            _audit(db, actor, "document.upload_refused", refused[0], application_id=refused[1], slot=refused[2],
+                   code=refused[3].code, name=clean_filename(filename))
+        raise refused[3]
     return _upload(actor, old.application_id, old.applicant_id, old.slot_code, filename, fileobj,
                    declared_type, store=store, replacing=old)
 
@@ -295,6 +334,7 @@ def _upload(actor: Actor, application_id: Any, applicant_id: Any, slot_code: str
     try:
         slot_code = _check_slot(slot_code)
         with session_scope() as db:
+            _check_not_frozen(db, _application(db, actor, app_id, write=True), applicant_id, slot_code)
             _check_room_and_duplicates(db, app_id, applicant_id, slot_code, None, replacing_id)
         staged = fileobj if isinstance(fileobj, StagedUpload) else StagedUpload()
         try:
@@ -315,7 +355,9 @@ def _upload(actor: Actor, application_id: Any, applicant_id: Any, slot_code: str
             staged.close()
         try:
             with session_scope() as db:
-                _application(db, actor, app_id, write=True, lock=True)  # access may have changed meanwhile
+                # Access or status may have changed meanwhile (signed while the file was read).
+                locked = _application(db, actor, app_id, write=True, lock=True)
+                _check_not_frozen(db, locked, applicant_id, slot_code)
                 warnings = _check_room_and_duplicates(db, app_id, applicant_id, slot_code, staged.sha256,
                                                       replacing_id)
                 doc = Document(
@@ -356,15 +398,26 @@ def _upload(actor: Actor, application_id: Any, applicant_id: Any, slot_code: str
 
 
 def remove(actor: Actor, document_id: int, *, store: DocumentStore | None = None) -> None:
-    """Delete a document: its row (soft) and its stored object. Raises NotFound or
+    """Delete a document: its row (soft) and its stored object. Raises NotFound,
+    DocumentRefused (`frozen`: the application is signed or submitted) or
     StorageUnavailable (then nothing changed)."""
     store = store or get_store()
-    with session_scope() as db:
-        doc, _app = _document(db, actor, document_id, write=True)
-        doc.deleted_at = utcnow()
-        db.add(doc)
-        _audit(db, actor, "document.delete", doc.id, application_id=doc.application_id, slot=doc.slot_code,
-               name=doc.original_name, sha256=doc.sha256)
+    seen: dict[str, Any] = {}
+    try:
+        with session_scope() as db:
+            doc, app = _document(db, actor, document_id, write=True)
+            seen.update(document_id=doc.id, application_id=app.id, status=app.status)
+            _check_not_frozen(db, _application(db, actor, app.id, write=True, lock=True), doc.applicant_id,
+                              doc.slot_code)
+            doc.deleted_at = utcnow()
+            db.add(doc)
+            _audit(db, actor, "document.delete", doc.id, application_id=doc.application_id, slot=doc.slot_code,
+                   name=doc.original_name, sha256=doc.sha256)
+    except DocumentRefused as refusal:
+        with session_scope() as db:  # its own transaction: the refusal is recorded, nothing else
+            _audit(db, actor, "document.delete_refused", seen["document_id"], application_id=seen["application_id"],
+                   code=refusal.code, status=seen["status"])
+        raise
     try:
         store.delete(doc.storage_key)
     except StorageUnavailable as exc:

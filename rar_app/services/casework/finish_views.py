@@ -1,6 +1,6 @@
 """What the pages after the review show about one application, for any program: the
 look-ups and access check (`owned_application`), each applicant's document checklist
-with the files uploaded, and the fees (the program's, see `_fees`). No Reflex here.
+with the files uploaded, and the fees (the program's, see `application_fees`). No Reflex here.
 `submission` (signature, transmission) builds on it and re-exports it."""
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from rar_app.models import Applicant, Application, Client, Document
 from rar_app.programs import registry
 from rar_app.services.casework import answers
 from rar_app.services.casework.errors import FinishError, NotEditable, NotFound
+from rar_app.services.office import pool_guard
 from rar_app.settings import get_settings
 
 EDITABLE_STATUSES = ("draft", "signed")
@@ -149,8 +150,11 @@ class FeeLine:
         return dataclasses.asdict(self)
 
 
-def _fees(app: Application, applicants: list[Applicant]) -> tuple[list[FeeLine], int, list[dict[str, str]]]:
-    """The fees of an application: none when its program declares no fee."""
+def application_fees(app: Application, applicants: list[Applicant]) -> tuple[list[FeeLine], int, list[dict[str, str]]]:
+    """The fees of an application — what its Signature page shows and what its payment
+    charges: the program's own (`Program.fee_summary` per applicant, else `Program.fees` on
+    its answers), none when its program declares no fee. Never `fee_lines` alone: that is
+    the per-applicant summary only some programs use."""
     program = registry.find(app.kind)
     if not applicants or program is None:
         return [], 0, []
@@ -227,6 +231,8 @@ class ApplicationView:
     fee_lines: tuple[FeeLine, ...]
     total_cents: int
     fee_warnings: tuple[dict[str, str], ...]
+    # An accepted invitation's period to apply has passed: it can no longer be paid for or submitted.
+    lapsed: bool = False
 
     @property
     def amount_due_cents(self) -> int:
@@ -254,9 +260,10 @@ def _view(db: Session, app: Application) -> ApplicationView:
         views.append(ApplicantView(a.id, a.position, given, family, born, a.application_type, fr, en, a.fee_option,
                                    a.biometrics_option, a.is_minor, a.sds, a.status, a.application_number,
                                    a.date_received, checklist))
-    lines, total, warnings = _fees(app, applicants)
+    lines, total, warnings = application_fees(app, applicants)
+    lapsed = app.status != "submitted" and pool_guard.application_lapsed(db, app.id)
     return ApplicationView(app.id, app.status, app.client_file_number, app.reference, app.signed_at, app.submitted_at,
-                           tuple(views), tuple(lines), total, tuple(warnings))
+                           tuple(views), tuple(lines), total, tuple(warnings), lapsed)
 
 
 def view(account_id: int, application_id: Any) -> ApplicationView:

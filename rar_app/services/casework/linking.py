@@ -25,10 +25,10 @@ about them leaks. Failed attempts are audited and throttled (MAX_FAILED_PER_HOUR
 
 Removing a representative (`take_over`): a client account (role "client") uploads a
 completed IMM 5476 (Use of a Representative) and identifies the application exactly;
-the application then belongs to the client (`client_account_id`), the representative
-no longer sees it (search, status, messages' links, documents), the former
-representative's inbox says so, and the audit entry `application.representative_removed`
-says why. No Reflex here.
+that opens a staff review (services/office/reviews.py): once staff approve, the
+application belongs to the client (`client_account_id`), the representative no longer
+sees it (search, status, messages' links, documents), the former representative's inbox
+(and e-mail) says so, and the audit entry `application.representative_removed` says why. No Reflex here.
 """
 
 from __future__ import annotations
@@ -45,6 +45,7 @@ from rar_app.db import session_scope
 from rar_app.models import Account, Applicant, Application, AuditEvent, Client, Document, name_key, uci_key, utcnow
 from rar_app.services import audit
 from rar_app.services.messaging import messages
+from rar_app.services.office import reviews
 from rar_app.services.office.search import actor_account, normalise_number, write_processing
 
 log = logging.getLogger(__name__)
@@ -86,10 +87,9 @@ def parse_date(text: str) -> date | None:
 
 def form_errors(form: LinkForm) -> list[tuple[str, str]]:
     """[(field, code)] in the order of the form; codes: required, invalid, date_in_future."""
-    if form.kind not in KINDS:
-        return [("kind", "required")]
-    errors: list[tuple[str, str]] = []
-    for field in FIELDS_BY_KIND[form.kind]:
+    # No kind chosen yet: the form shows the online fields, and every empty one is flagged too.
+    errors: list[tuple[str, str]] = [] if form.kind in KINDS else [("kind", "required")]
+    for field in FIELDS_BY_KIND.get(form.kind, FIELDS_BY_KIND[ONLINE_KINDS[0]]):
         value = getattr(form, field)
         if field == "date_of_birth":
             if value is None:
@@ -240,7 +240,7 @@ def link_application(db: Session, actor_id: int, form: LinkForm, *, ip: str = ""
 
 @dataclasses.dataclass(frozen=True)
 class TakeoverResult:
-    outcome: str  # taken_over, already_yours, none, throttled
+    outcome: str  # pending_review (staff will decide), already_yours, none, throttled
     application_number: str = ""
 
 
@@ -267,6 +267,8 @@ def take_over(actor_id: int, form: LinkForm, filename: str | None,
                          object_id=account.id, ip=ip, kind=form.kind)
             return TakeoverResult("none")
         applicant_id, app_id = exact[0][0].id, exact[0][1].id
+        if reviews.open_for(db, "representative_removal", app_id, applicant_id) is not None:
+            return TakeoverResult("pending_review", exact[0][0].application_number or "")
     store = store or get_store()
     staged = fileobj if isinstance(fileobj, document_intake.StagedUpload) else document_intake.StagedUpload()
     try:
@@ -282,7 +284,6 @@ def take_over(actor_id: int, form: LinkForm, filename: str | None,
         with session_scope() as db:
             applicant = db.get(Applicant, applicant_id)
             app = db.exec(select(Application).where(Application.id == app_id).with_for_update()).one()
-            former = app.representative_id
             doc = Document(owner_id=account.id, application_id=app.id, applicant_id=applicant.id,
                            slot_code=IMM5476_SLOT, original_name=name, content_type=kind.content_type,
                            size_bytes=size, sha256=staged.sha256, storage_key=key, status="uploaded")
@@ -291,19 +292,8 @@ def take_over(actor_id: int, form: LinkForm, filename: str | None,
             audit.record(db, "document.upload", actor_id=account.id, actor_role=account.role, object_type="document",
                          object_id=doc.id, ip=ip, application_id=app.id, applicant_id=applicant.id,
                          slot=IMM5476_SLOT, name=name, size=size, type=kind.content_type)
-            write_processing(db, app, representative_id=None, client_account_id=account.id, updated_at=utcnow())
-            audit.record(db, "application.representative_removed", actor_id=account.id, actor_role=account.role,
-                         object_type="application", object_id=app.id, ip=ip, reason="imm5476_from_client",
-                         former_representative_id=former, document_id=doc.id,
-                         application_number=applicant.application_number)
-            values = {"number": applicant.application_number or "",
-                      "category": messages.category_values(applicant.application_type)}
-            if former is not None:
-                messages.post_template(db, "representative_removed", values, account_id=former,
-                                       category=applicant.application_type, detail="information", notify=True)
-            messages.post_template(db, "takeover_confirmed", values, application_id=app.id,
-                                   applicant_id=applicant.id, category=applicant.application_type,
-                                   detail="updated", notify=True)
+            # The removal takes effect once back-office staff have checked the form (services/office/reviews).
+            reviews.request_removal(db, account, app, applicant, doc.id, ip=ip)
             number = applicant.application_number or ""
     except BaseException:
         try:
@@ -311,7 +301,7 @@ def take_over(actor_id: int, form: LinkForm, filename: str | None,
         except Exception:
             log.exception("could not delete %s after a failed takeover; the orphan report will list it", key)
         raise
-    return TakeoverResult("taken_over", number)
+    return TakeoverResult("pending_review", number)
 
 
 def client_applications(db: Session, actor_id: int) -> list[dict[str, Any]]:

@@ -11,6 +11,7 @@ from typing import Any
 from rar_app.db import session_scope
 from rar_app.i18n import t
 from rar_app.programs import engine, registry
+from rar_app.programs.base import Program
 from rar_app.services.casework.answers import EDITABLE, Incomplete, NotEditable
 from rar_app.services.casework.answers import context as _ctx
 from rar_app.services.casework.answers import owned as _owned
@@ -82,6 +83,8 @@ def results(account_id: int, app_id: Any, lang: str, *, on_date: date | None = N
 class MissingView:
     ref: str
     label: str
+    field: str = ""  # the question to go to (a step started with a missing or wrong answer)
+    problem: str = ""  # what is wrong with it
 
 
 @dataclasses.dataclass(frozen=True)
@@ -91,6 +94,8 @@ class SectionView:
     status: str  # not_started | in_progress | done
     ref: str  # where its button goes: the first step left, or its first step
     missing: list[MissingView]
+    started: bool = False  # an answer of the section was saved (« Mettre à jour le formulaire »)
+    prefilled: bool = False  # some of its answers come from the eligibility questions
 
 
 @dataclasses.dataclass(frozen=True)
@@ -99,6 +104,32 @@ class ProfileView:
     client_file_number: str
     sections: list[SectionView]
     complete: bool
+    prefilled: bool = False  # a section is filled in part from the eligibility answers
+
+
+def from_eligibility(program: Program, part: str, ref: str, ctx: engine.Context) -> list[str]:
+    """The fields of a profile step whose answers come from the eligibility questions (the
+    section's `prefill`) and still hold them: changing them means starting again (guide,
+    Étape 2: « S'il vous faut modifier ces renseignements, vous devrez recommencer
+    complètement »). Generic: any program whose profile sections prefill."""
+    section = next((s for s in program.profile if s.id == part), None)
+    if section is None or section.prefill is None:
+        return []
+    given = section.prefill(ctx.answers).get(ref) or {}
+    saved = ctx.answers.get(ref)
+    return [name for name, value in given.items()
+            if value not in (None, "", []) and (saved is None or saved.get(name) == value)]
+
+
+def _missing(wizard: engine.Wizard, ref: str, ctx: engine.Context, lang: str) -> list[MissingView]:
+    """« Vérifier si le formulaire est bien rempli »: a step not answered yet is one link; a step
+    answered is one link per missing or wrong answer (the question and what is wrong)."""
+    step = t(wizard.step(engine.parse_ref(ref)[0]).title_key, lang)
+    saved = ctx.answers.get(ref)
+    if saved is None:
+        return [MissingView(ref, step)]
+    _clean, problems = engine.validate(wizard, ref, saved, ctx)
+    return [MissingView(ref, step, p.field, p.message(lang, t)) for p in problems]
 
 
 def profile(account_id: int, app_id: Any, lang: str, *, on_date: date | None = None) -> ProfileView:
@@ -122,10 +153,12 @@ def profile(account_id: int, app_id: Any, lang: str, *, on_date: date | None = N
     for s in program.profile:
         refs = [r for r in engine.flow(s.wizard, ctx) if r != engine.REVIEW]
         started = any(r in ctx.answers for r in refs)
-        missing = [MissingView(r, t(s.wizard.step(engine.parse_ref(r)[0]).title_key, lang))
-                   for r in refs if not engine.is_complete(s.wizard, r, ctx)]
-        status = DONE if started and not missing else (IN_PROGRESS if started else NOT_STARTED)
+        # Filled in part from step 1 (guide: « déjà remplies en totalité ou en partie (En cours) »).
+        prefilled = any(from_eligibility(program, s.id, r, ctx) for r in refs)
+        missing = [m for r in refs for m in _missing(s.wizard, r, ctx, lang)]
+        status = DONE if started and not missing else (IN_PROGRESS if started or prefilled else NOT_STARTED)
         first_left = engine.first_incomplete(s.wizard, ctx)
         ref = first_left if first_left != engine.REVIEW else (refs[0] if refs else s.wizard.steps[0].id)
-        sections.append(SectionView(s.id, t(s.title_key, lang), status, ref, missing))
-    return ProfileView(app_id, file_number, sections, all(x.status == DONE for x in sections))
+        sections.append(SectionView(s.id, t(s.title_key, lang), status, ref, missing, started, prefilled))
+    return ProfileView(app_id, file_number, sections, all(x.status == DONE for x in sections),
+                       any(x.prefilled for x in sections))

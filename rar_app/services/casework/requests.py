@@ -155,8 +155,10 @@ def approve(db: Session, actor_id: int, request_id: int, *, previous_account_id:
     - name_change: the account takes the requested names;
     - close: the account is closed and its sessions revoked.
 
-    Raises Forbidden, NotFound, AccountError(request_not_open, merge_target_not_found,
-    merge_ambiguous, merge_same_account, enrolment_not_approved)."""
+    A merge needs proof of control of the account it closes (services/identity/
+    merge_proof.py). Raises Forbidden, NotFound, AccountError(request_not_open,
+    merge_target_not_found, merge_ambiguous, merge_same_account, enrolment_not_approved,
+    merge_not_proven)."""
     admin = _actor(db, actor_id, roles=ADMIN_ROLES)
     request = _open_request(db, request_id, admin, ip=ip)
     account = db.get(Account, request.account_id)
@@ -174,6 +176,11 @@ def approve(db: Session, actor_id: int, request_id: int, *, previous_account_id:
             raise AccountError("own_request")  # nor about the account a merge would close
         if account.status != "active":
             raise AccountError("enrolment_not_approved")
+        if _details(request).get("proven_account_id") != previous.id:
+            # Takeovers need proof: the earlier account's password, its session or its e-mail link.
+            audit.note_refusal(db, actor_id=admin.id, actor_role=admin.role, object_type="account_request",
+                               object_id=request.id, ip=ip, reason="merge_not_proven")
+            raise AccountError("merge_not_proven")
         moved = merge_accounts(db, admin, previous, account, ip=ip, request_id=request.id)
         _decide(request, admin, "approved", merged_account_id=previous.id, moved=moved)
         messages.post_account_event(db, account.id, "merge_approved", {

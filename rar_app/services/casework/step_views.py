@@ -29,6 +29,10 @@ def step_options(account_id: int, app_id: Any, ref: str, lang: str, *, on_date: 
         step_id, index = engine.parse_ref(ref)
         wiz = _wizard(app, step_id)
         ctx = _ctx(app, on_date)
+    return options_of(wiz, step_id, index, ctx, lang)
+
+
+def options_of(wiz: engine.Wizard, step_id: str, index: int | None, ctx: engine.Context, lang: str) -> dict[str, list[dict]]:
     out: dict[str, list[dict]] = {}
     for f in wiz.step(step_id).fields:
         if callable(f.options) and f.options is not country_field_options:  # the country list is in the page

@@ -85,7 +85,7 @@ from rar_app.services.casework.finish_views import (  # noqa: F401  (re-exported
     fee_request,
     fee_summary,
     FeeLine,
-    _fees,
+    application_fees,
     money,
     ottawa_today,
     owned_application,
@@ -179,7 +179,8 @@ def sign(account_id: int, session_id: int, application_id: Any, *, agree: str | 
          family_name: str, answer: str, ip: str = "", consent: Mapping[str, Any] | None = None) -> ApplicationView:
     """Sign the solemn declaration: the program's consent questions (`consent`, by question
     name; `agree` alone is the answer to a question named "agree": "yes" J'accepte, "no"
-    Je refuse), the representative's names and the session's security question.
+    Je refuse), the representative's names and the session's security question (unless the
+    program's declaration has `security_question=False`: the names alone).
 
     The declaration is checked here (names against the account, the session's
     security question); the status change itself is part A's
@@ -206,7 +207,8 @@ def sign(account_id: int, session_id: int, application_id: Any, *, agree: str | 
         if current.missing_documents:
             raise FinishError("documents_missing")
         errors: list[FieldError] = []
-        errors.extend(_declaration_errors(program, consent if consent is not None else {"agree": agree}))
+        consent = dict(consent) if consent is not None else {"agree": agree}
+        errors.extend(_declaration_errors(program, consent))
         if not (given_names or "").strip():
             errors.append(FieldError("given_names", "given_names_required"))
         elif normalise_name(given_names) != normalise_name(account.given_names):
@@ -215,8 +217,12 @@ def sign(account_id: int, session_id: int, application_id: Any, *, agree: str | 
             errors.append(FieldError("family_name", "family_name_required"))
         elif normalise_name(family_name) != normalise_name(account.family_name):
             errors.append(FieldError("family_name", "family_name_mismatch"))
-        q = _question_for(db, row)
-        if not (answer or "").strip():
+        # The program's declaration says whether its signature asks a security question (eTA: the name alone).
+        asks_question = program is None or program.declaration is None or program.declaration.security_question
+        q = _question_for(db, row) if asks_question else None
+        if q is None:
+            pass
+        elif not (answer or "").strip():
             errors.append(FieldError("answer", "answer_required"))
         elif not verify_secret(q.answer_hash, normalise_answer(answer)):
             row.signature_failures += 1
@@ -242,12 +248,14 @@ def sign(account_id: int, session_id: int, application_id: Any, *, agree: str | 
         db.add(row)
         already_signed = app.status == "signed"
         audit.record(db, "application.declaration_accepted", actor_id=account_id, actor_role=account.role, ip=ip,
-                     object_type="application", object_id=app.id, position=q.position,
+                     object_type="application", object_id=app.id, position=q.position if q else None,
                      applicants=len(current.applicants), total_cents=current.total_cents)
     if not already_signed:  # its own transaction, after ours has released the database
         try:
-            answers.mark_signed(account_id, app.id, ip=ip)
+            answers.mark_signed(account_id, app.id, ip=ip, consent=consent)
         except answers.NotEditable:
+            if view(account_id, app.id).status == "signed":  # a second press signed it meanwhile
+                return view(account_id, app.id)
             raise NotEditable() from None
         except answers.Incomplete as exc:
             raise FinishError("questionnaire_incomplete", goto=exc.goto) from None
@@ -303,6 +311,31 @@ def claim(db: Session, account_id: int, application_id: int, from_status: str, t
     return result.rowcount == 1
 
 
+FEE_EXEMPTION_PROOF_SLOT = "fee_exemption_proof"
+
+
+def _fee_exemptions_to_review(db: Session, app: Application, applicants: list, *, ip: str = "") -> None:
+    """A fee declared « Dispensé des frais » is not taken on trust: each such applicant's
+    exemption waits for staff (services/office/reviews.py), with its supporting document
+    when one was uploaded in slot `fee_exemption_proof`; nothing is processed before."""
+    from rar_app.models import Account, Document
+    from rar_app.services.office import reviews
+
+    representative = db.get(Account, app.representative_id) if app.representative_id else None
+    if representative is None or not any(a.fee_option == "exempt" for a in applicants):
+        return
+    program = answers.program_of(app)
+    people = program.applicants(answers.context(app)) if program.applicants else []
+    reasons = {p.position: p.fee_exemption_reason for p in people}
+    for a in applicants:
+        if a.fee_option != "exempt":
+            continue
+        proof = db.exec(select(Document.id).where(Document.application_id == app.id, Document.applicant_id == a.id,
+                                                  Document.slot_code == FEE_EXEMPTION_PROOF_SLOT,
+                                                  Document.deleted_at.is_(None)).order_by(Document.id)).first()
+        reviews.request_fee_exemption(db, representative, app, a, proof, reasons.get(a.position, ""), ip=ip)
+
+
 def mark_submitted(db: Session, app: Application, *, actor_id: int, ip: str = "",
                    payment_id: int | None = None) -> None:
     """Inside the caller's transaction, with the application claimed by the caller:
@@ -337,6 +370,10 @@ def mark_submitted(db: Session, app: Application, *, actor_id: int, ip: str = ""
     from rar_app.services.messaging import messages  # the representative's inbox (and its e-mail notice)
 
     messages.post_submitted(db, app, applicants)
+    _fee_exemptions_to_review(db, app, applicants, ip=ip)
+    notice = program.extra.get("submission_notice") if program is not None else None
+    if notice:  # the program's confirmation in the application's own messages
+        messages.post_submission_notice(db, app, applicants, notice)
     if program is not None and isinstance(program.extra.get("pool"), PoolSpec):
         _admit_to_pool(db, app)
 
@@ -379,7 +416,7 @@ def submit_free(account_id: int, application_id: Any, *, ip: str = "") -> Submis
             app = owned_application(db, account_id, app_id)
             db.refresh(app)
             applicants = applicants_of(db, app.id)
-            _lines, total, _w = _fees(app, applicants)
+            _lines, total, _w = application_fees(app, applicants)
             if not applicants:
                 raise FinishError("no_applicants")
             if pool_guard.application_lapsed(db, app.id):

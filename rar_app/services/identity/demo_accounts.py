@@ -18,6 +18,10 @@ DEMO_SECURITY_ANSWERS: tuple[tuple[str, str], ...] = (
     ("birth_city", "Trois-Rivières"),  # accents and case do not matter: "trois-rivieres" works too
     ("primary_school", "Sainte-Marie"),
 )
+# The demo administrator's and staff's second factor (TOTP) on a loopback training
+# portal: published, like the password, so trainers can add it to an authenticator app
+# (or compute the code). A deployment others can reach never gets it: they enrol their own.
+DEMO_TOTP_SECRET = "RARDEMOTOTPKEYFORTRAININGONLY234"
 DEMO_ACCOUNTS: dict[str, dict[str, Any]] = {
     "demo.rep": dict(role="representative", family_name="Démo", given_names="Camille",
                      email="demo.rep@example.invalid", phone="514-555-0100",

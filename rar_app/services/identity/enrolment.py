@@ -14,12 +14,13 @@ from sqlmodel import Session, select
 
 from rar_app.models import Account, AccountRequest, utcnow
 from rar_app.services import audit
-from rar_app.services.identity import oidc
+from rar_app.services.identity import merge_proof, oidc
 from rar_app.services.identity.accounts import (
     LANGUAGES, FieldError, ValidationFailed, _email_errors, _own_account, _question_errors, _store_questions,
     find_by_username, normalise_email, normalise_username, password_errors, regulatory_body,
 )
 from rar_app.services.identity.passwords import hash_secret
+from rar_app.services.identity.throttle import _check_throttle, _register_failure
 from rar_app.services.messaging import messages
 from rar_app.settings import get_settings
 
@@ -31,6 +32,7 @@ ENROLMENT_FIELDS = (
     "family_name", "given_names", "email", "phone", "business_name", "business_address", "language",
     "regulatory_body", "membership_number", "question_1", "answer_1", "question_2", "answer_2",
     "question_3", "answer_3", "username", "password", "password_confirmation", "previous_account",
+    "previous_password",
 )
 
 _MAX_LENGTHS = {"family_name": 100, "given_names": 100, "email": 254, "phone": 40, "business_name": 200,
@@ -43,7 +45,10 @@ class EnrolmentForm:
     answer) pairs, keys from SECURITY_QUESTIONS. `already_enrolled` is the answer to
     "Have you already enrolled successfully?": when True, the previous account is
     named by `previous_username` or `previous_membership_number` and a merge
-    request is created for an administrator."""
+    request is created for an administrator. It can be approved only once control of
+    the previous account is proven: `previous_password` (that account's password), the
+    session of that account (`enrol(signed_in_account_id=…)`, the profile's "update your
+    details"), or the single-use link then e-mailed to that account's address."""
 
     family_name: str = ""
     given_names: str = ""
@@ -61,6 +66,7 @@ class EnrolmentForm:
     already_enrolled: bool = False
     previous_username: str = ""
     previous_membership_number: str = ""
+    previous_password: str = ""
 
 
 def normalise_phone(phone: str) -> str:
@@ -115,8 +121,8 @@ def validate_enrolment(db: Session, form: EnrolmentForm, *, fields: Iterable[str
         errors.append(FieldError("username", "required"))
     elif not USERNAME_RE.match(username):
         errors.append(FieldError("username", "username_format"))
-    elif find_by_username(db, username) is not None:
-        errors.append(FieldError("username", "username_taken"))
+    # A username already in use is not an error shown here: `enrol` answers as for a new
+    # account and tells the owner (the form must not reveal which usernames exist).
     errors += password_errors(username, form.password, form.password_confirmation or "")
     if form.already_enrolled and not ((form.previous_username or "").strip()
                                       or (form.previous_membership_number or "").strip()):
@@ -135,14 +141,30 @@ class EnrolmentResult:
     merge_request_id: int | None = None
 
 
-def enrol(db: Session, form: EnrolmentForm, *, ip: str = "", partner_ticket: str | None = None) -> EnrolmentResult:
+def _username_in_use(db: Session, existing: Account, form: EnrolmentForm, *, ip: str, auto: bool) -> EnrolmentResult:
+    """The same answer as a new enrolment (nothing is created); the username's owner is
+    told by a notice (with its e-mail) that someone tried to enrol with it."""
+    from rar_app.i18n import LANGS, t
+
+    audit.record(db, "account.enrolment_username_in_use", ip=ip, object_type="account", object_id=existing.id)
+    texts = {f"{part}_{lang}": t(f"signin2.notice_enrol_taken_{part}", lang) for part in ("subject", "body")
+             for lang in LANGS}
+    messages.post(db, account_id=existing.id, category=messages.CATEGORY_ACCOUNT, detail="updated", **texts)
+    return EnrolmentResult(account_id=0, status="active" if auto else "pending", enrolment_request_id=0,
+                           merge_request_id=0 if form.already_enrolled else None)
+
+
+def enrol(db: Session, form: EnrolmentForm, *, ip: str = "", partner_ticket: str | None = None,
+          signed_in_account_id: int | None = None) -> EnrolmentResult:
     """Create a representative's account from the enrolment form.
 
     The account is "pending" with an open enrolment request for an administrator,
     or "active" at once when settings.auto_approve_enrolments (demo deployments).
     `partner_ticket` (the `rar_partner` cookie set by the Sign-In Partner callback)
     links the account to that partner identity. `already_enrolled` creates an open
-    merge request naming the previous account. Raises ValidationFailed."""
+    merge request naming the previous account, with its proof of control (see
+    EnrolmentForm; `signed_in_account_id` is the account whose session made the
+    request, checked by the caller). Raises ValidationFailed."""
     from rar_app.services.identity import oidc
 
     errors = validate_enrolment(db, form)
@@ -160,6 +182,14 @@ def enrol(db: Session, form: EnrolmentForm, *, ip: str = "", partner_ticket: str
     settings = get_settings()
     now = utcnow()
     auto = settings.auto_approve_enrolments
+    # Every complete enrolment counts towards the address's allowance (probing usernames
+    # or creating accounts in bulk slows down like failed sign-ins).
+    enrol_key = f"ip:enrol:{ip.strip()}"[:200] if ip and ip.strip() else None
+    _check_throttle(db, [enrol_key], ip=ip, action="account.enrolment_throttled")
+    _register_failure(db, [enrol_key], ip=ip, account_id=None)
+    existing = find_by_username(db, normalise_username(form.username))
+    if existing is not None:
+        return _username_in_use(db, existing, form, ip=ip, auto=auto)
     account = Account(
         role="representative",
         status="active" if auto else "pending",
@@ -209,6 +239,8 @@ def enrol(db: Session, form: EnrolmentForm, *, ip: str = "", partner_ticket: str
         merge_id = merge.id
         audit.record(db, "account.merge_requested", actor_id=account.id, ip=ip, object_type="account",
                      object_id=account.id, request_id=merge.id)
+        merge_proof.prove_at_enrolment(db, merge, account, form.previous_password,
+                                       signed_in_account_id=signed_in_account_id, ip=ip)
     if identity is not None:
         oidc.mark_enrolled(db, partner_ticket, account.id)
     return EnrolmentResult(account_id=account.id, status=account.status, enrolment_request_id=enrolment.id,

@@ -14,8 +14,8 @@ Flow
    algorithms only), its iss, aud, azp, exp, iat, at_hash and nonce, then reads
    userinfo (same `sub`). It returns a `PartnerIdentity`.
 3. `signin.sign_in_with_partner()` finds the account linked to (issuer,
-   subject): the callback creates a session in stage "challenge" and redirects to
-   /api/session/establish?ticket=...&next=<security question page>. With no linked
+   subject): the callback creates a session in stage "challenge", sets its HttpOnly
+   cookie itself and redirects to the security question page. With no linked
    account, the identity stays in the row; the browser gets an HttpOnly cookie
    `rar_partner` (an enrolment ticket, 30 minutes) and goes to the enrolment
    page, which reads it with `identity_for_enrolment()` to prefill names and email
@@ -54,7 +54,7 @@ from starlette.routing import Route
 
 from rar_app.db import session_scope
 from rar_app.models import OidcLogin, utcnow
-from rar_app.services.identity import accounts, signin
+from rar_app.services.identity import accounts, sessions, signin
 from rar_app.services.identity.accounts import AccountError
 from rar_app.services.identity.signin import PartnerIdentity
 from rar_app.settings import Settings, get_settings
@@ -493,9 +493,10 @@ def oidc_routes(paths: Mapping[str, Mapping[str, str]] | None = None) -> list[Ro
             response.headers.append("Set-Cookie", _cookie(PARTNER_COOKIE, ticket, path="/",
                                                           max_age=int(ENROLMENT_LIFETIME.total_seconds())))
         else:
-            target = "/api/session/establish?" + urlencode({"ticket": result.ticket,
-                                                            "next": pages["challenge"][language]})
-            response = RedirectResponse(target, status_code=303)
+            # This is already an HTTP response of the browser that started the sign-in
+            # (the state cookie proved it): it sets the session cookie itself, no ticket.
+            response = RedirectResponse(pages["challenge"][language], status_code=303)
+            response.headers.append("Set-Cookie", sessions.cookie_header_value(result.token))
         response.headers.append("Set-Cookie", _cookie(STATE_COOKIE, "", path="/api/oidc", max_age=0))
         return _no_store(response)
 

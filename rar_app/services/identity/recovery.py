@@ -1,6 +1,12 @@
-"""Password recovery ("Vous avez oublié votre mot de passe?"): the three security
-questions (decoys for a username with no active account), a short-lived signed
-token once all three answers are right, then the new password."""
+"""Password recovery ("Vous avez oublié votre mot de passe?"): both factors are needed.
+
+1. The username: `send_recovery_link` e-mails a single-use link (services/identity/
+   email_links.py) to the account's address. The answer is the same whether or not the
+   username exists, and requests are throttled per username and per address.
+2. The link opens the page: `link_questions` gives that account's three security
+   questions; `verify_recovery_answers` checks all three answers AND spends the link,
+   and returns a short-lived signed token.
+3. `reset_password` with that token sets the new password (a notice is sent)."""
 
 from __future__ import annotations
 
@@ -14,7 +20,7 @@ from sqlmodel import Session
 
 from rar_app.models import Account, utcnow
 from rar_app.services import audit
-from rar_app.services.identity import sessions
+from rar_app.services.identity import email_links, sessions
 from rar_app.services.identity.accounts import (
     SECURITY_QUESTIONS, RecoveryFailed, ValidationFailed, _fail, _questions, find_by_username,
     normalise_username, password_errors, question_text,
@@ -63,27 +69,70 @@ def _recovery_signature(account: Account, expires: int) -> str:
     return _b64(hmac.new(key, text, hashlib.sha256).digest())
 
 
-def verify_recovery_answers(db: Session, username: str, answers: Sequence[str] | Mapping[int, str], *,
-                            ip: str = "") -> str:
-    """Check all three answers (positions 1..3, in the order of recovery_questions).
-    Returns a recovery token (valid RECOVERY_TOKEN_LIFETIME, once) for
-    reset_password. Raises Throttled or RecoveryFailed (the same for unknown
-    usernames, non-active accounts and wrong answers); failures count towards the
-    throttle like wrong passwords."""
-    keys = [_user_key(username), _ip_key(ip)]
+def _link_keys(username: str, ip: str) -> list[str | None]:
+    ip_key = _ip_key(ip)
+    return [f"user:link|{normalise_username(username)}"[:200], f"ip:link|{ip_key[3:]}"[:200] if ip_key else None]
+
+
+def send_recovery_link(db: Session, username: str, *, ip: str = "") -> None:
+    """Step 1: e-mail a single-use recovery link (valid email_links.LIFETIMES["recovery"])
+    to the address of `username`'s account when it is active. Answers nothing either
+    way, so the page cannot tell whether the username exists; every request counts
+    towards a slow-down per username and per address (no one can flood an inbox).
+    Raises Throttled."""
+    keys = _link_keys(username, ip)
+    _check_throttle(db, keys, ip=ip, action="account.recovery_link_throttled")
+    _register_failure(db, keys, ip=ip, account_id=None)
     account = find_by_username(db, username)
-    _check_throttle(db, keys, ip=ip, account_id=account.id if account else None)
+    if account is None or account.status != "active" or not account.password_hash or not account.email:
+        audit.record(db, "account.recovery_link_not_sent", ip=ip)
+        return
+    email_links.issue(db, account, "recovery")
+    audit.record(db, "account.recovery_link_sent", actor_id=account.id, ip=ip, object_type="account",
+                 object_id=account.id)
+
+
+def _link_account(db: Session, link_token: str) -> tuple[Account | None, object]:
+    link = email_links.find(db, link_token, "recovery")
+    account = db.get(Account, link.account_id) if link is not None else None
+    if account is None or account.status != "active" or not account.password_hash:
+        return None, None
+    return account, link
+
+
+def link_questions(db: Session, link_token: str) -> list[ChallengeQuestion]:
+    """Step 2: the three security questions of the account the link was sent to.
+    Raises RecoveryFailed('recovery_link_invalid') for an unknown, used or expired link."""
+    account, _ = _link_account(db, link_token)
+    if account is None:
+        raise RecoveryFailed("recovery_link_invalid")
+    return recovery_questions(db, account.username)
+
+
+def verify_recovery_answers(db: Session, link_token: str, answers: Sequence[str] | Mapping[int, str], *,
+                            ip: str = "") -> str:
+    """Check all three answers (positions 1..3, in the order of link_questions) of the
+    account the recovery link was sent to; when they are right the link is spent.
+    Returns a recovery token (valid RECOVERY_TOKEN_LIFETIME, once) for reset_password.
+    Raises RecoveryFailed ('recovery_link_invalid' for a bad link, 'recovery_failed'
+    for wrong answers) or Throttled; failures count towards the throttle like wrong
+    passwords."""
+    account, _ = _link_account(db, link_token)
+    if account is None:
+        audit.record(db, "account.recovery_link_refused", ip=ip)
+        _fail(db, RecoveryFailed("recovery_link_invalid"))
+    keys = [_user_key(account.username), _ip_key(ip)]
+    _check_throttle(db, keys, ip=ip, account_id=account.id)
     given = dict(answers) if isinstance(answers, Mapping) else {i: a for i, a in enumerate(answers, start=1)}
-    questions = _questions(db, account.id) if account else []
-    usable = account is not None and account.status == "active" and bool(account.password_hash) and len(questions) == 3
-    if usable:
+    questions = _questions(db, account.id)
+    if len(questions) == 3:
         results = [verify_secret(q.answer_hash, normalise_answer(given.get(q.position, "") or "")) for q in questions]
-    else:  # the same work, so the time taken tells nothing either
-        results = [verify_secret(None, normalise_answer(given.get(i, "") or "")) for i in (1, 2, 3)]
-    if not usable or not all(results):
-        _register_failure(db, keys, ip=ip, account_id=account.id if account else None)
-        audit.record(db, "account.recovery_failed", actor_id=account.id if account else None, ip=ip,
-                     object_type="account", object_id=account.id if account else None)
+    else:
+        results = [False]
+    if not all(results) or email_links.consume(db, link_token, "recovery") is None:
+        _register_failure(db, keys, ip=ip, account_id=account.id)
+        audit.record(db, "account.recovery_failed", actor_id=account.id, ip=ip, object_type="account",
+                     object_id=account.id)
         _fail(db, RecoveryFailed())
     expires = int((utcnow() + RECOVERY_TOKEN_LIFETIME).timestamp())
     audit.record(db, "account.recovery_verified", actor_id=account.id, ip=ip, object_type="account",

@@ -3,7 +3,13 @@
 The browser gets an opaque random token in an HttpOnly cookie; the database keeps
 only its SHA-256. Sign-in happens over the websocket, which cannot set an
 HttpOnly cookie, so it hands the browser a one-time ticket that a plain HTTP
-endpoint (`/api/session/establish`) exchanges for the cookie.
+endpoint (`POST /api/session/establish`, the ticket in the form body, never in
+an address) exchanges for the cookie. The ticket is a random secret of its own:
+the session token never leaves the server until it is set as the cookie. It is
+bound to the browser that signed in by the pre-sign-in cookie (HttpOnly, set on
+the first page the browser loads): a ticket presented without that browser's
+cookie is refused and burnt, which also closes login CSRF (a foreign site cannot
+sign a visitor in to the attacker's account).
 """
 
 from __future__ import annotations
@@ -33,7 +39,31 @@ SECURE_COOKIE_NAME = "__Host-" + COOKIE_NAME
 def cookie_name() -> str:
     settings = get_settings()
     return SECURE_COOKIE_NAME if settings.is_https and settings.cookie_secure else COOKIE_NAME
+
+
+PRESIGN_COOKIE_NAME = "rar_presign"
+
+
+def presign_cookie_name() -> str:
+    settings = get_settings()
+    return "__Host-" + PRESIGN_COOKIE_NAME if settings.is_https and settings.cookie_secure else PRESIGN_COOKIE_NAME
+
+
+def new_presign_value() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def presign_cookie_header_value(value: str) -> str:
+    """Set-Cookie for the pre-sign-in cookie: a browser-session cookie (no Max-Age),
+    HttpOnly, SameSite=Strict (never sent by a cross-site request)."""
+    parts = [f"{presign_cookie_name()}={value}", "Path=/", "HttpOnly", "SameSite=Strict"]
+    if get_settings().cookie_secure:
+        parts.append("Secure")
+    return "; ".join(parts)
 TICKET_LIFETIME = timedelta(seconds=60)
+# "challenge": the security question is next; "totp": the one-time code is next;
+# "totp_setup": an administrator or staff member must enrol a second factor first.
+STAGES = frozenset({"full", "challenge", "totp", "totp_setup"})
 CHALLENGE_LIFETIME = timedelta(minutes=10)
 
 
@@ -71,7 +101,7 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def token_from_cookie_header(cookie_header: str | None) -> str | None:
+def _cookie_value(cookie_header: str | None, name: str) -> str | None:
     if not cookie_header:
         return None
     jar = SimpleCookie()
@@ -79,8 +109,17 @@ def token_from_cookie_header(cookie_header: str | None) -> str | None:
         jar.load(cookie_header)
     except Exception:  # a malformed header is simply "no session"
         return None
-    morsel = jar.get(cookie_name())
+    morsel = jar.get(name)
     return morsel.value if morsel and morsel.value else None
+
+
+def token_from_cookie_header(cookie_header: str | None) -> str | None:
+    return _cookie_value(cookie_header, cookie_name())
+
+
+def presign_from_cookie_header(cookie_header: str | None) -> str | None:
+    """The pre-sign-in cookie of the browser that sent this header (the websocket handshake's)."""
+    return _cookie_value(cookie_header, presign_cookie_name())
 
 
 def create(
@@ -89,14 +128,14 @@ def create(
 ) -> str:
     """A new session (always a new id: no fixation). Returns the raw token.
 
-    stage "challenge" sessions live at most CHALLENGE_LIFETIME."""
-    if stage not in {"full", "challenge"}:
+    Sessions short of "full" live at most CHALLENGE_LIFETIME."""
+    if stage not in STAGES:
         raise ValueError(f"unknown session stage {stage!r}")
     settings = get_settings()
     token = secrets.token_urlsafe(32)
     now = utcnow()
     expires_at = now + timedelta(hours=settings.session_absolute_hours)
-    if stage == "challenge":
+    if stage != "full":
         expires_at = min(expires_at, now + CHALLENGE_LIFETIME)
     db.add(
         AuthSession(
@@ -358,36 +397,56 @@ def purge_expired(db: Session, *, keep_days: int = 30) -> int:
     return count
 
 
-def issue_ticket(db: Session, session_token: str) -> str:
-    """A one-time ticket the browser redeems over HTTP for the session cookie.
+def _pad(ticket: str, length: int) -> bytes:
+    # A one-time pad drawn from the ticket's 256 random bits: the stored copy of the
+    # session token is unreadable without the ticket, which only the browser holds.
+    return hashlib.shake_256(b"rar-login-ticket:" + ticket.encode()).digest(length)
 
-    The ticket itself carries the session token (so no reversible copy of the
-    token is stored); only the ticket's hash and the session's hash are kept."""
-    ticket_secret = secrets.token_urlsafe(24)
-    ticket = f"{ticket_secret}.{session_token}"
+
+def issue_ticket(db: Session, session_token: str, browser_key: str) -> str:
+    """A one-time ticket (a random secret, not the session token) that the browser
+    holding the pre-sign-in cookie `browser_key` redeems over HTTP for the session cookie.
+
+    Kept: the ticket's hash, the hash of the browser key, and the session token
+    masked by a pad derived from the ticket (nothing usable without the ticket)."""
+    if not browser_key:
+        raise ValueError("a ticket is bound to a browser: browser_key is required")
+    ticket = secrets.token_urlsafe(32)
+    raw = session_token.encode()
+    masked = bytes(a ^ b for a, b in zip(raw, _pad(ticket, len(raw))))
     db.add(
         LoginTicket(
-            ticket_hash=token_hash(ticket_secret),
+            ticket_hash=token_hash(ticket),
             session_token_hash=token_hash(session_token),
+            session_token_enc=masked.hex(),
+            browser_hash=token_hash(browser_key),
             expires_at=utcnow() + TICKET_LIFETIME,
         )
     )
     return ticket
 
 
-def redeem_ticket(ticket: str) -> str | None:
-    """The session token for a valid, unused, unexpired ticket; None otherwise."""
-    ticket_secret, _, session_token = (ticket or "").partition(".")
-    if not ticket_secret or not session_token:
+def redeem_ticket(ticket: str, browser_key: str | None) -> str | None:
+    """The session token for a valid, unused, unexpired ticket presented by the browser
+    it was issued to; None otherwise. Any presentation uses the ticket up, so a ticket
+    copied to another browser is burnt by the first try."""
+    if not ticket or len(ticket) > 100:
         return None
     with session_scope() as db:
-        row = db.exec(select(LoginTicket).where(LoginTicket.ticket_hash == token_hash(ticket_secret))).first()
+        row = db.exec(select(LoginTicket).where(LoginTicket.ticket_hash == token_hash(ticket))).first()
         if row is None or row.used_at is not None or utcnow() > row.expires_at:
-            return None
-        if not secrets.compare_digest(row.session_token_hash, token_hash(session_token)):
             return None
         row.used_at = utcnow()
         db.add(row)
+        if not browser_key or not secrets.compare_digest(row.browser_hash, token_hash(browser_key)):
+            return None
+        try:
+            masked = bytes.fromhex(row.session_token_enc)
+        except ValueError:
+            return None
+        session_token = bytes(a ^ b for a, b in zip(masked, _pad(ticket, len(masked)))).decode("latin-1")
+        if not secrets.compare_digest(row.session_token_hash, token_hash(session_token)):
+            return None
         return session_token
 
 

@@ -1,6 +1,8 @@
 """Sign-in: the portal's own credential or a verified Sign-In Partner identity
-gives a session in stage "challenge" and a one-time ticket; the page
-/api/session/establish turns the ticket into the HttpOnly cookie; the security
+gives a session in stage "challenge". Over the websocket, the page gets a
+one-time ticket bound to its browser's pre-sign-in cookie, which
+POST /api/session/establish turns into the HttpOnly cookie (the partner's HTTP
+callback sets the cookie itself); the security
 question page calls `begin_challenge` then `answer_challenge`, whose success
 replaces the session by a new one in stage "full" (new token, new ticket).
 """
@@ -27,6 +29,8 @@ from rar_app.services.identity.throttle import (
 )
 
 MAX_CHALLENGE_FAILURES = 3  # wrong answers to the security question before the session is revoked
+# Roles that must enrol a second factor (second_factor.py) before anything else.
+SECOND_FACTOR_ROLES = ("admin", "staff")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -85,16 +89,29 @@ def authenticate(db: Session, username: str, password: str, *, ip: str = "") -> 
 
 @dataclasses.dataclass(frozen=True)
 class SignInResult:
-    """A session in stage "challenge": send the browser to
-    /api/session/establish?ticket=<ticket>&next=<security question page>."""
+    """A session in stage "challenge": the browser posts `ticket` to
+    /api/session/establish (next: the security question page). `ticket` is empty
+    when no browser key was given (the partner callback sets the cookie itself)."""
 
     account_id: int
     token: str
-    ticket: str
+    ticket: str = ""
     stage: str = "challenge"
 
+    @property
+    def next_page(self) -> str:
+        """The page id that continues this sign-in."""
+        return "totp_verify" if self.stage == "totp" else "challenge"
 
-def _start_challenge_session(db: Session, account: Account, *, ip: str, user_agent: str) -> SignInResult:
+
+def _start_challenge_session(db: Session, account: Account, *, ip: str, user_agent: str,
+                             browser_key: str = "") -> SignInResult:
+    """After the credential: the one-time code when the account has a second factor,
+    else the security question."""
+    if account.totp_enabled_at is not None and account.totp_secret_enc:
+        token = sessions.create(db, account, ip=ip, user_agent=user_agent, stage="totp")
+        ticket = sessions.issue_ticket(db, token, browser_key) if browser_key else ""
+        return SignInResult(account_id=account.id, token=token, ticket=ticket, stage="totp")
     positions = [q.position for q in _questions(db, account.id)]
     if not positions:
         audit.record(db, "auth.sign_in_refused", actor_id=account.id, ip=ip, object_type="account",
@@ -102,14 +119,17 @@ def _start_challenge_session(db: Session, account: Account, *, ip: str, user_age
         _fail(db, AccountError("no_security_questions"))
     token = sessions.create(db, account, ip=ip, user_agent=user_agent, stage="challenge",
                             challenge_position=secrets.choice(positions))
-    return SignInResult(account_id=account.id, token=token, ticket=sessions.issue_ticket(db, token))
+    ticket = sessions.issue_ticket(db, token, browser_key) if browser_key else ""
+    return SignInResult(account_id=account.id, token=token, ticket=ticket)
 
 
-def sign_in(username: str, password: str, *, ip: str = "", user_agent: str = "") -> SignInResult:
-    """Username and password → a new session in stage "challenge" and its ticket."""
+def sign_in(username: str, password: str, *, ip: str = "", user_agent: str = "",
+            browser_key: str = "") -> SignInResult:
+    """Username and password → a new session in stage "challenge" and, with the
+    browser's pre-sign-in cookie `browser_key`, its ticket."""
     with session_scope() as db:
         account = authenticate(db, username, password, ip=ip)
-        return _start_challenge_session(db, account, ip=ip, user_agent=user_agent)
+        return _start_challenge_session(db, account, ip=ip, user_agent=user_agent, browser_key=browser_key)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -160,12 +180,14 @@ class ChallengeQuestion:
 
 @dataclasses.dataclass(frozen=True)
 class ChallengePassed:
-    """The new session (stage "full"): send the browser to
-    /api/session/establish?ticket=<ticket>&next=<account home>."""
+    """The new session (stage "full"): the browser posts `ticket` to
+    /api/session/establish (next: the account home for `role`)."""
 
     account_id: int
     token: str
-    ticket: str
+    ticket: str = ""
+    role: str = "representative"
+    next_page: str = ""  # a page id that continues the sign-in; "" for the role's landing page
 
 
 def _challenge_row(db: Session, token: str | None) -> tuple[AuthSession, Account]:
@@ -199,7 +221,8 @@ def begin_challenge(token: str | None) -> ChallengeQuestion:
                                  attempts_left=MAX_CHALLENGE_FAILURES - row.challenge_failures)
 
 
-def answer_challenge(token: str | None, answer: str, *, ip: str = "", user_agent: str = "") -> ChallengePassed:
+def answer_challenge(token: str | None, answer: str, *, ip: str = "", user_agent: str = "",
+                     browser_key: str = "") -> ChallengePassed:
     """Check the answer to the session's security question.
 
     Right: the challenge session is revoked and replaced by a new one in stage
@@ -213,12 +236,16 @@ def answer_challenge(token: str | None, answer: str, *, ip: str = "", user_agent
         _check_throttle(db, keys, ip=ip, account_id=account.id)
         q = _challenge_question(db, row)
         if verify_secret(q.answer_hash, normalise_answer(answer or "")):
-            new_token = sessions.rotate(db, token, stage="full", ip=ip, user_agent=user_agent)
+            # Administrators and staff without a second factor enrol one before anything else.
+            must_enrol = account.role in SECOND_FACTOR_ROLES and not (account.totp_enabled_at and account.totp_secret_enc)
+            new_token = sessions.rotate(db, token, stage="totp_setup" if must_enrol else "full", ip=ip,
+                                        user_agent=user_agent)
             _clear_throttle(db, [_account_key(account)])
             audit.record(db, "auth.challenge_passed", actor_id=account.id, actor_role=account.role, ip=ip,
                          object_type="account", object_id=account.id, position=q.position)
-            return ChallengePassed(account_id=account.id, token=new_token,
-                                   ticket=sessions.issue_ticket(db, new_token))
+            ticket = sessions.issue_ticket(db, new_token, browser_key) if browser_key else ""
+            return ChallengePassed(account_id=account.id, token=new_token, ticket=ticket, role=account.role,
+                                   next_page="totp_setup" if must_enrol else "")
         row.challenge_failures += 1
         db.add(row)
         _register_failure(db, keys, ip=ip, account_id=account.id)

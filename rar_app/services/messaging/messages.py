@@ -122,6 +122,24 @@ def post_submitted(db: Session, app: Application, applicants: list[Applicant]) -
     )
 
 
+def post_submission_notice(db: Session, app: Application, applicants: list[Applicant],
+                           keys: tuple[str, str]) -> Message | None:
+    """A program's confirmation in the application's own messages (those the status page
+    « État de la demande et messages » shows), e.g. the eTA « forwarded at once »:
+    `keys` are the program's (subject, body) catalogue keys."""
+    if not applicants:
+        return None
+    principal = applicants[0]
+    client = (db.get(Client, principal.client_id) if principal.client_id else None) or Client()
+    values = {"number": principal.application_number or "",
+              "client": f"{client.given_names or ''} {client.family_name or ''}".strip()}
+    subject, body = keys
+    return post(db, application_id=app.id, applicant_id=principal.id, category=principal.application_type,
+                detail="updated", notify=False,
+                **{f"subject_{lang}": t(subject, lang, **values)[:200] for lang in LANGS},
+                **{f"body_{lang}": t(body, lang, **values) for lang in LANGS})
+
+
 # ---------------------------------------------------------------------------
 # The inbox
 

@@ -35,6 +35,12 @@ class InvalidKey(PaymentError):
     code = "invalid_key"
 
 
+class ApplicationLapsed(PaymentError):
+    """The invitation's period to apply (`PoolInvitation.apply_by`) has passed: nothing is charged."""
+
+    code = "application_lapsed"
+
+
 class CardRefused(PaymentError):
     """The card form has errors (checked before any provider call)."""
 

@@ -56,6 +56,13 @@ class ChargeResult:
     code: str | None = None  # decline or failure reason, e.g. insufficient_funds
 
 
+@dataclasses.dataclass(frozen=True)
+class RefundResult:
+    status: str  # refunded (or voided before capture: the money never moved), failed
+    reference: str | None = None
+    code: str | None = None
+
+
 @runtime_checkable
 class PaymentProvider(Protocol):
     name: str
@@ -67,6 +74,20 @@ class PaymentProvider(Protocol):
     def lookup(self, idempotency_key: str) -> ChargeResult | None:
         """What happened to a key (None: never seen, nothing charged)."""
         ...
+
+
+def refund_with(provider: Any, idempotency_key: str, amount_cents: int) -> RefundResult:
+    """Give back (void or refund) the approved charge of a key. A provider offers it with
+    `refund(idempotency_key, amount_cents) -> RefundResult` (idempotent on the key); one
+    without it, or one that cannot be reached, answers "failed" and the payment waits as
+    `refund_due` for staff (services/money/refunds.py) — never lost."""
+    refund = getattr(provider, "refund", None)
+    if refund is None:
+        return RefundResult("failed", None, "refund_not_supported")
+    try:
+        return refund(idempotency_key, amount_cents)
+    except Exception:  # noqa: BLE001 - unreachable or broken: staff will retry
+        return RefundResult("failed", None, "provider_unreachable")
 
 
 class ProviderUnavailable(Exception):
@@ -97,6 +118,8 @@ class DemoGateway:
         self._lock = threading.Lock()
         self._ledger: dict[str, tuple[tuple[Any, ...], ChargeResult]] = {}
         self.captures: list[tuple[str, int]] = []  # (key, amount) of every approved charge: money moved
+        self.refunds: dict[str, tuple[int, str]] = {}  # key → (amount, reference) given back
+        self.unreachable_refunds = False  # tests: the gateway cannot be reached for refunds
 
     def charge(self, amount_cents: int, method: PaymentMethod, idempotency_key: str) -> ChargeResult:
         if isinstance(method, CardDetails):
@@ -126,6 +149,23 @@ class DemoGateway:
         with self._lock:
             seen = self._ledger.get(idempotency_key)
             return seen[1] if seen else None
+
+    def refund(self, idempotency_key: str, amount_cents: int) -> RefundResult:
+        """Give back an approved charge, once (the same key again returns the first refund)."""
+        if self.unreachable_refunds:
+            raise ProviderUnavailable("demo gateway: connection lost (refund)")
+        with self._lock:
+            if idempotency_key in self.refunds:
+                return RefundResult("refunded", self.refunds[idempotency_key][1])
+            seen = self._ledger.get(idempotency_key)
+            if seen is None or seen[1].status != "approved":
+                return RefundResult("failed", None, "nothing_to_refund")
+            charged = next((a for k, a in self.captures if k == idempotency_key), 0)
+            if amount_cents <= 0 or amount_cents > charged:
+                return RefundResult("failed", None, "amount_mismatch")
+            reference = f"R{utcnow():%y%m%d}-{secrets.token_hex(4).upper()}"
+            self.refunds[idempotency_key] = (amount_cents, reference)
+            return RefundResult("refunded", reference)
 
 
 @lru_cache(maxsize=1)

@@ -18,6 +18,8 @@ State machine (table `payment`)
     pending ──▶ approved   (application submitted in the same transaction)
             ├─▶ declined   (application back to 'signed': try another card)
             └─▶ failed     (same; nothing was charged)
+    declined | failed ──(the provider's approval arrives late)──▶ refunded | refund_due
+    approved | refund_due ──(staff refund, services/money/refunds.py)──▶ refunded
 
 `pay()`:
 1. A key already used for this application returns its recorded outcome
@@ -58,14 +60,16 @@ from rar_app.models import Application, Payment, utcnow
 from rar_app.services import audit
 from rar_app.services.casework import submission
 from rar_app.services.casework.submission import NotFound, as_id, owned_application
+from rar_app.services.office import pool_guard
 # The errors and the method checks are part of what the payment pages call here.
 from rar_app.services.money.payment_errors import (  # noqa: F401
-    AlreadySubmitted, CardRefused, InvalidKey, NothingToPay, NotSigned, PaymentError, PaymentInProgress,
+    AlreadySubmitted, ApplicationLapsed, CardRefused, InvalidKey, NothingToPay, NotSigned, PaymentError,
+    PaymentInProgress,
 )
 from rar_app.services.money.payment_methods import (  # noqa: F401
     BRAND_LABELS, INTERAC_INSTITUTIONS, CardDetails, PaymentMethod, validate_card, validate_interac,
 )
-from rar_app.services.money.payment_providers import ChargeResult, PaymentProvider, get_provider
+from rar_app.services.money.payment_providers import ChargeResult, PaymentProvider, get_provider, refund_with
 
 STALE_AFTER = timedelta(minutes=2)
 KEY_RE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
@@ -138,9 +142,11 @@ def _start(account_id: int, app_id: int, method: PaymentMethod, key: str, ip: st
             if submission.claim(db, account_id, app_id, "signed", "paying"):
                 app = owned_application(db, account_id, app_id)
                 applicants = submission.applicants_of(db, app.id)
-                lines, total, _w = submission.fee_lines(applicants)
+                lines, total, _w = submission.application_fees(app, applicants)  # the Signature page's
                 if total <= 0:
                     raise NothingToPay()
+                if pool_guard.application_lapsed(db, app.id):
+                    raise ApplicationLapsed()  # rolls the claim back: the application stays signed, unpaid
                 payment = Payment(application_id=app.id, idempotency_key=key, amount_cents=total, currency="CAD",
                                   provider=provider_name[:30], status="pending", account_id=account_id,
                                   fee_lines=json.dumps([ln.as_json() for ln in lines], ensure_ascii=False),
@@ -165,12 +171,17 @@ def _start(account_id: int, app_id: int, method: PaymentMethod, key: str, ip: st
         raise NotSigned()
 
 
-def _finish(payment_id: int, result: ChargeResult, *, account_id: int | None, ip: str) -> PaymentOutcome:
-    """Record the provider's answer (once); an approval submits the application."""
+def _finish(payment_id: int, result: ChargeResult, *, account_id: int | None, ip: str,
+            provider: PaymentProvider | None = None) -> PaymentOutcome:
+    """Record the provider's answer (once); an approval submits the application. An
+    approval that arrives after `reconcile` already settled the payment (as failed: the
+    provider had not answered yet) is given back through the provider — never lost."""
     with session_scope() as db:
         payment = db.get(Payment, payment_id)
         app = db.get(Application, payment.application_id)
         if payment.status != "pending":  # settled meanwhile (reconcile): keep the first answer
+            if result.status == "approved" and payment.status in ("declined", "failed"):
+                _give_back_late_approval(db, payment, result, provider or get_provider(), ip=ip)
             return _outcome(payment, app, replayed=True)
         status = result.status if result.status in ("approved", "declined", "failed") else "failed"
         payment.status = status
@@ -193,6 +204,21 @@ def _finish(payment_id: int, result: ChargeResult, *, account_id: int | None, ip
         return _outcome(payment, app, replayed=False)
 
 
+def _give_back_late_approval(db: Session, payment: Payment, result: ChargeResult, provider: PaymentProvider, *,
+                             ip: str) -> None:
+    """The provider approved a charge the portal had already written off: refund (or void)
+    it now; when the provider cannot, the payment waits as `refund_due` for staff."""
+    refund = refund_with(provider, payment.idempotency_key, payment.amount_cents)
+    payment.transaction_number = (result.transaction_number or payment.transaction_number or "")[:40] or None
+    payment.status = "refunded" if refund.status == "refunded" else "refund_due"
+    payment.failure_code = "late_approval" if refund.status == "refunded" else (refund.code or "refund_failed")[:40]
+    db.add(payment)
+    audit.record(db, "payment.late_approval", actor_id=None, actor_role="system", ip=ip, object_type="application",
+                 object_id=payment.application_id, payment_id=payment.id, amount_cents=payment.amount_cents,
+                 transaction_number=payment.transaction_number, outcome=payment.status,
+                 refund_reference=refund.reference, code=refund.code)
+
+
 def _charge(provider: PaymentProvider, payment: Payment, method: PaymentMethod) -> ChargeResult:
     try:
         return provider.charge(payment.amount_cents, method, payment.idempotency_key)
@@ -209,7 +235,8 @@ def pay(account_id: int, application_id: Any, method: PaymentMethod, idempotency
     """Charge the fees of a signed application once and submit it when approved.
 
     Raises NotFound, NotSigned, AlreadySubmitted (paid already, another key),
-    PaymentInProgress (another attempt is in flight), NothingToPay, InvalidKey."""
+    PaymentInProgress (another attempt is in flight), NothingToPay, InvalidKey,
+    ApplicationLapsed (an invitation's period to apply has passed: nothing charged)."""
     app_id = as_id(application_id)
     if not isinstance(idempotency_key, str) or not KEY_RE.fullmatch(idempotency_key):
         raise InvalidKey()
@@ -223,7 +250,7 @@ def pay(account_id: int, application_id: Any, method: PaymentMethod, idempotency
     if isinstance(started, PaymentOutcome):
         return started
     result = _charge(provider, started, method)
-    return _finish(started.id, result, account_id=account_id, ip=ip)
+    return _finish(started.id, result, account_id=account_id, ip=ip, provider=provider)
 
 
 def settle_if_stale(account_id: int, application_id: Any, *, provider: PaymentProvider | None = None) -> None:
@@ -253,7 +280,7 @@ def reconcile(application_id: int, *, provider: PaymentProvider | None = None) -
     except Exception:  # noqa: BLE001 - still unknown: leave it pending
         return None
     result = known if known is not None else ChargeResult("failed", None, "interrupted")
-    return _finish(payment_id, result, account_id=None, ip="")
+    return _finish(payment_id, result, account_id=None, ip="", provider=provider)
 
 
 # ---------------------------------------------------------------------------

@@ -44,6 +44,7 @@ from rar_app.models import (
 from rar_app.programs import registry
 from rar_app.services import audit
 from rar_app.services.messaging import messages
+from rar_app.services.office import reviews
 from rar_app.services.office.search import NotFound, actor_account, may_see, normalise_number, write_processing
 
 STAFF = ("staff",)
@@ -166,6 +167,8 @@ def _transition(db: Session, actor: Actor, applicant: Applicant, app: Applicatio
     before, after, step = TRANSITIONS[action]
     if applicant.status not in before:
         raise TransitionError("not_allowed")
+    if reviews.blocks_processing(db, applicant.id):  # a fee exemption is decided first (staff review)
+        raise TransitionError("fee_exemption_pending")
     previous = applicant.status
     applicant.status = after
     if step is not None:

@@ -56,6 +56,7 @@ DEMO_USERNAME = "demo.rep"
 DEMO_PASSWORD = _demo_accounts.DEMO_PASSWORD
 DEMO_SECURITY_ANSWERS: dict[str, str] = dict(_demo_accounts.DEMO_SECURITY_ANSWERS)  # question key → answer
 DEMO_SECURITY_ANSWER = next(iter(DEMO_SECURITY_ANSWERS.values()))  # the first question's answer
+DEMO_TOTP_SECRET = _demo_accounts.DEMO_TOTP_SECRET  # demo.admin and demo.staff, loopback only
 
 DEMO_OTHER_REP = "demo.rep2"
 DEMO_STAFF = "demo.staff"
@@ -305,7 +306,7 @@ class _World:
         who = f"{client.given_names} {client.family_name}"
         self.docs.add(self.db, rep.id, app, applicant, "passport", f"Passeport-{client.family_name}-SPECIMEN.pdf",
                       [f"Passeport fictif — {who}", f"Né(e) le {client.date_of_birth}", "Numéro : ZZ0000000"], when)
-        self.docs.add(self.db, rep.id, app, applicant, "proof_of_funds",
+        self.docs.add(self.db, rep.id, app, applicant, "proof_of_financial_support",
                       f"Preuve-de-fonds-{client.family_name}-SPECIMEN.pdf",
                       [f"Relevé bancaire fictif — {who}", "Banque Imaginaire du Canada", "Solde : 12 345,67 $"], when)
 
@@ -392,6 +393,11 @@ def _protect_privileged(db: Session, ids: dict[str, int], keep: dict[str, str] |
     from rar_app.settings import get_settings
 
     if not get_settings().training_reachable:
+        # Loopback only: the published second factor, so trainers can sign in.
+        from rar_app.services.identity import second_factor
+
+        for username in PRIVILEGED_DEMO_ACCOUNTS:
+            second_factor.seed_known_secret(db, db.get(Account, ids[username]), _demo_accounts.DEMO_TOTP_SECRET)
         return {}
     generated: dict[str, str] = {}
     for username in PRIVILEGED_DEMO_ACCOUNTS:

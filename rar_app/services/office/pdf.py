@@ -1,77 +1,49 @@
-"""A one-page PDF of text lines, written by hand (PDF 1.4, the standard Helvetica fonts,
-WinAnsi encoding): enough for the documents the simulated office issues, without a
-PDF library. French accents, « », ’ and the no-break space are in WinAnsi; any other
-character is replaced by « ? ». The result opens in every reader and in pypdf (which
-the upload checks use), so a test can read its text back."""
+"""A one-page PDF of text lines (fpdf2): the documents the simulated office issues,
+e.g. the IFHP certificate of eligibility.
+
+The standard Helvetica fonts need no font file; they are set to the Windows-1252
+encoding, which holds French accents, « », ’ and the no-break space. Any other
+character is replaced by « ? » rather than failing the decision. pypdf (which the
+upload checks use) reads the text back, so a test can check what was written."""
 
 from __future__ import annotations
 
 import dataclasses
 from datetime import datetime, timezone
 
-PAGE_W, PAGE_H = 612, 792  # US Letter, points
-MARGIN = 56
+from fpdf import FPDF
+
+MARGIN_MM = 20
+ENCODING = "windows-1252"
 
 
 @dataclasses.dataclass(frozen=True)
 class Line:
     text: str
-    size: int = 11
+    size: int = 11  # points
     bold: bool = False
-    gap: int = 6  # extra space before the line
+    gap: int = 6  # extra space before the line, in points
 
 
-def _encode(text: str) -> bytes:
-    raw = text.encode("cp1252", errors="replace")
-    return raw.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)")
-
-
-def _wrap(line: Line) -> list[str]:
-    # Helvetica averages about half its size per character: wrap to the text width.
-    width = int((PAGE_W - 2 * MARGIN) / (line.size * 0.5))
-    words, out, current = line.text.split(" "), [], ""
-    for word in words:
-        candidate = f"{current} {word}".strip()
-        if len(candidate) > width and current:
-            out.append(current)
-            current = word
-        else:
-            current = candidate
-    out.append(current)
-    return out
+def _printable(text: str) -> str:
+    return text.encode(ENCODING, errors="replace").decode(ENCODING)
 
 
 def render(title: str, lines: list[Line], *, created: datetime | None = None) -> bytes:
-    """The PDF bytes: `title` in the document information, then the lines top to bottom."""
-    ops: list[bytes] = [b"BT"]
-    y = PAGE_H - MARGIN
+    """The PDF bytes: `title` in the document information, then the lines top to bottom
+    (wrapped to the page width; further pages when they do not fit)."""
+    doc = FPDF(orientation="portrait", unit="mm", format="letter")
+    doc.core_fonts_encoding = ENCODING
+    doc.set_margins(MARGIN_MM, MARGIN_MM, MARGIN_MM)
+    doc.set_auto_page_break(auto=True, margin=MARGIN_MM)
+    doc.set_title(_printable(title))
+    doc.set_producer("RAR Portal (fpdf2)")
+    doc.set_creation_date(created or datetime.now(timezone.utc))
+    doc.add_page()
+    points = 25.4 / 72  # mm per point
     for line in lines:
-        font = b"/F2" if line.bold else b"/F1"
-        for i, part in enumerate(_wrap(line)):
-            y -= line.size + (line.gap if i == 0 else 2)
-            ops.append(font + b" %d Tf 1 0 0 1 %d %d Tm (" % (line.size, MARGIN, y) + _encode(part) + b") Tj")
-    ops.append(b"ET")
-    stream = b"\n".join(ops)
-    when = (created or datetime.now(timezone.utc)).strftime("D:%Y%m%d%H%M%SZ").encode()
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %d %d] /Resources << /Font << /F1 4 0 R /F2 5 0 R >> >>"
-        b" /Contents 6 0 R >>" % (PAGE_W, PAGE_H),
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica-Bold /Encoding /WinAnsiEncoding >>",
-        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
-        b"<< /Title (" + _encode(title) + b") /Producer (RAR Portal) /CreationDate (" + when + b") >>",
-    ]
-    out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    for offset in offsets:
-        out += b"%010d 00000 n \n" % offset
-    out += b"trailer\n<< /Size %d /Root 1 0 R /Info %d 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1, len(objects), xref)
-    return bytes(out)
+        doc.ln(line.gap * points)
+        doc.set_font("helvetica", style="B" if line.bold else "", size=line.size)
+        doc.multi_cell(w=0, h=line.size * 1.25 * points, text=_printable(line.text),
+                       new_x="LMARGIN", new_y="NEXT")
+    return bytes(doc.output())

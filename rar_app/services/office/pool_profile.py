@@ -108,19 +108,30 @@ def status(account_id: int, application_id: Any, lang: str, *, now: datetime | N
                    "apply_by": _date(invitation.apply_by) if invitation.apply_by else "",
                    "apply_left": _left(invitation.apply_by, now) if invitation.apply_by else (0, 0),
                    "open": invitation.state == "open" and invitation.deadline_at > now,
-                   "application_id": invitation.application_id or 0}
-        gather: list[str] = []
+                   "application_id": invitation.application_id or 0,
+                   "follow_up": "", "submitted": False, "submitted_on": "", "reference": ""}
         follow = _follow_up(program)
+        started = db.get(Application, invitation.application_id) if inv and inv["application_id"] else None
+        status_label = t(f"pools.status_{entry.status}", lang)
+        if started is not None and started.representative_id == app.representative_id:
+            inv["follow_up"] = started.kind
+            if started.status == "submitted":  # the application the invitation allowed is in: say so
+                inv.update(submitted=True, submitted_on=_date(started.submitted_at), reference=started.reference or "")
+                applied = next((s for s in (program.status_steps or ()) if s.code == "applied"), None)
+                status_label = t(applied.label_key if applied else "pools.status_applied", lang)
+        gather: list[str] = []
         if follow is not None and follow.checklist is not None:
             ctx = Context(get_settings().rules_on(), {"invitation": {"details": details}})
             gather = [d["label_fr"] if lang == "fr" else d["label_en"] for d in follow.checklist(ctx, None)]
         return {
             "application_id": app.id,
+            "program": program.code,
+            "updatable": entry.status in (pools.IN_POOL, "invited"),
             "program_title": t(program.title_key, lang),
             "profile_number": entry.profile_number,
             "validation_code": entry.validation_code,
             "status": entry.status,
-            "status_label": t(f"pools.status_{entry.status}", lang),
+            "status_label": status_label,
             "entered": _date(entry.entered_at),
             "submitted": _date(entry.submitted_at),
             "expires": _date(entry.expires_at),
@@ -135,11 +146,22 @@ def status(account_id: int, application_id: Any, lang: str, *, now: datetime | N
         }
 
 
+def updatable_steps(program: Program) -> list[Any]:
+    """The profile steps a profile in the pool can be updated with, one page each: plain
+    questions (not a repeated step, not a shared widget, no checkboxes, no choices computed
+    from answers)."""
+    return [s for section in program.profile for s in section.wizard.steps
+            if s.repeat is None and not s.widget
+            and not any(callable(f.options) or f.kind == "checkboxes" for f in s.fields)]
+
+
 def _profile_wizard(program: Program, step_id: str) -> Wizard:
+    if not any(s.id == step_id for s in updatable_steps(program)):
+        raise NotFound()
     for section in program.profile:
         if any(s.id == step_id for s in section.wizard.steps):
             return section.wizard
-    raise NotFound()
+    raise NotFound()  # pragma: no cover - updatable steps are profile steps
 
 
 def update(account_id: int, application_id: Any, ref: str, raw: Mapping[str, Any], *, ip: str = "",

@@ -388,13 +388,15 @@ def accept(db: Session, account_id: int, invitation_id: Any, *, application_id: 
     """The holder starts the application the invitation allows (`application_id`, created by the caller)."""
     invitation, entry, _app = _held_invitation(db, account_id, invitation_id)
     now = now or utcnow()
-    if invitation.state != "open" or invitation.deadline_at <= now:
+    if invitation.state != "open" or invitation.deadline_at <= now or not _claim(db, invitation, "accepted", now):
         raise PoolError("invitation_closed")
     invitation.state = "accepted"
     invitation.answered_at = now
     invitation.application_id = application_id
     spec = next((s for s in specs() if s.pool == entry.pool), None)
-    if spec is not None and spec.application_days:
+    if spec is not None and spec.apply_within_invitation:
+        invitation.apply_by = invitation.deadline_at
+    elif spec is not None and spec.application_days:
         invitation.apply_by = deadline_for(now, spec.application_days)
     entry.status = "accepted"
     entry.updated_at = now
@@ -410,7 +412,7 @@ def decline(db: Session, spec: PoolSpec, account_id: int, invitation_id: Any, *,
     """Refuse the invitation: the profile goes back to the pool with its pool date."""
     invitation, entry, app = _held_invitation(db, account_id, invitation_id)
     now = now or utcnow()
-    if invitation.state != "open" or invitation.deadline_at <= now:
+    if invitation.state != "open" or invitation.deadline_at <= now or not _claim(db, invitation, "declined", now):
         raise PoolError("invitation_closed")
     invitation.state = "declined"
     invitation.answered_at = now
@@ -422,6 +424,14 @@ def decline(db: Session, spec: PoolSpec, account_id: int, invitation_id: Any, *,
                  object_id=invitation.id, ip=ip)
     _notify(db, app, notice_texts(spec, "declined", {"number": entry.profile_number}))
     return invitation
+
+
+def _claim(db: Session, invitation: PoolInvitation, state: str, now: datetime) -> bool:
+    """Answer the invitation only if it is still open, in one conditional UPDATE: two presses at
+    once (or a replay) answer it once — the row lock of `_held_invitation` is not one on SQLite."""
+    result = db.execute(update(PoolInvitation).where(PoolInvitation.id == invitation.id, PoolInvitation.state == "open")
+                        .values(state=state, answered_at=now).execution_options(synchronize_session=False))
+    return result.rowcount == 1
 
 
 def _held_invitation(db: Session, account_id: int, invitation_id: Any) -> tuple[PoolInvitation, PoolEntry, Application]:

@@ -30,6 +30,7 @@ from sqlmodel import Session, select
 
 from rar_app import rules
 from rar_app.services import audit
+from rar_app.services.office import document_types
 from rar_app.models import (
     Account,
     Applicant,
@@ -425,7 +426,7 @@ class StatusView:
     status_changed_at: str
     progress: Progress
     others: list[ApplicantSummary]  # the other applicants of the same application (dependants, principal)
-    documents: list[dict[str, Any]]  # {id, name, slot_code, status, uploaded_at, applicant_id, request_id}
+    documents: list[dict[str, Any]]  # {id, name, slot_code, type_fr, type_en, status, uploaded_at, applicant_id, request_id}
     requests: list[dict[str, Any]]  # {id, label_fr, label_en, status, requested_at, due_on, applicant_id}
     messages: list[dict[str, Any]]  # application messages, newest first
     # What the office issued with a number and validity (an eTA, an IFHP certificate), if anything:
@@ -487,9 +488,14 @@ def status_view(db: Session, actor_id: int, application_number: str, *, today: d
     docs = db.exec(select(Document).where(Document.application_id == app.id, Document.deleted_at.is_(None))
                    .where(or_(Document.applicant_id.is_(None), Document.applicant_id == applicant.id))
                    .order_by(Document.uploaded_at, Document.id))
+    types = document_types.slot_labels(db, app)
+    for r in requests:
+        types[f"request-{r.id}"] = (r.label_fr, r.label_en)
     documents = [dict(id=d.id, name=d.original_name, slot_code=d.slot_code, status=d.status,
                       uploaded_at=_iso(d.uploaded_at), applicant_id=d.applicant_id,
-                      request_id=request_slots.get(d.slot_code)) for d in docs]
+                      request_id=request_slots.get(d.slot_code),
+                      type_fr=types.get(d.slot_code, ("", ""))[0] or d.slot_code,
+                      type_en=types.get(d.slot_code, ("", ""))[1] or d.slot_code) for d in docs]
     msgs = db.exec(select(Message).where(Message.application_id == app.id, Message.account_id.is_(None))
                    .where(or_(Message.applicant_id.is_(None), Message.applicant_id == applicant.id))
                    .order_by(Message.created_at.desc(), Message.id.desc()).limit(50))
@@ -537,9 +543,16 @@ def application_summary(db: Session, actor_id: int, application_number: str, *, 
                            uci=c.uci or "", country=c.country_of_residence or "", category=a.application_type,
                            fee_option=a.fee_option, biometrics_option=a.biometrics_option, minor=a.is_minor,
                            sds=a.sds, status=a.status))
+    types = document_types.slot_labels(db, app)
+    names = {p["applicant_id"]: f"{p['given_names']} {p['family_name']}".strip() for p in people}
+    files = [dict(name=d.original_name, person=names.get(d.applicant_id, ""), type_fr=types.get(d.slot_code, ("", ""))[0]
+                  or d.slot_code, type_en=types.get(d.slot_code, ("", ""))[1] or d.slot_code)
+             for d in db.exec(select(Document).where(Document.application_id == app.id, Document.deleted_at.is_(None))
+                              .order_by(Document.applicant_id, Document.id))]
     return dict(application_id=app.id, reference=app.reference or "", kind=app.kind, is_paper=bool(app.is_paper),
                 client_file_number=app.client_file_number, submitted_at=_iso(app.submitted_at),
-                signed_at=_iso(app.signed_at), applicants=people, number=applicant.application_number or "")
+                signed_at=_iso(app.signed_at), applicants=people, number=applicant.application_number or "",
+                documents=files)
 
 
 def write_processing(db: Session, obj: Any, **values: Any) -> None:
