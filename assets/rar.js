@@ -241,9 +241,21 @@
     });
     document.documentElement.setAttribute("data-typed-back", String(count));
   }
+  /* <html data-ready-for> names the address whose page state and on_load answers have arrived.
+   * After a client-side navigation the new page first renders with the previous page's
+   * data-hydrated="true" until Reflex marks it false, so that attribute alone can't say it;
+   * a false → true change can. Automation (the browser tests, trainers' scripts) waits on it. */
+  function markReady() {
+    document.documentElement.setAttribute("data-ready-for", location.pathname + location.search);
+  }
+  var firstMain = document.getElementById("main");
+  if (firstMain && firstMain.getAttribute("data-hydrated") === "true") markReady();
   // Every change of #main's data-hydrated is seen (a poll could miss a quick false → true).
   new MutationObserver(function (records) {
     var here = location.pathname + location.search;
+    records.forEach(function (r) {
+      if (r.oldValue !== "true" && r.target.getAttribute("data-hydrated") === "true") markReady();
+    });
     if (here !== visit.path) {  // a navigation: a new visit
       visit = { path: here, typed: {}, lost: false };
       return;

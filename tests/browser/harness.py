@@ -117,10 +117,13 @@ class PortalServer:
 
 
 def wait_ready(page, lang: str) -> None:
-    """The page has hydrated and run its client-side mount events."""
+    """The page has hydrated and its on_load answers have arrived, for this very address:
+    after a client-side navigation the new page first shows the previous one's hydrated flag
+    (assets/rar.js sets data-ready-for on a false → true change)."""
     # `?.`: between two documents of a navigation there is no documentElement for a moment.
     page.wait_for_function(f"document.documentElement?.lang === '{lang}' && !!document.querySelector('#main')"
-                           " && document.querySelector('#main')?.dataset.hydrated !== 'false'")
+                           " && document.querySelector('#main')?.dataset.hydrated === 'true'"
+                           " && document.documentElement.dataset.readyFor === location.pathname + location.search")
 
 
 def assert_accessible(page, context: str = "") -> None:
