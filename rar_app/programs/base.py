@@ -141,6 +141,12 @@ DEFAULT_PAGE_SLUGS: dict[str, tuple[str, str]] = {
 }
 
 
+# What the portal may reuse about a client from the same representative's earlier applications
+# (`Program.client_details`): identity first, then details a later form asks again.
+CLIENT_KEYS = ("family_name", "given_names", "date_of_birth", "uci", "nationality", "country_of_birth", "sex",
+               "email", "phone", "language", "occupation", "job_title", "employer", "city")
+
+
 @dataclasses.dataclass(frozen=True)
 class Program:
     """A line of business. `code` is stored in `Application.kind`.
@@ -200,7 +206,13 @@ class Program:
     # First visit of an application step: the answers the portal already knows, from
     # {"account": the representative's name, e-mail, regulatory body and membership number,
     #  "answers": the draft's answers so far} -> {step ref: values}.
+    # {"account": …, "answers": …, "client": the details the same representative already gave
+    #  for this client in earlier applications (CLIENT_KEYS), once the client is identified}.
     prefill: Callable[[Mapping[str, Any]], dict[str, dict[str, Any]]] | None = None
+    # The client's identity and reusable details in an application's answers, keyed by
+    # CLIENT_KEYS (empty values left out): how the portal recognises a client it already knows.
+    client_details: Callable[[Mapping[str, Mapping[str, Any]]], dict[str, str]] | None = None
+    client_steps: tuple[str, ...] = ()  # the steps whose first visit reuses a known client's details
 
     def next_page(self, name: str) -> str:
         """The generic page after `name` in `finish_pages` (the Signature page at the end)."""

@@ -281,8 +281,9 @@ def fee_summary(ctx: Context, lang: str) -> dict:
 
 def prefill(known: Mapping[str, Mapping[str, Any]]) -> dict[str, dict[str, Any]]:
     """Answers the portal already knows: the representative's account (name, body,
-    membership number, e-mail) and, when the client is known, their name and birth;
-    the nationality and passport country from the eligibility answers."""
+    membership number, e-mail); the nationality and passport country from the eligibility
+    answers; the contact and employment the same representative gave for this client before
+    (`known_clients`, once the passport page names the client)."""
     rep = dict(known.get("account") or {})
     client = dict(known.get("client") or {})
     travel = dict((known.get("answers") or {}).get("travel") or {})
@@ -291,11 +292,21 @@ def prefill(known: Mapping[str, Mapping[str, Any]]) -> dict[str, dict[str, Any]]
         "i_am": rep.get("regulatory_body") or "", "rep_family_name": rep.get("family_name") or "",
         "rep_given_names": rep.get("given_names") or "", "membership_number": rep.get("membership_number") or "",
         "rep_email": rep.get("email") or ""}.items() if v}
-    out["passport"] = {k: v for k, v in {
-        "family_name": client.get("family_name") or "", "given_names": client.get("given_names") or "",
-        "date_of_birth": client.get("date_of_birth") or "", "nationality": travel.get("citizenship") or "",
-        "passport_country": travel.get("citizenship") or ""}.items() if v}
+    out["contact"] = {k: client[k] for k in ("email", "phone", "language") if client.get(k)}
+    out["employment"] = {k: client[k] for k in ("occupation", "job_title", "employer") if client.get(k)}
+    out["passport"] = {k: v for k in ("nationality", "passport_country") if (v := travel.get("citizenship"))}
     return out
+
+
+def client_details(answers: Mapping[str, Mapping[str, Any]]) -> dict[str, str]:
+    """The client as this request describes them (`Program.client_details`)."""
+    passport, contact = dict(answers.get("passport") or {}), dict(answers.get("contact") or {})
+    employment = dict(answers.get("employment") or {})
+    out = {k: passport.get(k) for k in ("family_name", "given_names", "date_of_birth", "nationality",
+                                         "country_of_birth", "sex")}
+    out.update({k: contact.get(k) for k in ("email", "phone", "language")})
+    out.update({k: employment.get(k) for k in ("occupation", "job_title", "employer")})
+    return {k: str(v) for k, v in out.items() if v}
 
 
 def facts(answers: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
@@ -329,6 +340,8 @@ PROGRAM = Program(
     fee_summary=fee_summary,
     applicants=applicants,
     prefill=prefill,
+    client_details=client_details,
+    client_steps=("contact", "employment"),
     number_prefix="V",
     status_steps=(StatusStep("submitted", "eta.status_submitted"), StatusStep("decision", "eta.status_decision")),
     catalogues=("eta",),

@@ -151,10 +151,17 @@ def applicants(ctx: Context) -> list[ApplicantData]:
 
 
 def prefill(known: Mapping[str, Mapping[str, Any]]) -> dict[str, dict[str, Any]]:
+    """The city the same representative gave for this client before (`known_clients`)."""
     client = dict(known.get("client") or {})
-    values = {"family_name": client.get("family_name") or "", "given_names": client.get("given_names") or "",
-              "date_of_birth": client.get("date_of_birth") or "", "uci": client.get("uci") or ""}
-    return {"client": {k: v for k, v in values.items() if v}}
+    return {"city": {"city": client["city"]}} if client.get("city") else {}
+
+
+def client_details(answers: Mapping[str, Mapping[str, Any]]) -> dict[str, str]:
+    """The client as this request describes them (`Program.client_details`)."""
+    client = dict(answers.get("client") or {})
+    out = {k: client.get(k) for k in ("family_name", "given_names", "date_of_birth", "uci", "nationality")}
+    out["city"] = (answers.get("city") or {}).get("city")
+    return {k: str(v) for k, v in out.items() if v}
 
 
 def facts(answers: Mapping[str, Mapping[str, Any]], on_date: date) -> dict[str, Any]:
@@ -184,6 +191,8 @@ PROGRAM = Program(
     checklist=checklist,
     applicants=applicants,
     prefill=prefill,
+    client_details=client_details,
+    client_steps=("city",),
     number_prefix="V",
     status_steps=(StatusStep("submitted", "ifhp.status_submitted"), StatusStep("review", "ifhp.status_review"),
                   StatusStep("decision", "ifhp.status_decision")),

@@ -34,7 +34,7 @@ from rar_app.programs.countries import countries, country_field_options, country
 from rar_app.programs.engine import Context, Problem, ReviewLine, Wizard
 from rar_app.rules.common import fmt_money
 from rar_app.services import audit
-from rar_app.services.casework import submission
+from rar_app.services.casework import known_clients, submission
 from rar_app.services.casework.answers import (  # noqa: F401  (re-exported: one import for the pages)
     EDITABLE,
     Incomplete,
@@ -164,7 +164,8 @@ def _locate(program: Program, ref: str, ctx: Context) -> tuple[str, Wizard]:
     return part, wiz
 
 
-def _prefilled(program: Program, part: str, ref: str, ctx: Context, account: Account | None = None) -> dict[str, Any]:
+def _prefilled(db: Session, program: Program, part: str, ref: str, ctx: Context, account: Account | None,
+               app_id: int | None) -> dict[str, Any]:
     """A step's first visit: a profile section's answers as the eligibility answers give
     them, or what the program prefills from the account and the answers so far."""
     section = next((s for s in program.profile if s.id == part), None)
@@ -175,7 +176,9 @@ def _prefilled(program: Program, part: str, ref: str, ctx: Context, account: Acc
     known = {"account": {"family_name": account.family_name, "given_names": account.given_names,
                          "email": account.email, "regulatory_body": account.regulatory_body or "",
                          "membership_number": account.membership_number or ""},
-             "answers": ctx.answers}
+             "answers": ctx.answers,
+             "client": (known_clients.known_details(db, account.id, program, ctx.answers, app_id)
+                        if engine.parse_ref(ref)[0] in program.client_steps else {})}
     return dict(program.prefill(known).get(ref) or {})
 
 
@@ -196,7 +199,8 @@ def open_in(db: Session, account_id: int, app_id: Any, ref: str, on_date: date |
     step_id, index = engine.parse_ref(ref)
     position, total = engine.stage(wiz, ref, ctx)
     saved = ctx.answers.get(ref)
-    values = dict(saved) if saved is not None else _prefilled(program, part, ref, ctx, db.get(Account, account_id))
+    values = (dict(saved) if saved is not None
+              else _prefilled(db, program, part, ref, ctx, db.get(Account, account_id), app.id))
     return StepView(app.id, ref, step_id, index, values, position, total, engine.previous_ref(wiz, ref, ctx),
                     app.client_file_number, tuple(from_eligibility(program, part, ref, ctx))), app, ctx
 
