@@ -50,28 +50,28 @@ def _parse_argv(argv: list[str]) -> tuple[str, _dt.date, str]:
         if arg.startswith("--"):
             name, eq, val = arg.partition("=")
             if name not in ("--date", "--lang"):
-                raise RulesInputError("unknown_option", name, f"Unknown option '{name}' (use --date or --lang).", f"Option inconnue « {name} » (utilisez --date ou --lang).")
+                raise RulesInputError("unknown_option", name, f"Unknown option '{name}' (use --date or --lang).", f"Option inconnue « {name} » (utilisez --date ou --lang).")
             if not eq:
                 if i + 1 >= len(argv):
-                    raise RulesInputError("missing_value", name, f"Option {name} needs a value.", f"L'option {name} exige une valeur.")
+                    raise RulesInputError("missing_value", name, f"Option {name} needs a value.", f"L’option {name} exige une valeur.")
                 i += 1
                 val = argv[i]
             if name == "--date":
                 on_date = parse_date(val, "--date")
             else:
                 if val not in ("en", "fr"):
-                    raise RulesInputError("invalid_value", "--lang", "--lang must be 'en' or 'fr'.", "--lang doit être « en » ou « fr ».")
+                    raise RulesInputError("invalid_value", "--lang", "--lang must be 'en' or 'fr'.", "--lang doit être « en » ou « fr ».")
                 lang = val
         elif command is None:
             command = arg
         else:
-            raise RulesInputError("unexpected_argument", "argv", f"Unexpected argument '{arg[:40]}'.", f"Argument inattendu « {arg[:40]} ».")
+            raise RulesInputError("unexpected_argument", "argv", f"Unexpected argument '{arg[:40]}'.", f"Argument inattendu « {arg[:40]} ».")
         i += 1
     if command is None:
         raise RulesInputError("missing_command", "command", "No command given.", "Aucune commande indiquée.")
     if command not in _commands():
         raise RulesInputError(
-            "unknown_command", "command", f"Unknown command '{command[:40]}'.", f"Commande inconnue « {command[:40]} »."
+            "unknown_command", "command", f"Unknown command '{command[:40]}'.", f"Commande inconnue « {command[:40]} »."
         )
     return command, on_date or _dt.date.today(), lang
 
@@ -85,20 +85,20 @@ def _read_json(data: bytes | str) -> Any:
         text = data
     else:
         if len(data) > MAX_INPUT_BYTES:
-            raise RulesInputError("input_too_large", "", "The input is larger than 1 MB.", "L'entrée dépasse 1 Mo.")
+            raise RulesInputError("input_too_large", "", "The input is larger than 1 MB.", "L’entrée dépasse 1 Mo.")
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError:
-            raise RulesInputError("malformed_json", "", "The input is not UTF-8 text.", "L'entrée n'est pas du texte UTF-8.") from None
+            raise RulesInputError("malformed_json", "", "The input is not UTF-8 text.", "L’entrée n’est pas du texte UTF-8.") from None
     if len(text) > MAX_INPUT_BYTES:
-        raise RulesInputError("input_too_large", "", "The input is larger than 1 MB.", "L'entrée dépasse 1 Mo.")
+        raise RulesInputError("input_too_large", "", "The input is larger than 1 MB.", "L’entrée dépasse 1 Mo.")
     try:
         return json.loads(text, parse_constant=_reject_constant)
     except RecursionError:
         raise RulesInputError("malformed_json", "", "The JSON is nested too deeply.", "Le JSON est trop imbriqué.") from None
     except ValueError as exc:
         detail = str(exc).splitlines()[0][:120]
-        raise RulesInputError("malformed_json", "", f"The input is not valid JSON ({detail}).", f"L'entrée n'est pas un JSON valide ({detail}).") from None
+        raise RulesInputError("malformed_json", "", f"The input is not valid JSON ({detail}).", f"L’entrée n’est pas un JSON valide ({detail}).") from None
 
 
 def _guess_lang(argv: list[str]) -> str:
@@ -121,7 +121,7 @@ def run(argv: list[str], stdin: bytes | str) -> tuple[int, dict]:
     except RulesInputError as exc:
         return 2, exc.as_error(lang)
     except RecursionError:
-        return 2, RulesInputError("malformed_json", "", "The input is nested too deeply.", "L'entrée est trop imbriquée.").as_error(lang)
+        return 2, RulesInputError("malformed_json", "", "The input is nested too deeply.", "L’entrée est trop imbriquée.").as_error(lang)
     except Exception as exc:  # a bug: still answer with the error object, never a traceback
         return 2, {"error": {"code": "internal_error", "field": "", "message": f"Internal error ({type(exc).__name__})."}}
 

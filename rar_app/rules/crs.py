@@ -173,7 +173,7 @@ def _cap_line(section: str, factor: str, raw: int, cap: int, ref: str, lines: li
         lines.append(
             line(
                 f"Section maximum: {raw} points reduced to {cap}.",
-                f"Maximum de la section : {raw} points ramenés à {cap}.",
+                f"Maximum de la section : {raw} points ramenés à {cap}.",
                 ref,
                 section=section,
                 factor=factor,
@@ -201,11 +201,11 @@ def score(p: Profile, on_date: _dt.date) -> dict:
     core = 0
     pv = P("core.age")
     pts = pv.value.get(p.age, [0, 0])[col]
-    core += add("core", "age", pts, f"Age {p.age} ({who_en}): {pts} points.", f"Âge {p.age} ({who_fr}) : {pts} points.", pv.reference)
+    core += add("core", "age", pts, f"Age {p.age} ({who_en}): {pts} points.", f"Âge {p.age} ({who_fr}) : {pts} points.", pv.reference)
     pv = P("core.education")
     pts = pv.value[p.education][col]
     en_e, fr_e = EDUCATION_LABELS[p.education]
-    core += add("core", "education", pts, f"Education – {en_e} ({who_en}): {pts} points.", f"Scolarité – {fr_e} ({who_fr}) : {pts} points.", pv.reference)
+    core += add("core", "education", pts, f"Education – {en_e} ({who_en}): {pts} points.", f"Scolarité – {fr_e} ({who_fr}) : {pts} points.", pv.reference)
     pv = P("core.first_language")
     lname = "CLB" if p.first_language.language == "en" else "NCLC"
     for ability in ABILITIES:
@@ -215,7 +215,7 @@ def score(p: Profile, on_date: _dt.date) -> dict:
         core += add(
             "core", f"first_language.{ability}", pts,
             f"First official language, {en_a}: {lname} {lvl} ({who_en}): {pts} points.",
-            f"Première langue officielle, {fr_a} : {lname} {lvl} ({who_fr}) : {pts} points.",
+            f"Première langue officielle, {fr_a} : {lname} {lvl} ({who_fr}) : {pts} points.",
             pv.reference,
         )
     if p.second_language is not None:
@@ -229,7 +229,7 @@ def score(p: Profile, on_date: _dt.date) -> dict:
             sub += add(
                 "core", f"second_language.{ability}", pts,
                 f"Second official language, {en_a}: {lname2} {lvl}: {pts} points.",
-                f"Seconde langue officielle, {fr_a} : {lname2} {lvl} : {pts} points.",
+                f"Seconde langue officielle, {fr_a} : {lname2} {lvl} : {pts} points.",
                 pv.reference,
             )
         cap_pv = P("core.second_language_cap")
@@ -240,7 +240,7 @@ def score(p: Profile, on_date: _dt.date) -> dict:
     core += add(
         "core", "canadian_work", pts,
         f"Canadian work experience: {p.canadian_work_years} year(s) ({who_en}): {pts} points.",
-        f"Expérience de travail au Canada : {p.canadian_work_years} an(s) ({who_fr}) : {pts} points.",
+        f"Expérience de travail au Canada : {p.canadian_work_years} an(s) ({who_fr}) : {pts} points.",
         pv.reference,
     )
     cap_pv = P("core.cap")
@@ -253,10 +253,10 @@ def score(p: Profile, on_date: _dt.date) -> dict:
         pv = P("spouse.education")
         pts = pv.value[s.education]
         en_e, fr_e = EDUCATION_LABELS[s.education]
-        spouse_pts += add("spouse", "education", pts, f"Spouse's education – {en_e}: {pts} points.", f"Scolarité de l'époux – {fr_e} : {pts} points.", pv.reference)
+        spouse_pts += add("spouse", "education", pts, f"Spouse's education – {en_e}: {pts} points.", f"Scolarité de l’époux – {fr_e} : {pts} points.", pv.reference)
         pv = P("spouse.language")
         if s.language is None:
-            spouse_pts += add("spouse", "language", 0, "Spouse's first official language: no test results, 0 points.", "Première langue officielle de l'époux : aucun résultat de test, 0 point.", pv.reference)
+            spouse_pts += add("spouse", "language", 0, "Spouse's first official language: no test results, 0 points.", "Première langue officielle de l’époux : aucun résultat de test, 0 point.", pv.reference)
         else:
             for ability in ABILITIES:
                 lvl = getattr(s.language, ability)
@@ -265,7 +265,7 @@ def score(p: Profile, on_date: _dt.date) -> dict:
                 spouse_pts += add(
                     "spouse", f"language.{ability}", pts,
                     f"Spouse's first official language, {en_a}: level {lvl}: {pts} points.",
-                    f"Première langue officielle de l'époux, {fr_a} : niveau {lvl} : {pts} points.",
+                    f"Première langue officielle de l’époux, {fr_a} : niveau {lvl} : {pts} points.",
                     pv.reference,
                 )
         pv = P("spouse.canadian_work")
@@ -273,7 +273,7 @@ def score(p: Profile, on_date: _dt.date) -> dict:
         spouse_pts += add(
             "spouse", "canadian_work", pts,
             f"Spouse's Canadian work experience: {s.canadian_work_years} year(s): {pts} points.",
-            f"Expérience de travail au Canada de l'époux : {s.canadian_work_years} an(s) : {pts} points.",
+            f"Expérience de travail au Canada de l’époux : {s.canadian_work_years} an(s) : {pts} points.",
             pv.reference,
         )
         cap_pv = P("spouse.cap")
@@ -292,13 +292,13 @@ def score(p: Profile, on_date: _dt.date) -> dict:
     edu_sub = add(
         "transferability", "education.language", a,
         f"Education with first official language (lowest level {m}): {a} points.",
-        f"Études et première langue officielle (niveau le plus bas {m}) : {a} points.",
+        f"Études et première langue officielle (niveau le plus bas {m}) : {a} points.",
         pv.reference,
     )
     edu_sub += add(
         "transferability", "education.canadian_work", b,
         f"Education with Canadian work experience ({p.canadian_work_years} year(s)): {b} points.",
-        f"Études et expérience de travail au Canada ({p.canadian_work_years} an(s)) : {b} points.",
+        f"Études et expérience de travail au Canada ({p.canadian_work_years} an(s)) : {b} points.",
         pv.reference,
     )
     edu_sub = _cap_line("transferability", "education.cap", edu_sub, t["cap"], pv.reference, lines)
@@ -309,13 +309,13 @@ def score(p: Profile, on_date: _dt.date) -> dict:
     fw_sub = add(
         "transferability", "foreign_work.language", c,
         f"Foreign work experience ({p.foreign_work_years} year(s)) with first official language (lowest level {m}): {c} points.",
-        f"Expérience de travail à l'étranger ({p.foreign_work_years} an(s)) et première langue officielle (niveau le plus bas {m}) : {c} points.",
+        f"Expérience de travail à l’étranger ({p.foreign_work_years} an(s)) et première langue officielle (niveau le plus bas {m}) : {c} points.",
         pv.reference,
     )
     fw_sub += add(
         "transferability", "foreign_work.canadian_work", d,
         f"Foreign work experience ({p.foreign_work_years} year(s)) with Canadian work experience ({p.canadian_work_years} year(s)): {d} points.",
-        f"Expérience de travail à l'étranger ({p.foreign_work_years} an(s)) et au Canada ({p.canadian_work_years} an(s)) : {d} points.",
+        f"Expérience de travail à l’étranger ({p.foreign_work_years} an(s)) et au Canada ({p.canadian_work_years} an(s)) : {d} points.",
         pv.reference,
     )
     fw_sub = _cap_line("transferability", "foreign_work.cap", fw_sub, t["cap"], pv.reference, lines)
@@ -326,7 +326,7 @@ def score(p: Profile, on_date: _dt.date) -> dict:
     coq = add(
         "transferability", "certificate_of_qualification", coq,
         f"Certificate of qualification: {'yes' if p.certificate_of_qualification else 'no'} (lowest first-language level {m}): {coq} points.",
-        f"Certificat de compétence : {'oui' if p.certificate_of_qualification else 'non'} (niveau le plus bas en première langue {m}) : {coq} points.",
+        f"Certificat de compétence : {'oui' if p.certificate_of_qualification else 'non'} (niveau le plus bas en première langue {m}) : {coq} points.",
         pv.reference,
     )
     cap_pv = P("transferability.cap")
@@ -338,36 +338,36 @@ def score(p: Profile, on_date: _dt.date) -> dict:
     pts = pv.value if p.provincial_nomination else 0
     add_pts += add("additional", "provincial_nomination", pts,
                    f"Provincial or territorial nomination: {'yes' if p.provincial_nomination else 'no'}: {pts} points.",
-                   f"Désignation provinciale ou territoriale : {'oui' if p.provincial_nomination else 'non'} : {pts} points.", pv.reference)
+                   f"Désignation provinciale ou territoriale : {'oui' if p.provincial_nomination else 'non'} : {pts} points.", pv.reference)
     pv = P("additional.arranged_employment")
     if p.arranged_employment is not None:
         pts = pv.value[p.arranged_employment]
         kind_en = "senior management (NOC major group 00)" if p.arranged_employment == "noc_00" else "TEER 0, 1, 2 or 3 occupation"
         kind_fr = "cadres supérieurs (grand groupe 00 de la CNP)" if p.arranged_employment == "noc_00" else "profession FEER 0, 1, 2 ou 3"
         if pts:
-            en, fr = f"Arranged employment ({kind_en}): {pts} points.", f"Emploi réservé ({kind_fr}) : {pts} points."
+            en, fr = f"Arranged employment ({kind_en}): {pts} points.", f"Emploi réservé ({kind_fr}) : {pts} points."
         else:
             en = f"Arranged employment ({kind_en}): no CRS points for a job offer on {on_date.isoformat()} (removed on 2025-03-25)."
-            fr = f"Emploi réservé ({kind_fr}) : aucun point SCG pour une offre d'emploi le {on_date.isoformat()} (retirés le 2025-03-25)."
+            fr = f"Emploi réservé ({kind_fr}) : aucun point SCG pour une offre d’emploi le {on_date.isoformat()} (retirés le 2025-03-25)."
         add_pts += add("additional", "arranged_employment", pts, en, fr, pv.reference)
     pv = P("additional.canadian_education")
     pts = pv.value[p.canadian_education]
     ce = {"none": ("none", "aucune"), "one_or_two_year": ("1 or 2 years", "1 ou 2 ans"), "three_year_or_more": ("3 years or more, or a master's, professional or doctoral degree", "3 ans ou plus, ou maîtrise, diplôme professionnel ou doctorat")}[p.canadian_education]
-    add_pts += add("additional", "canadian_education", pts, f"Post-secondary education in Canada: {ce[0]}: {pts} points.", f"Études postsecondaires au Canada : {ce[1]} : {pts} points.", pv.reference)
+    add_pts += add("additional", "canadian_education", pts, f"Post-secondary education in Canada: {ce[0]}: {pts} points.", f"Études postsecondaires au Canada : {ce[1]} : {pts} points.", pv.reference)
     pv = P("additional.sibling")
     pts = pv.value if p.sibling_in_canada else 0
     add_pts += add("additional", "sibling_in_canada", pts,
                    f"Brother or sister in Canada: {'yes' if p.sibling_in_canada else 'no'}: {pts} points.",
-                   f"Frère ou sœur au Canada : {'oui' if p.sibling_in_canada else 'non'} : {pts} points.", pv.reference)
+                   f"Frère ou sœur au Canada : {'oui' if p.sibling_in_canada else 'non'} : {pts} points.", pv.reference)
     pv = P("additional.french")
     key = french_bonus_key(p)
     pts = pv.value[key] if key else 0
     if key == "nclc7_english_clb5":
-        en, fr = f"French NCLC 7 or more on all four abilities and English CLB 5 or more on all four: {pts} points.", f"Français NCLC 7 ou plus dans les quatre habiletés et anglais CLB 5 ou plus dans les quatre : {pts} points."
+        en, fr = f"French NCLC 7 or more on all four abilities and English CLB 5 or more on all four: {pts} points.", f"Français NCLC 7 ou plus dans les quatre habiletés et anglais CLB 5 ou plus dans les quatre : {pts} points."
     elif key:
-        en, fr = f"French NCLC 7 or more on all four abilities, English CLB 4 or lower or no English test: {pts} points.", f"Français NCLC 7 ou plus dans les quatre habiletés, anglais CLB 4 ou moins ou aucun test d'anglais : {pts} points."
+        en, fr = f"French NCLC 7 or more on all four abilities, English CLB 4 or lower or no English test: {pts} points.", f"Français NCLC 7 ou plus dans les quatre habiletés, anglais CLB 4 ou moins ou aucun test d’anglais : {pts} points."
     else:
-        en, fr = "French-language skills: not NCLC 7 or more on all four abilities: 0 points.", "Compétences en français : pas NCLC 7 ou plus dans les quatre habiletés : 0 point."
+        en, fr = "French-language skills: not NCLC 7 or more on all four abilities: 0 points.", "Compétences en français : pas NCLC 7 ou plus dans les quatre habiletés : 0 point."
     add_pts += add("additional", "french", pts, en, fr, pv.reference)
     cap_pv = P("additional.cap")
     add_pts = _cap_line("additional", "cap", add_pts, cap_pv.value, cap_pv.reference, lines)

@@ -48,36 +48,36 @@ def eta(request: dict, on_date=None, lang: str = "en") -> dict:
     is_exempt = country in exempt.value
     if cit_pr or country == "CA":
         return answer(False, False, "canadian_citizen_or_pr", "Canadian citizens and permanent residents do not need an eTA (they enter with a Canadian passport or PR card).",
-                      "Les citoyens canadiens et les résidents permanents n'ont pas besoin d'AVE (ils entrent avec un passeport canadien ou une carte de RP).", "IRPR s. 7.1(1)")
+                      "Les citoyens canadiens et les résidents permanents n’ont pas besoin d’AVE (ils entrent avec un passeport canadien ou une carte de RP).", "IRPR s. 7.1(1)")
     if country == "US":
         return answer(False, False, "us_citizen", "US citizens do not need an eTA or a visa; they carry a valid US passport.",
-                      "Les citoyens américains n'ont besoin ni d'AVE ni de visa; ils voyagent avec un passeport américain valide.", "IRPR s. 7.1(3)(a), 190(1)(c)")
+                      "Les citoyens américains n’ont besoin ni d’AVE ni de visa ; ils voyagent avec un passeport américain valide.", "IRPR s. 7.1(3)(a), 190(1)(c)")
     if us_lpr and lpr_rule.value:
         return answer(False, False, "us_lawful_permanent_resident", "US lawful permanent residents do not need an eTA; they carry a valid passport and their green card.",
-                      "Les résidents permanents légitimes des États-Unis n'ont pas besoin d'AVE; ils voyagent avec un passeport valide et leur carte verte.", lpr_rule.reference)
+                      "Les résidents permanents légitimes des États-Unis n’ont pas besoin d’AVE ; ils voyagent avec un passeport valide et leur carte verte.", lpr_rule.reference)
     if has_visa:
         return answer(False, False, "holds_valid_visa", "The client holds a valid Canadian visitor visa: no eTA is needed.",
-                      "Le client détient un visa de visiteur canadien valide : aucune AVE n'est nécessaire.", "IRPR s. 7.1(1); s. 190")
+                      "Le client détient un visa de visiteur canadien valide : aucune AVE n’est nécessaire.", "IRPR s. 7.1(1); s. 190")
     if mode != "air":
         if is_exempt:
             return answer(False, True, "not_flying", "No eTA is needed to enter Canada by land or sea; a visa-exempt traveller may still get one for future flights.",
-                          "Aucune AVE n'est exigée pour entrer au Canada par voie terrestre ou maritime; un voyageur dispensé de visa peut quand même en obtenir une pour de futurs vols.", exempt.reference)
+                          "Aucune AVE n’est exigée pour entrer au Canada par voie terrestre ou maritime ; un voyageur dispensé de visa peut quand même en obtenir une pour de futurs vols.", exempt.reference)
         return answer(False, False, "visa_required", "Citizens of this country need a visitor visa to enter Canada by land or sea.",
-                      "Les citoyens de ce pays ont besoin d'un visa de visiteur pour entrer au Canada par voie terrestre ou maritime.", required.reference)
+                      "Les citoyens de ce pays ont besoin d’un visa de visiteur pour entrer au Canada par voie terrestre ou maritime.", required.reference)
     if is_exempt:
         return answer(True, True, "visa_exempt_air", "Visa-exempt travellers need an eTA to fly to or transit through a Canadian airport.",
-                      "Les voyageurs dispensés de visa ont besoin d'une AVE pour venir au Canada par avion ou transiter par un aéroport canadien.", exempt.reference)
+                      "Les voyageurs dispensés de visa ont besoin d’une AVE pour venir au Canada par avion ou transiter par un aéroport canadien.", exempt.reference)
     if country in conditional.value:
         if had_visa or us_visa:
             return answer(True, True, "conditional_eta", "Flying to Canada with a Canadian visa held in the last 10 years or a valid US non-immigrant visa: the client can apply for an eTA instead of a visa.",
-                          "Voyage par avion avec un visa canadien détenu au cours des 10 dernières années ou un visa américain de non-immigrant valide : le client peut demander une AVE au lieu d'un visa.", conditional.reference)
+                          "Voyage par avion avec un visa canadien détenu au cours des 10 dernières années ou un visa américain de non-immigrant valide : le client peut demander une AVE au lieu d’un visa.", conditional.reference)
         return answer(False, False, "conditional_eta_not_met", "Citizens of this country may get an eTA only if they held a Canadian visa in the last 10 years or hold a valid US non-immigrant visa; otherwise they need a visitor visa.",
-                      "Les citoyens de ce pays ne peuvent obtenir une AVE que s'ils ont eu un visa canadien au cours des 10 dernières années ou ont un visa américain de non-immigrant valide; sinon ils ont besoin d'un visa de visiteur.", conditional.reference)
+                      "Les citoyens de ce pays ne peuvent obtenir une AVE que s’ils ont eu un visa canadien au cours des 10 dernières années ou ont un visa américain de non-immigrant valide ; sinon ils ont besoin d’un visa de visiteur.", conditional.reference)
     if country in required.value:
         return answer(False, False, "visa_required", "Citizens of this country need a visitor visa, not an eTA.",
-                      "Les citoyens de ce pays ont besoin d'un visa de visiteur, et non d'une AVE.", required.reference)
+                      "Les citoyens de ce pays ont besoin d’un visa de visiteur, et non d’une AVE.", required.reference)
     return answer(False, False, "country_not_listed", "This code is not in the portal's country lists: treat the traveller as needing a visa and check IRCC's entry requirements.",
-                  "Ce code ne figure pas dans les listes de pays du portail : considérez que le voyageur a besoin d'un visa et vérifiez les exigences d'entrée d'IRCC.", required.reference)
+                  "Ce code ne figure pas dans les listes de pays du portail : considérez que le voyageur a besoin d’un visa et vérifiez les exigences d’entrée d’IRCC.", required.reference)
 
 
 def eta_passport_problem(country: str, number: str, on_date=None) -> dict | None:

@@ -32,7 +32,7 @@ ZERO = Decimal("0.00")
 
 APP_LABELS = {
     "visitor_visa": ("visitor visa", "visa de visiteur"),
-    "study_permit": ("study permit", "permis d'études"),
+    "study_permit": ("study permit", "permis d’études"),
     "work_permit": ("work permit", "permis de travail"),
     "open_work_permit": ("open work permit", "permis de travail ouvert"),
     "eta": ("eTA", "AVE"),
@@ -153,63 +153,63 @@ def _compute(apps: list[dict], on_date: _dt.date) -> tuple[list[dict], list[dict
                 item_en, item_fr = ITEM_LABELS[item]
                 if opt == "standard" or (opt == "family_rate" and app not in offered):
                     add(i, item, std, f"{who_en} – {app_en}: {item_en} {fmt_money(std, 'en')} per person.",
-                        f"{who_fr} – {app_fr} : {item_fr} de {fmt_money(std, 'fr')} par personne.", pv.reference, opt)
+                        f"{who_fr} – {app_fr} : {item_fr} de {fmt_money(std, 'fr')} par personne.", pv.reference, opt)
                 elif opt == "family_rate":
                     fam = A.family_amount("processing")
                     add(i, item, fam.value, f"{who_en} – {app_en}: family rate {fmt_money(_money(fam.value), 'en')} for the family applying together.",
-                        f"{who_fr} – {app_fr} : tarif familial de {fmt_money(_money(fam.value), 'fr')} pour la famille qui présente ses demandes ensemble.", fam.reference, opt)
+                        f"{who_fr} – {app_fr} : tarif familial de {fmt_money(_money(fam.value), 'fr')} pour la famille qui présente ses demandes ensemble.", fam.reference, opt)
                 elif opt == "exempt":
-                    add(i, item, ZERO, f"{who_en} – {app_en}: exempt from the {item_en}.", f"{who_fr} – {app_fr} : dispensé des {item_fr}.", pv.reference, opt)
+                    add(i, item, ZERO, f"{who_en} – {app_en}: exempt from the {item_en}.", f"{who_fr} – {app_fr} : dispensé des {item_fr}.", pv.reference, opt)
                 else:  # family_rate_exempt
                     add(i, item, ZERO, f"{who_en} – {app_en}: covered by the family rate paid by client 1.",
-                        f"{who_fr} – {app_fr} : couvert par le tarif familial payé par le client 1.", A.family_amount("processing").reference if app in offered else pv.reference, opt)
+                        f"{who_fr} – {app_fr} : couvert par le tarif familial payé par le client 1.", A.family_amount("processing").reference if app in offered else pv.reference, opt)
                 if holder is not None:
                     h = _money(holder.value)
                     if opt == "exempt":
                         add(i, "open_work_permit_holder", ZERO, f"{who_en} – {app_en}: exempt from the open work permit holder fee.",
-                            f"{who_fr} – {app_fr} : dispensé des frais de privilège du titulaire de permis de travail ouvert.", holder.reference, opt)
+                            f"{who_fr} – {app_fr} : dispensé des frais de privilège du titulaire de permis de travail ouvert.", holder.reference, opt)
                     else:
                         add(i, "open_work_permit_holder", h, f"{who_en} – {app_en}: open work permit holder fee {fmt_money(h, 'en')} (no family rate).",
-                            f"{who_fr} – {app_fr} : frais de privilège du titulaire de permis de travail ouvert de {fmt_money(h, 'fr')} (aucun tarif familial).", holder.reference, opt)
+                            f"{who_fr} – {app_fr} : frais de privilège du titulaire de permis de travail ouvert de {fmt_money(h, 'fr')} (aucun tarif familial).", holder.reference, opt)
             else:
                 if opt == "none":
                     continue
                 if app == "eta":
                     warn("biometrics_not_applicable", i, f"Client {i + 1} applies for an eTA: eTA applicants give no biometrics.",
-                         f"Le client {i + 1} demande une AVE : les demandeurs d'AVE ne fournissent pas de données biométriques.", "biometrics")
+                         f"Le client {i + 1} demande une AVE : les demandeurs d’AVE ne fournissent pas de données biométriques.", "biometrics")
                 ind = A.pv("biometrics.individual")
                 std = _money(ind.value)
                 if opt == "standard" or (opt == "family_rate" and app not in offered):
-                    add(i, "biometrics", std, f"{who_en}: biometric fee {fmt_money(std, 'en')} per person.", f"{who_fr} : frais de données biométriques de {fmt_money(std, 'fr')} par personne.", ind.reference, opt)
+                    add(i, "biometrics", std, f"{who_en}: biometric fee {fmt_money(std, 'en')} per person.", f"{who_fr} : frais de données biométriques de {fmt_money(std, 'fr')} par personne.", ind.reference, opt)
                 elif opt == "family_rate":
                     fam = A.family_amount("biometrics")
                     add(i, "biometrics", fam.value, f"{who_en}: biometric family rate {fmt_money(_money(fam.value), 'en')} for the family applying together.",
-                        f"{who_fr} : tarif familial des données biométriques de {fmt_money(_money(fam.value), 'fr')} pour la famille.", fam.reference, opt)
+                        f"{who_fr} : tarif familial des données biométriques de {fmt_money(_money(fam.value), 'fr')} pour la famille.", fam.reference, opt)
                 elif opt == "exempt":
-                    add(i, "biometrics", ZERO, f"{who_en}: exempt from the biometric fee.", f"{who_fr} : dispensé des frais de données biométriques.", ind.reference, opt)
+                    add(i, "biometrics", ZERO, f"{who_en}: exempt from the biometric fee.", f"{who_fr} : dispensé des frais de données biométriques.", ind.reference, opt)
                 else:
                     add(i, "biometrics", ZERO, f"{who_en}: biometric fee covered by the family rate paid by client 1.",
-                        f"{who_fr} : frais de données biométriques couverts par le tarif familial payé par le client 1.", A.family_amount("biometrics").reference, opt)
+                        f"{who_fr} : frais de données biométriques couverts par le tarif familial payé par le client 1.", A.family_amount("biometrics").reference, opt)
 
         # --- warnings for this kind ---
         for i in fam_payers:
             if i != 0:
                 warn("family_rate_not_principal", i, f"Client {i + 1} chose the family rate ({kind_en}); only client 1, the principal applicant, can pay it.",
-                     f"Le client {i + 1} a choisi le tarif familial ({kind_fr}); seul le client 1, le demandeur principal, peut le payer.", kind)
+                     f"Le client {i + 1} a choisi le tarif familial ({kind_fr}) ; seul le client 1, le demandeur principal, peut le payer.", kind)
         if fam_payers and n < A.min_people():
             warn("family_rate_too_few", fam_payers[0], f"The family rate ({kind_en}) needs at least {A.min_people()} people in the application; there are {n}.",
-                 f"Le tarif familial ({kind_fr}) exige au moins {A.min_people()} personnes dans la demande; il y en a {n}.", kind)
+                 f"Le tarif familial ({kind_fr}) exige au moins {A.min_people()} personnes dans la demande ; il y en a {n}.", kind)
         for i in fam_payers + fam_exempts:
             app = apps[i]["application"]
             if app not in offered:
                 app_en, app_fr = APP_LABELS[app]
                 warn("family_rate_not_offered", i, f"Client {i + 1}: there is no family rate for the {kind_en} of a {app_en} application.",
-                     f"Client {i + 1} : il n'y a pas de tarif familial pour les {kind_fr} d'une demande de {app_fr}.", kind)
+                     f"Client {i + 1} : il n’y a pas de tarif familial pour les {kind_fr} d’une demande de {app_fr}.", kind)
         if principal_family:
             for i, a in enumerate(apps):
                 if i != 0 and a[opt_key] == "standard" and a["application"] in offered:
                     warn("family_member_overpays", i, f"Client 1 pays the family rate ({kind_en}) but client {i + 1} still pays the standard fee: choose 'Family rate – Fee exempt' for client {i + 1}.",
-                         f"Le client 1 paie le tarif familial ({kind_fr}) mais le client {i + 1} paie encore les frais standard : choisissez « Tarif familial – Dispensé des frais » pour le client {i + 1}.", kind)
+                         f"Le client 1 paie le tarif familial ({kind_fr}) mais le client {i + 1} paie encore les frais standard : choisissez « Tarif familial – Dispensé des frais » pour le client {i + 1}.", kind)
             covered = [0] + [i for i in fam_exempts if apps[i]["application"] in offered]
             if kind == "processing":
                 individual = sum((_money(A.processing(apps[i]["application"])[1].value) for i in covered), ZERO)
@@ -224,7 +224,7 @@ def _compute(apps: list[dict], on_date: _dt.date) -> tuple[list[dict], list[dict
         if fam_exempts and not fam_payers:
             for i in fam_exempts:
                 warn("family_exempt_without_family_rate", i, f"Client {i + 1} chose 'Family rate – Fee exempt' ({kind_en}) but nobody pays the family rate: the fee is underpaid.",
-                     f"Le client {i + 1} a choisi « Tarif familial – Dispensé des frais » ({kind_fr}) mais personne ne paie le tarif familial : les frais sont insuffisants.", kind)
+                     f"Le client {i + 1} a choisi « Tarif familial – Dispensé des frais » ({kind_fr}) mais personne ne paie le tarif familial : les frais sont insuffisants.", kind)
     total = sum((ln["amount"] for ln in lines), ZERO)
     return lines, warnings, total
 
@@ -300,7 +300,7 @@ def fee_options(application_type: str, on_date=None) -> dict:
     """Which processing-fee and biometric options exist for an application type, with labels and help texts."""
     on_date = check_date(on_date)
     if application_type not in APPLICATIONS:
-        raise RulesInputError("invalid_value", "application_type", f"Unknown application type '{application_type}'.", f"Type de demande inconnu « {application_type} ».")
+        raise RulesInputError("invalid_value", "application_type", f"Unknown application type '{application_type}'.", f"Type de demande inconnu « {application_type} ».")
     A = _Amounts(on_date)
     labels = params.ref("ui.fee_options", on_date)
     item, pv = A.processing(application_type)

@@ -21,11 +21,11 @@ ADAPTABILITY_KEYS = (
     "relative_in_canada",
 )
 ADAPTABILITY_LABELS = {
-    "spouse_language_clb4": ("spouse's language level CLB 4 or more in all four abilities", "niveau de langue de l'époux NCLC/CLB 4 ou plus dans les quatre habiletés"),
+    "spouse_language_clb4": ("spouse's language level CLB 4 or more in all four abilities", "niveau de langue de l’époux NCLC/CLB 4 ou plus dans les quatre habiletés"),
     "own_study_in_canada": ("your past study in Canada", "vos études antérieures au Canada"),
-    "spouse_study_in_canada": ("spouse's past study in Canada", "études antérieures de l'époux au Canada"),
+    "spouse_study_in_canada": ("spouse's past study in Canada", "études antérieures de l’époux au Canada"),
     "own_work_in_canada": ("your past work in Canada", "votre travail antérieur au Canada"),
-    "spouse_work_in_canada": ("spouse's past work in Canada", "travail antérieur de l'époux au Canada"),
+    "spouse_work_in_canada": ("spouse's past work in Canada", "travail antérieur de l’époux au Canada"),
     "arranged_employment": ("arranged employment in Canada", "emploi réservé au Canada"),
     "relative_in_canada": ("relative in Canada", "membre de la famille au Canada"),
 }
@@ -81,43 +81,43 @@ def score_fsw(x: FswInput, on_date: _dt.date) -> dict:
         note_en = " (below the CLB 7 minimum)" if lvl < 7 else ""
         note_fr = " (sous le minimum NCLC/CLB 7)" if lvl < 7 else ""
         total += add(f"first_language.{ability}", pts, f"First official language, {en_a}: level {lvl}{note_en}: {pts} points.",
-                     f"Première langue officielle, {fr_a} : niveau {lvl}{note_fr} : {pts} points.", pv.reference)
+                     f"Première langue officielle, {fr_a} : niveau {lvl}{note_fr} : {pts} points.", pv.reference)
     pv = P("language.second")
     ok = x.second_language is not None and x.second_language.minimum >= pv.value["minimum_clb"]
     pts = pv.value["points"] if ok else 0
     total += add("second_language", pts, f"Second official language at level {pv.value['minimum_clb']} or more in all four abilities: {'yes' if ok else 'no'}: {pts} points.",
-                 f"Seconde langue officielle au niveau {pv.value['minimum_clb']} ou plus dans les quatre habiletés : {'oui' if ok else 'non'} : {pts} points.", pv.reference)
+                 f"Seconde langue officielle au niveau {pv.value['minimum_clb']} ou plus dans les quatre habiletés : {'oui' if ok else 'non'} : {pts} points.", pv.reference)
     pv = P("education")
     pts = pv.value[x.education]
     en_e, fr_e = EDUCATION_LABELS[x.education]
-    total += add("education", pts, f"Education – {en_e}: {pts} points.", f"Scolarité – {fr_e} : {pts} points.", pv.reference)
+    total += add("education", pts, f"Education – {en_e}: {pts} points.", f"Scolarité – {fr_e} : {pts} points.", pv.reference)
     pv = P("experience")
     pts = pv.value[min(x.skilled_work_years, 6)]
     total += add("experience", pts, f"Skilled work experience: {x.skilled_work_years} year(s): {pts} points.",
-                 f"Expérience de travail qualifiée : {x.skilled_work_years} an(s) : {pts} points.", pv.reference)
+                 f"Expérience de travail qualifiée : {x.skilled_work_years} an(s) : {pts} points.", pv.reference)
     pv = P("age")
     pts = pv.value.get(x.age, 0)
-    total += add("age", pts, f"Age {x.age}: {pts} points.", f"Âge {x.age} : {pts} points.", pv.reference)
+    total += add("age", pts, f"Age {x.age}: {pts} points.", f"Âge {x.age} : {pts} points.", pv.reference)
     pv = P("arranged_employment")
     pts = pv.value if x.arranged_employment else 0
     total += add("arranged_employment", pts, f"Arranged employment in Canada: {'yes' if x.arranged_employment else 'no'}: {pts} points.",
-                 f"Emploi réservé au Canada : {'oui' if x.arranged_employment else 'non'} : {pts} points.", pv.reference)
+                 f"Emploi réservé au Canada : {'oui' if x.arranged_employment else 'non'} : {pts} points.", pv.reference)
     pv = P("adaptability")
     sub = 0
     for key in ADAPTABILITY_KEYS:
         if x.adaptability.get(key):
             pts = pv.value[key]
             en_k, fr_k = ADAPTABILITY_LABELS[key]
-            sub += add(f"adaptability.{key}", pts, f"Adaptability – {en_k}: {pts} points.", f"Adaptabilité – {fr_k} : {pts} points.", pv.reference)
+            sub += add(f"adaptability.{key}", pts, f"Adaptability – {en_k}: {pts} points.", f"Adaptabilité – {fr_k} : {pts} points.", pv.reference)
     cap = pv.value["cap"]
     if sub > cap:
-        lines.append(line(f"Adaptability maximum: {sub} points reduced to {cap}.", f"Maximum pour l'adaptabilité : {sub} points ramenés à {cap}.", pv.reference, factor="adaptability.cap", points=cap - sub))
+        lines.append(line(f"Adaptability maximum: {sub} points reduced to {cap}.", f"Maximum pour l’adaptabilité : {sub} points ramenés à {cap}.", pv.reference, factor="adaptability.cap", points=cap - sub))
         sub = cap
     total += sub
     maximum = P("maximum").value
     if total > maximum:
         mpv = P("maximum")
-        lines.append(line(f"Grid maximum: {total} points reduced to {maximum}.", f"Maximum de la grille : {total} points ramenés à {maximum}.", mpv.reference, factor="cap", points=maximum - total))
+        lines.append(line(f"Grid maximum: {total} points reduced to {maximum}.", f"Maximum de la grille : {total} points ramenés à {maximum}.", mpv.reference, factor="cap", points=maximum - total))
         total = maximum
     pass_mark = P("pass_mark").value
     return {"points": total, "pass_mark": pass_mark, "passes": total >= pass_mark, "adaptability": sub, "lines": lines, "date": on_date.isoformat()}

@@ -38,7 +38,7 @@ def iec(request: dict, on_date=None, lang: str = "en") -> dict:
     born = f.date("date_of_birth", required=True)
     ro = f.string("recognized_organization", max_len=60)
     if born > on_date:
-        raise RulesInputError("out_of_range", "date_of_birth", "'date_of_birth' is after the date of the rules.", "« date_of_birth » est postérieure à la date des règles.")
+        raise RulesInputError("out_of_range", "date_of_birth", "'date_of_birth' is after the date of the rules.", "« date_of_birth » est postérieure à la date des règles.")
     age = age_on(born, on_date)
     countries_pv = params.ref("iec.countries", on_date)
     rows = {r["iso2"]: r for r in countries_pv.value}
@@ -58,7 +58,7 @@ def iec(request: dict, on_date=None, lang: str = "en") -> dict:
             else:
                 en_c, fr_c = CATEGORY_LABELS[c]
                 reasons.append(reason("age_out_of_range", f"{en_c}: citizens of {name} must be {lo} to {hi} years old; the client is {age}.",
-                                      f"{fr_c} : les citoyens de ce pays ({name}) doivent avoir de {lo} à {hi} ans; le client a {age} ans.", lang,
+                                      f"{fr_c} : les citoyens de ce pays ({name}) doivent avoir de {lo} à {hi} ans ; le client a {age} ans.", lang,
                                       category=c, min_age=lo, max_age=hi, reference=countries_pv.reference))
         allowed = residence_rules.value.get(passport)
         if categories and allowed and residence and residence not in allowed:
@@ -67,19 +67,19 @@ def iec(request: dict, on_date=None, lang: str = "en") -> dict:
             categories = []
         elif categories and allowed and residence is None:
             reasons.append(reason("residence_to_confirm", f"Citizens of {name} must live in {name} when they apply: confirm the client's country of residence.",
-                                  f"Les citoyens de ce pays ({name}) doivent y résider au moment de la demande : confirmez le pays de résidence du client.", lang, reference=residence_rules.reference))
+                                  f"Les citoyens de ce pays ({name}) doivent y résider au moment de la demande : confirmez le pays de résidence du client.", lang, reference=residence_rules.reference))
         if categories:
             reasons.insert(0, reason("partner_country", f"{name} has a youth mobility agreement with Canada; the client is {age}.",
-                                     f"Ce pays ({name}) a un accord de mobilité des jeunes avec le Canada; le client a {age} ans.", lang, reference=countries_pv.reference))
+                                     f"Ce pays ({name}) a un accord de mobilité des jeunes avec le Canada ; le client a {age} ans.", lang, reference=countries_pv.reference))
     elif ro is None:
         reasons.append(reason("not_partner_country", f"{passport} has no youth mobility agreement with Canada; the client may take part only through a Recognized Organization.",
-                              f"{passport} n'a pas d'accord de mobilité des jeunes avec le Canada; le client ne peut participer que par un organisme reconnu.", lang, reference=countries_pv.reference))
+                              f"{passport} n’a pas d’accord de mobilité des jeunes avec le Canada ; le client ne peut participer que par un organisme reconnu.", lang, reference=countries_pv.reference))
     if ro is not None:
         ro_pv = params.ref("iec.recognized_organizations", on_date)
         org = ro_pv.value.get(ro)
         if org is None:
             reasons.append(reason("recognized_organization_unknown", f"'{ro}' is not a Recognized Organization known to the portal ({', '.join(sorted(ro_pv.value))}).",
-                                  f"« {ro} » n'est pas un organisme reconnu connu du portail ({', '.join(sorted(ro_pv.value))}).", lang, reference=ro_pv.reference))
+                                  f"« {ro} » n’est pas un organisme reconnu connu du portail ({', '.join(sorted(ro_pv.value))}).", lang, reference=ro_pv.reference))
         elif not ro_accepts(org, passport, row is not None):
             reasons.append(reason("recognized_organization_citizenship", f"{org['name']} does not nominate citizens of {passport}.",
                                   f"{org['name']} ne propose pas de citoyens de ce pays ({passport}).", lang, reference=ro_pv.reference))
@@ -87,10 +87,10 @@ def iec(request: dict, on_date=None, lang: str = "en") -> dict:
             added = [c for c in org["categories"] if c not in categories]
             categories = [c for c in CATEGORIES if c in categories or c in org["categories"]]
             reasons.append(reason("recognized_organization", f"Through the Recognized Organization {org['name']} ({', '.join(org['categories'])}); the client is {age}.",
-                                  f"Par l'organisme reconnu {org['name']} ({', '.join(org['categories'])}); le client a {age} ans.", lang,
+                                  f"Par l’organisme reconnu {org['name']} ({', '.join(org['categories'])}) ; le client a {age} ans.", lang,
                                   reference=ro_pv.reference, added=added))
         else:
             reasons.append(reason("age_out_of_range", f"{org['name']}: participants must be {org['min_age']} to {org['max_age']} years old; the client is {age}.",
-                                  f"{org['name']} : les participants doivent avoir de {org['min_age']} à {org['max_age']} ans; le client a {age} ans.", lang,
+                                  f"{org['name']} : les participants doivent avoir de {org['min_age']} à {org['max_age']} ans ; le client a {age} ans.", lang,
                                   reference=ro_pv.reference, organization=ro, min_age=org["min_age"], max_age=org["max_age"]))
     return {"eligible": bool(categories), "categories": categories, "reasons": reasons, "age": age, "date": on_date.isoformat()}

@@ -28,17 +28,17 @@ def _condition_text(key: str, cat: str, funds: tuple[str, str]) -> tuple[str, st
     en_c, fr_c = CATEGORY_LABELS[cat]
     texts = {
         "funds": (f"{en_c}: the client must have at least {funds[0]} to cover initial expenses.",
-                  f"{fr_c} : le client doit disposer d'au moins {funds[1]} pour couvrir ses premières dépenses."),
+                  f"{fr_c} : le client doit disposer d’au moins {funds[1]} pour couvrir ses premières dépenses."),
         "health_insurance": (f"{en_c}: the client must have health insurance (medical care, hospitalization, repatriation) for the whole stay.",
-                             f"{fr_c} : le client doit avoir une assurance maladie (soins médicaux, hospitalisation, rapatriement) pour tout son séjour."),
+                             f"{fr_c} : le client doit avoir une assurance maladie (soins médicaux, hospitalisation, rapatriement) pour tout son séjour."),
         "dependants_accompanying": (f"{en_c}: the client cannot be accompanied by dependants.",
-                                    f"{fr_c} : le client ne peut pas être accompagné de personnes à charge."),
+                                    f"{fr_c} : le client ne peut pas être accompagné de personnes à charge."),
         "job_offer": (f"{en_c}: the client needs a signed offer of employment or contract in Canada.",
-                      f"{fr_c} : le client doit avoir une offre d'emploi ou un contrat de travail signé au Canada."),
+                      f"{fr_c} : le client doit avoir une offre d’emploi ou un contrat de travail signé au Canada."),
         "professional_development": (f"{en_c}: the job must contribute to the client's professional development.",
-                                     f"{fr_c} : l'emploi doit contribuer au perfectionnement professionnel du client."),
+                                     f"{fr_c} : l’emploi doit contribuer au perfectionnement professionnel du client."),
         "post_secondary_student": (f"{en_c}: the client must be registered at a post-secondary institution, the internship being part of the studies.",
-                                   f"{fr_c} : le client doit être inscrit dans un établissement postsecondaire et le stage doit faire partie de ses études."),
+                                   f"{fr_c} : le client doit être inscrit dans un établissement postsecondaire et le stage doit faire partie de ses études."),
     }
     return texts[key]
 
@@ -74,7 +74,7 @@ def iec_assessment(answers: dict, on_date=None, lang: str = "en") -> dict:
         if not cats[c]["eligible"] and not cats[c]["reasons"]:
             en_c, fr_c = CATEGORY_LABELS[c]
             cats[c]["reasons"].append(reason("category_not_offered", f"{en_c} is not open to this client (country agreement or organization).",
-                                             f"La catégorie {fr_c} n'est pas offerte à ce client (accord du pays ou organisation).", lang,
+                                             f"La catégorie {fr_c} n’est pas offerte à ce client (accord du pays ou organisation).", lang,
                                              reference=params.ref("iec.countries", on_date).reference))
     for key, passes, applies in _CONDITIONS:
         value = answers.get(key)
@@ -91,15 +91,15 @@ def iec_assessment(answers: dict, on_date=None, lang: str = "en") -> dict:
         if cats[c]["eligible"]:
             en_c, fr_c = CATEGORY_LABELS[c]
             cats[c]["reasons"].append(reason("conditions_met", f"{en_c}: the answers meet the category's conditions.",
-                                             f"{fr_c} : les réponses remplissent les conditions de la catégorie.", lang, reference=IEC_WHO_CAN_APPLY))
+                                             f"{fr_c} : les réponses remplissent les conditions de la catégorie.", lang, reference=IEC_WHO_CAN_APPLY))
     advice: list[dict] = []
     if answers.get("criminal_record"):
         advice.append(reason("criminal_record", "A criminal conviction may make the client inadmissible: police certificates will be asked for.",
-                             "Une condamnation criminelle peut rendre le client interdit de territoire : des certificats de police seront demandés.",
+                             "Une condamnation criminelle peut rendre le client interdit de territoire : des certificats de police seront demandés.",
                              lang, reference="IRPA s. 36"))
     if answers.get("medical_condition"):
         advice.append(reason("medical_condition", "The client may need an immigration medical exam before applying.",
-                             "Le client pourrait devoir passer un examen médical aux fins de l'immigration avant de présenter sa demande.",
+                             "Le client pourrait devoir passer un examen médical aux fins de l’immigration avant de présenter sa demande.",
                              lang, reference="IRPA s. 38; IRPR s. 30"))
     eligible = [c for c in CATEGORIES if cats[c]["eligible"]]
     return {"eligible": eligible, "categories": cats, "general": general, "advice": advice, "age": base["age"], "date": on_date.isoformat()}

@@ -36,25 +36,25 @@ def _short(v: Any) -> str:
 
 def wrong_type(path: str, expected: str) -> RulesInputError:
     en, fr = TYPE_NAMES[expected]
-    return RulesInputError("wrong_type", path, f"'{path or 'input'}' must be {en}.", f"« {path or 'entrée'} » doit être {fr}.")
+    return RulesInputError("wrong_type", path, f"'{path or 'input'}' must be {en}.", f"« {path or 'entrée'} » doit être {fr}.")
 
 
 def missing(path: str) -> RulesInputError:
-    return RulesInputError("missing_field", path, f"'{path}' is required.", f"« {path} » est obligatoire.")
+    return RulesInputError("missing_field", path, f"'{path}' is required.", f"« {path} » est obligatoire.")
 
 
 def out_of_range(path: str, lo: Any, hi: Any, what: str = "") -> RulesInputError:
     """``what`` = "length" or "items" when the bound is on a string's length or a list's size."""
     if what:
-        what_fr = {"length": "longueur", "items": "nombre d'éléments"}[what]
+        what_fr = {"length": "longueur", "items": "nombre d’éléments"}[what]
         what_en = {"length": "length", "items": "number of items"}[what]
         return RulesInputError(
-            "out_of_range", path, f"The {what_en} of '{path}' must be between {lo} and {hi}.", f"La {what_fr} de « {path} » doit être entre {lo} et {hi}." if what == "length" else f"Le {what_fr} de « {path} » doit être entre {lo} et {hi}."
+            "out_of_range", path, f"The {what_en} of '{path}' must be between {lo} and {hi}.", f"La {what_fr} de « {path} » doit être entre {lo} et {hi}." if what == "length" else f"Le {what_fr} de « {path} » doit être entre {lo} et {hi}."
         )
     if hi is None:
-        return RulesInputError("out_of_range", path, f"'{path}' must be at least {lo}.", f"« {path} » doit être au moins {lo}.")
+        return RulesInputError("out_of_range", path, f"'{path}' must be at least {lo}.", f"« {path} » doit être au moins {lo}.")
     return RulesInputError(
-        "out_of_range", path, f"'{path}' must be between {lo} and {hi}.", f"« {path} » doit être entre {lo} et {hi}."
+        "out_of_range", path, f"'{path}' must be between {lo} and {hi}.", f"« {path} » doit être entre {lo} et {hi}."
     )
 
 
@@ -62,9 +62,9 @@ def invalid_value(path: str, choices: Iterable[str] | None = None, detail_en: st
     if choices is not None:
         listed = ", ".join(choices)
         return RulesInputError(
-            "invalid_value", path, f"'{path}' must be one of: {listed}.", f"« {path} » doit être l'une des valeurs : {listed}."
+            "invalid_value", path, f"'{path}' must be one of: {listed}.", f"« {path} » doit être l’une des valeurs : {listed}."
         )
-    return RulesInputError("invalid_value", path, detail_en or f"'{path}' is not valid.", detail_fr or f"« {path} » n'est pas valide.")
+    return RulesInputError("invalid_value", path, detail_en or f"'{path}' is not valid.", detail_fr or f"« {path} » n’est pas valide.")
 
 
 def parse_date(text: Any, path: str) -> _dt.date:
@@ -72,13 +72,13 @@ def parse_date(text: Any, path: str) -> _dt.date:
         raise wrong_type(path, "date")
     if not _DATE_RE.match(text):
         raise RulesInputError(
-            "invalid_date", path, f"'{path}' must be a date written YYYY-MM-DD.", f"« {path} » doit être une date écrite AAAA-MM-JJ."
+            "invalid_date", path, f"'{path}' must be a date written YYYY-MM-DD.", f"« {path} » doit être une date écrite AAAA-MM-JJ."
         )
     try:
         return _dt.date.fromisoformat(text)
     except ValueError:
         raise RulesInputError(
-            "invalid_date", path, f"'{path}' is not a real calendar date.", f"« {path} » n'est pas une date du calendrier."
+            "invalid_date", path, f"'{path}' is not a real calendar date.", f"« {path} » n’est pas une date du calendrier."
         ) from None
 
 
@@ -94,7 +94,7 @@ class Fields:
         for key in sorted(data, key=str):
             if key not in allowed:
                 p = join(path, str(key))
-                raise RulesInputError("unknown_field", p, f"Unknown field '{p}'.", f"Champ inconnu « {p} ».")
+                raise RulesInputError("unknown_field", p, f"Unknown field '{p}'.", f"Champ inconnu « {p} ».")
 
     def has(self, key: str) -> bool:
         return self.data.get(key) is not None
@@ -156,7 +156,7 @@ class Fields:
             return None
         if not _ISO2_RE.match(v):
             p = join(self.path, key)
-            raise invalid_value(p, None, f"'{p}' must be a two-letter ISO 3166-1 country code.", f"« {p} » doit être un code de pays ISO 3166-1 à deux lettres.")
+            raise invalid_value(p, None, f"'{p}' must be a two-letter ISO 3166-1 country code.", f"« {p} » doit être un code de pays ISO 3166-1 à deux lettres.")
         return v.upper()
 
     def date(self, key: str, *, required: bool = False) -> _dt.date | None:

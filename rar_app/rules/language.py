@@ -68,7 +68,7 @@ def clb(request: dict, on_date=None, lang: str = "en") -> dict:
             s = f.number(ability, required=True, lo=r["min"], hi=r["max"])
             if not float(s * (1 / r["step"])).is_integer():
                 raise RulesInputError(
-                    "invalid_value", ability, f"'{ability}' must be a multiple of {r['step']}.", f"« {ability} » doit être un multiple de {r['step']}."
+                    "invalid_value", ability, f"'{ability}' must be a multiple of {r['step']}.", f"« {ability} » doit être un multiple de {r['step']}."
                 )
         scores[ability] = s
     csv_test = tables_pv.value["tests"][test]
@@ -87,7 +87,7 @@ def clb(request: dict, on_date=None, lang: str = "en") -> dict:
                 "out_of_range",
                 "test_date",
                 f"No IRCC equivalency table covers a {TEST_LABELS[test]} test taken on {test_date.isoformat()} (old scales are not supported).",
-                f"Aucun tableau d'équivalence d'IRCC ne couvre un test {TEST_LABELS[test]} passé le {test_date.isoformat()} (les anciennes échelles ne sont pas prises en charge).",
+                f"Aucun tableau d’équivalence d’IRCC ne couvre un test {TEST_LABELS[test]} passé le {test_date.isoformat()} (les anciennes échelles ne sont pas prises en charge).",
             )
     scale = "NCLC" if test in FRENCH_TESTS else "CLB"
     out: dict = {}
@@ -98,12 +98,12 @@ def clb(request: dict, on_date=None, lang: str = "en") -> dict:
         en_a, fr_a = ABILITY_LABELS[ability]
         if lvl == 0:
             en = f"{TEST_LABELS[test]} {en_a} {scores[ability]}: below the {scale} 4 row of the table, so level 0."
-            fr = f"{TEST_LABELS[test]}, {fr_a} {scores[ability]} : sous la ligne {scale} 4 du tableau, donc niveau 0."
+            fr = f"{TEST_LABELS[test]}, {fr_a} {scores[ability]} : sous la ligne {scale} 4 du tableau, donc niveau 0."
         else:
             mins = dict(rows)[lvl][ability]
             mins_txt = f"{mins:g}"
             en = f"{TEST_LABELS[test]} {en_a} {scores[ability]} ≥ {mins_txt} (minimum for {scale} {lvl}): {scale} {lvl}."
-            fr = f"{TEST_LABELS[test]}, {fr_a} {scores[ability]} ≥ {mins_txt} (minimum pour {scale} {lvl}) : {scale} {lvl}."
+            fr = f"{TEST_LABELS[test]}, {fr_a} {scores[ability]} ≥ {mins_txt} (minimum pour {scale} {lvl}) : {scale} {lvl}."
         lines.append(line(en, fr, tables_pv.reference, ability=ability, level=lvl))
     out["scale"] = scale
     out["test"] = test

@@ -80,11 +80,11 @@ def search_noc(query: str, limit: int = 20, lang: str = "fr") -> list[dict]:
     lower codes break ties.
     """
     if not isinstance(query, str):
-        raise RulesInputError("wrong_type", "query", "'query' must be a string.", "« query » doit être une chaîne de caractères.")
+        raise RulesInputError("wrong_type", "query", "'query' must be a string.", "« query » doit être une chaîne de caractères.")
     if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= 516:
-        raise RulesInputError("out_of_range", "limit", "'limit' must be between 1 and 516.", "« limit » doit être entre 1 et 516.")
+        raise RulesInputError("out_of_range", "limit", "'limit' must be between 1 and 516.", "« limit » doit être entre 1 et 516.")
     if lang not in ("en", "fr"):
-        raise RulesInputError("invalid_value", "lang", "lang must be 'en' or 'fr'.", "lang doit être « en » ou « fr ».")
+        raise RulesInputError("invalid_value", "lang", "lang must be 'en' or 'fr'.", "lang doit être « en » ou « fr ».")
     entries, _ = _index()
     q = fold(query).strip()
     qwords = _WORD_RE.findall(q)

@@ -17,6 +17,7 @@ from typing import Any
 
 import yaml
 
+from .common import fr_typography
 from .errors import RulesInputError
 
 PARAMETERS_DIR = Path(__file__).with_name("parameters")
@@ -85,7 +86,7 @@ class Parameter:
                 "date",
                 f"No value of parameter '{self.name}' is in force on {on_date.isoformat()}"
                 + (f" (first value from {first})." if found is None else " (it was ended)."),
-                f"Aucune valeur du paramètre « {self.name} » n'est en vigueur le {on_date.isoformat()}"
+                f"Aucune valeur du paramètre « {self.name} » n’est en vigueur le {on_date.isoformat()}"
                 + (f" (première valeur le {first})." if found is None else " (il a pris fin)."),
             )
         notes = " ".join(n for n in (self.notes, found.notes) if n) or None
@@ -121,9 +122,11 @@ def _as_date(key: Any, where: str) -> _dt.date:
 
 @functools.lru_cache(maxsize=None)
 def read_csv(filename: str) -> tuple[dict, ...]:
-    """Rows of a CSV in data/ as dicts (cached, read-only by convention)."""
+    """Rows of a CSV in data/ as dicts (cached, read-only by convention). French columns
+    (`*_fr`) get French typography: the sources write plain apostrophes and spaces."""
     with (DATA_DIR / filename).open(encoding="utf-8", newline="") as fh:
-        return tuple(dict(row) for row in csv.DictReader(fh))
+        return tuple({k: fr_typography(v) if k.endswith("_fr") and isinstance(v, str) else v for k, v in row.items()}
+                     for row in csv.DictReader(fh))
 
 
 def _resolve(value: Any, where: str) -> Any:
@@ -240,7 +243,7 @@ def parameter(name: str, on_date: _dt.date | str) -> ParameterValue:
         on_date = parse_date(on_date, "date")
     if not isinstance(name, str) or _lookup(name) is None:
         raise RulesInputError(
-            "unknown_parameter", "name", f"Unknown parameter '{name}'.", f"Paramètre inconnu « {name} »."
+            "unknown_parameter", "name", f"Unknown parameter '{name}'.", f"Paramètre inconnu « {name} »."
         )
     pv = _at(name, on_date)
     return ParameterValue(**{**pv.__dict__, "value": copy.deepcopy(pv.value)})

@@ -16,7 +16,7 @@ MESSAGES = {
     "uppercase": ("The password must contain at least {n} uppercase letter.", "Le mot de passe doit contenir au moins {n} lettre majuscule."),
     "lowercase": ("The password must contain at least {n} lowercase letter.", "Le mot de passe doit contenir au moins {n} lettre minuscule."),
     "digit": ("The password must contain at least {n} digit.", "Le mot de passe doit contenir au moins {n} chiffre."),
-    "username_sequence": ("The password must not contain {n} or more consecutive characters of the username.", "Le mot de passe ne doit pas contenir {n} caractères consécutifs ou plus du nom d'utilisateur."),
+    "username_sequence": ("The password must not contain {n} or more consecutive characters of the username.", "Le mot de passe ne doit pas contenir {n} caractères consécutifs ou plus du nom d’utilisateur."),
 }
 RULES_DATE = _dt.date(2014, 2, 6)
 
@@ -44,7 +44,7 @@ def check_password(username: str, password: str, lang: str = "en") -> dict:
     lang = check_lang(lang)
     for name, v in (("username", username), ("password", password)):
         if not isinstance(v, str):
-            raise RulesInputError("wrong_type", name, f"'{name}' must be a string.", f"« {name} » doit être une chaîne de caractères.")
+            raise RulesInputError("wrong_type", name, f"'{name}' must be a string.", f"« {name} » doit être une chaîne de caractères.")
     r = params.value("password.rules", RULES_DATE)
     violations = []
     if not r["min_length"] <= len(password) <= r["max_length"]:

@@ -42,10 +42,10 @@ def _read_noc(f: Fields, key: str) -> tuple[str, int]:
     code = f.string(key, required=True, max_len=10)
     p = join(f.path, key)
     if not (len(code) == 5 and code.isdigit()):
-        raise invalid_value(p, None, f"'{p}' must be a 5-digit NOC 2021 code.", f"« {p} » doit être un code CNP 2021 à 5 chiffres.")
+        raise invalid_value(p, None, f"'{p}' must be a 5-digit NOC 2021 code.", f"« {p} » doit être un code CNP 2021 à 5 chiffres.")
     teer = teer_of(code)
     if teer is None:
-        raise invalid_value(p, None, f"'{p}' is not a NOC 2021 unit group.", f"« {p} » n'est pas un groupe de base de la CNP 2021.")
+        raise invalid_value(p, None, f"'{p}' is not a NOC 2021 unit group.", f"« {p} » n’est pas un groupe de base de la CNP 2021.")
     return code, teer
 
 
@@ -57,7 +57,7 @@ def read_work(items: list, path: str, on_date: _dt.date) -> list[dict]:
         start = f.date("start", required=True)
         end = f.date("end") or on_date
         if end < start:
-            raise RulesInputError("invalid_value", join(f.path, "end"), "'end' is before 'start'.", "« end » est avant « start ».")
+            raise RulesInputError("invalid_value", join(f.path, "end"), "'end' is before 'start'.", "« end » est avant « start ».")
         out.append(
             {
                 "noc": noc,
@@ -149,12 +149,12 @@ def programs(request: dict, on_date=None, lang: str = "en") -> dict:
             return None
         if funds < need:
             return reason("insufficient_funds", f"Settlement funds of ${funds:,.0f} are below the ${need:,} required for a family of {family_size}.",
-                          f"Les fonds d'établissement de {funds:,.0f} $ sont inférieurs aux {need:,} $ exigés pour une famille de {family_size} personne{'s' if family_size > 1 else ''}.".replace(",", "\u00a0"),
+                          f"Les fonds d’établissement de {funds:,.0f} $ sont inférieurs aux {need:,} $ exigés pour une famille de {family_size} personne{'s' if family_size > 1 else ''}.".replace(",", "\u00a0"),
                           lang, required=need, reference=pv.reference)
         return None
 
     quebec_reason = reason("intends_to_live_in_quebec", "Quebec selects its own skilled workers: Express Entry programs are for people who plan to live outside Quebec.",
-                           "Le Québec sélectionne ses propres travailleurs qualifiés : les programmes d'Entrée express visent les personnes qui prévoient vivre hors du Québec.", lang)
+                           "Le Québec sélectionne ses propres travailleurs qualifiés : les programmes d’Entrée express visent les personnes qui prévoient vivre hors du Québec.", lang)
 
     # --- Federal Skilled Worker ---
     rules = R("fsw.minimums")
@@ -176,17 +176,17 @@ def programs(request: dict, on_date=None, lang: str = "en") -> dict:
         reasons.append(reason("insufficient_work_experience", f"Needs one year ({fr['hours']} hours) of continuous skilled work (TEER 0-3) in one occupation within the last {fr['window_years']} years.",
                               f"Il faut un an ({fr['hours']} heures) de travail qualifié continu (FEER 0 à 3) dans une même profession au cours des {fr['window_years']} dernières années.", lang, reference=rules.reference))
     if profile.education == "less_than_secondary":
-        reasons.append(reason("education_below_minimum", "Needs at least a secondary school diploma (or foreign equivalent).", "Il faut au moins un diplôme d'études secondaires (ou l'équivalent étranger).", lang, reference=rules.reference))
+        reasons.append(reason("education_below_minimum", "Needs at least a secondary school diploma (or foreign equivalent).", "Il faut au moins un diplôme d’études secondaires (ou l’équivalent étranger).", lang, reference=rules.reference))
     elif not assessed:
         reasons.append(reason("education_not_assessed", "Needs a Canadian credential or an educational credential assessment (ECA) of the foreign credential.",
-                              "Il faut un diplôme canadien ou une évaluation des diplômes d'études (EDE) du diplôme étranger.", lang, reference=rules.reference))
+                              "Il faut un diplôme canadien ou une évaluation des diplômes d’études (EDE) du diplôme étranger.", lang, reference=rules.reference))
     arranged = offer is not None and offer["full_time"] and offer["non_seasonal"] and offer["duration_years"] >= 1 and offer["lmia_or_exempt"] and offer["teer"] <= 3
     grid = score_fsw(
         FswInput(profile.age, profile.education, first, profile.second_language, skilled_years, arranged, adaptability), on_date
     )
     if not grid["passes"]:
         reasons.append(reason("points_below_pass_mark", f"Selection grid: {grid['points']} points, below the pass mark of {grid['pass_mark']}.",
-                              f"Grille de sélection : {grid['points']} points, sous la note de passage de {grid['pass_mark']}.", lang, points=grid["points"]))
+                              f"Grille de sélection : {grid['points']} points, sous la note de passage de {grid['pass_mark']}.", lang, points=grid["points"]))
     fr_funds = funds_reason()
     if fr_funds:
         reasons.append(fr_funds)
@@ -205,7 +205,7 @@ def programs(request: dict, on_date=None, lang: str = "en") -> dict:
     reasons = []
     if hall < cr["hours"]:
         reasons.append(reason("insufficient_canadian_work_experience", f"Needs {cr['hours']} hours of skilled paid work in Canada (TEER 0-3, not self-employed, not while a full-time student) in the last {cr['window_years']} years; counted {hall:.0f}.",
-                              f"Il faut {cr['hours']} heures de travail qualifié rémunéré au Canada (FEER 0 à 3, pas à son compte ni pendant des études à temps plein) au cours des {cr['window_years']} dernières années; heures comptées : {hall:.0f}.", lang, hours=round(hall), reference=rules.reference))
+                              f"Il faut {cr['hours']} heures de travail qualifié rémunéré au Canada (FEER 0 à 3, pas à son compte ni pendant des études à temps plein) au cours des {cr['window_years']} dernières années ; heures comptées : {hall:.0f}.", lang, hours=round(hall), reference=rules.reference))
     else:
         m = first.minimum
         ok = (h01 >= cr["hours"] and m >= cr["clb_teer_0_1"]) or (h23 >= cr["hours"] and m >= cr["clb_teer_2_3"]) or m >= cr["clb_teer_0_1"]
@@ -229,7 +229,7 @@ def programs(request: dict, on_date=None, lang: str = "en") -> dict:
     reasons = []
     if best < tr["hours"]:
         reasons.append(reason("insufficient_trade_experience", f"Needs {tr['hours']} hours (2 years) of work in one skilled trade within the last {tr['window_years']} years; counted {best:.0f}.",
-                              f"Il faut {tr['hours']} heures (2 ans) de travail dans un même métier spécialisé au cours des {tr['window_years']} dernières années; heures comptées : {best:.0f}.", lang, hours=round(best), reference=rules.reference))
+                              f"Il faut {tr['hours']} heures (2 ans) de travail dans un même métier spécialisé au cours des {tr['window_years']} dernières années ; heures comptées : {best:.0f}.", lang, hours=round(best), reference=rules.reference))
     levels = {a: getattr(first, a) for a in tr["clb"]}
     if any(levels[a] < tr["clb"][a] for a in tr["clb"]):
         reasons.append(reason("language_below_minimum", "First official language must be CLB/NCLC 5 for speaking and listening and 4 for reading and writing.",
@@ -237,7 +237,7 @@ def programs(request: dict, on_date=None, lang: str = "en") -> dict:
     trade_offer = offer is not None and offer["full_time"] and offer["duration_years"] >= 1 and _is_trade(offer["noc"], offer["teer"], tr)
     if not trade_offer and not profile.certificate_of_qualification:
         reasons.append(reason("no_job_offer_or_certificate", "Needs a full-time job offer of at least one year in the trade, or a certificate of qualification from a Canadian province or territory.",
-                              "Il faut une offre d'emploi à temps plein d'au moins un an dans le métier, ou un certificat de compétence d'une province ou d'un territoire canadien.", lang, reference=rules.reference))
+                              "Il faut une offre d’emploi à temps plein d’au moins un an dans le métier, ou un certificat de compétence d’une province ou d’un territoire canadien.", lang, reference=rules.reference))
     ft_funds = funds_reason()
     if ft_funds:
         reasons.append(ft_funds)
@@ -249,7 +249,7 @@ def programs(request: dict, on_date=None, lang: str = "en") -> dict:
     for prog, reasons in results:
         eligible = not reasons
         if eligible:
-            names = {"fsw": ("Federal Skilled Worker Program", "Programme des travailleurs qualifiés (fédéral)"), "cec": ("Canadian Experience Class", "Catégorie de l'expérience canadienne"), "fst": ("Federal Skilled Trades Program", "Programme des travailleurs de métiers spécialisés (fédéral)")}[prog]
+            names = {"fsw": ("Federal Skilled Worker Program", "Programme des travailleurs qualifiés (fédéral)"), "cec": ("Canadian Experience Class", "Catégorie de l’expérience canadienne"), "fst": ("Federal Skilled Trades Program", "Programme des travailleurs de métiers spécialisés (fédéral)")}[prog]
             reasons = [reason("meets_minimum_requirements", f"Meets the minimum requirements of the {names[0]}.", f"Satisfait aux exigences minimales du {names[1]}.", lang)]
         out.append({"program": prog, "eligible": eligible, "reasons": reasons})
     crs_result = crs_score(profile, on_date)

@@ -12,7 +12,7 @@ WIZARD_TYPES = ("visitor_visa", "study_permit", "work_permit", "open_work_permit
 def _check_type(application_type: str, allowed) -> str:
     if not isinstance(application_type, str) or application_type not in allowed:
         raise RulesInputError("invalid_value", "application_type", f"'application_type' must be one of: {', '.join(allowed)}.",
-                              f"« application_type » doit être l'une des valeurs : {', '.join(allowed)}.")
+                              f"« application_type » doit être l’une des valeurs : {', '.join(allowed)}.")
     return application_type
 
 
@@ -40,7 +40,7 @@ def sds_history() -> list[dict]:
 def sds_open(country_iso2: str, on_date=None) -> bool:
     """Was the Student Direct Stream open to legal residents of that country on that date?"""
     if not isinstance(country_iso2, str):
-        raise RulesInputError("wrong_type", "country", "'country' must be a two-letter code.", "« country » doit être un code à deux lettres.")
+        raise RulesInputError("wrong_type", "country", "'country' must be a two-letter code.", "« country » doit être un code à deux lettres.")
     return country_iso2.upper() in sds_countries(on_date)
 
 
@@ -80,10 +80,10 @@ def required_documents(application_type: str, *, minor: bool = False, sds: bool 
     _check_type(application_type, WIZARD_TYPES)
     if sds:
         if application_type != "study_permit":
-            raise RulesInputError("invalid_value", "sds", "The Student Direct Stream applies only to study permits.", "Le Volet direct pour les études ne s'applique qu'aux permis d'études.")
+            raise RulesInputError("invalid_value", "sds", "The Student Direct Stream applies only to study permits.", "Le Volet direct pour les études ne s’applique qu’aux permis d’études.")
         if not sds_countries(on_date):
             raise RulesInputError("sds_closed", "sds", f"The Student Direct Stream was not open on {on_date.isoformat()} (it closed on 2024-11-08).",
-                                  f"Le Volet direct pour les études n'était pas ouvert le {on_date.isoformat()} (il a pris fin le 2024-11-08).")
+                                  f"Le Volet direct pour les études n’était pas ouvert le {on_date.isoformat()} (il a pris fin le 2024-11-08).")
     pv = params.ref("documents.checklist", on_date)
     fill = {}
     if sds:
@@ -136,7 +136,7 @@ def processing_time_days(application_type: str, on_date=None, *, sds: bool = Fal
     if sds:
         if application_type != "study_permit" or not sds_countries(on_date):
             raise RulesInputError("sds_closed" if application_type == "study_permit" else "invalid_value", "sds",
-                                  "The Student Direct Stream does not apply here.", "Le Volet direct pour les études ne s'applique pas ici.")
+                                  "The Student Direct Stream does not apply here.", "Le Volet direct pour les études ne s’applique pas ici.")
         return int(table["study_permit_sds"])
     return int(table[application_type])
 

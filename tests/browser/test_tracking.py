@@ -32,7 +32,7 @@ PATHS = {
 }
 TEXT = {
     "fr": {"dependant": "personne à charge", "check": "Vérifier l’état de la demande complète",
-           "not_found": "Nous ne trouvons pas cette demande", "closed": "Dossier fermé", "study": "Permis d'études",
+           "not_found": "Nous ne trouvons pas cette demande", "closed": "Dossier fermé", "study": "Permis d’études",
            "follow_up": "Suivi requis", "account": "Compte", "read": "Lu", "unread": "Non lu",
            "linked": "a été ajoutée à votre compte", "already": "déjà liée", "near": "correspondent en partie",
            "none": "Votre tentative a échoué", "in_review": "En cours de traitement", "no_criteria": "au moins un critère",

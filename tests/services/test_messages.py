@@ -109,7 +109,7 @@ def test_templates_fill_both_languages(world):
     texts = messages.render("linked", {"number": "V1", "client": "Anne Exemple", "date": "2026-01-01",
                                        "category": messages.category_values("study_permit")})
     assert texts["subject_fr"] == "Demande ajoutée à votre compte\u00a0: V1"
-    assert "(Permis d'études)" in texts["body_fr"] and "(Study permit)" in texts["body_en"]
+    assert "(Permis d’études)" in texts["body_fr"] and "(Study permit)" in texts["body_en"]
 
 
 def test_application_messages_follow_access(world):

@@ -60,7 +60,7 @@ def test_view_lists_clients_checklist_and_fees(rep):
     draft = make_draft(rep, [STUDY], upload=False)
     view = submission.view(rep, draft.application_id)
     (applicant,) = view.applicants
-    assert applicant.name == "Amina Diallo" and applicant.type_fr == "Permis d'études"
+    assert applicant.name == "Amina Diallo" and applicant.type_fr == "Permis d’études"
     assert [i.code for i in applicant.missing_required()][:2] == ["passport", "digital_photo"]
     assert [(ln.item, ln.amount_cents) for ln in view.fee_lines] == [("processing", 15000), ("biometrics", 8500)]
     assert view.total_cents == 23500 and view.amount_due_cents == 23500

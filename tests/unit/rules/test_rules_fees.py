@@ -139,7 +139,7 @@ def test_fees_by_date():
 
 def test_french_explanations():
     r = fee_summary([A("visitor_visa", "family_rate", "family_rate")] + [A("visitor_visa", "family_rate_exempt", "family_rate_exempt")] * 2, ON, "fr")
-    assert r["lines"][0]["explanation"].startswith("Client 1 – visa de visiteur : tarif familial de 500,00")
+    assert r["lines"][0]["explanation"].startswith("Client 1 – visa de visiteur\u00a0: tarif familial de 500,00")
     assert any("Le tarif familial" in w["message"] for w in r["warnings"])
 
 
