@@ -3,12 +3,12 @@ rules engine's texts, and reading the eligibility answers back from a context.""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from rar_app.i18n import t
 from rar_app.programs.countries import country_field_options, country_name  # noqa: F401  (re-exported)
 from rar_app.programs.engine import Context, Option
+from rar_app.rules.common import fr_typography  # noqa: F401  (re-exported for the IEC modules)
 from rar_app.rules.iec import CATEGORIES
 
 CODE = "iec"
@@ -26,19 +26,8 @@ ELIGIBILITY_FIELDS = {
     "date_of_birth": ("passport", "date_of_birth"),
 }
 
-_NB = "\u00a0"
-
 # The portal's shared country list (the pages render it as reference data).
 countries = country_field_options
-
-
-def fr_typography(text: str) -> str:
-    """The rules engine writes plain apostrophes and spaces; French pages use ’ and a
-    no-break space before : ; ? ! » and after «."""
-    text = text.replace("'", "’")
-    text = re.sub(r" ([:;?!»])", _NB + r"\1", text)
-    text = re.sub(r"(?<=[^\s" + _NB + r"])([;?!])", _NB + r"\1", text)
-    return text.replace("« ", "«" + _NB)
 
 
 def answer(ctx: Context, ref: str, name: str) -> Any:
