@@ -46,9 +46,9 @@ class ObjectNotFound(StorageError):
 
 
 _UNAVAILABLE_FR = {
-    "upload": "Votre document n'a pas été enregistré.",
-    "download": "Le document ne peut pas être ouvert pour l'instant.",
-    "delete": "Le document n'a pas été supprimé.",
+    "upload": "Votre document n’a pas été enregistré.",
+    "download": "Le document ne peut pas être ouvert pour l’instant.",
+    "delete": "Le document n’a pas été supprimé.",
 }
 _UNAVAILABLE_EN = {
     "upload": "Your document was not saved.",

@@ -358,7 +358,7 @@ def test_store_failing_mid_put_leaves_neither_row_nor_object(world, flaky):
     with pytest.raises(StorageUnavailable) as caught:
         _upload(world, samples.pdf(pad_to=1_000_000), store=flaky)
     assert caught.value.operation == "upload"
-    assert "n'a pas été enregistré" in caught.value.message("fr")
+    assert "n’a pas été enregistré" in caught.value.message("fr")
     assert "was not saved" in caught.value.message("en")
     assert _rows() == []
     assert list(flaky.inner.list_keys()) == []
@@ -386,7 +386,7 @@ def test_delete_with_storage_unreachable_changes_nothing(world, flaky):
     flaky.fail_delete = True
     with pytest.raises(StorageUnavailable) as caught:
         documents.remove(world.rep, doc.id, store=flaky)
-    assert caught.value.operation == "delete" and "n'a pas été supprimé" in caught.value.message("fr")
+    assert caught.value.operation == "delete" and "n’a pas été supprimé" in caught.value.message("fr")
     assert [d.id for d in documents.list_for_application(world.rep, world.app)] == [doc.id]
     assert len(list(flaky.inner.list_keys())) == 1
     assert _actions(doc.id) == ["document.upload", "document.delete", "document.delete_undone"]

@@ -136,7 +136,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
 
 
 def message(code: str, language: str = "fr") -> str:
-    fr, en = MESSAGES.get(code, ("Une erreur s'est produite.", "An error occurred."))
+    fr, en = MESSAGES.get(code, ("Une erreur s’est produite.", "An error occurred."))
     return en if language == "en" else fr
 
 

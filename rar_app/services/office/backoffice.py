@@ -75,7 +75,7 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str, str | None]] = {
 # Documents the back office issues, by application type (approved) — and for a refusal.
 ISSUED_DOCUMENTS: dict[str, tuple[str, str]] = {
     "visitor_visa": ("Visa de résident temporaire (visa de visiteur)", "Temporary resident visa (visitor visa)"),
-    "study_permit": ("Lettre d'introduction – permis d'études", "Port of entry letter of introduction – study permit"),
+    "study_permit": ("Lettre d’introduction – permis d’études", "Port of entry letter of introduction – study permit"),
     "work_permit": ("Lettre d'introduction – permis de travail", "Port of entry letter of introduction – work permit"),
     "open_work_permit": ("Lettre d'introduction – permis de travail ouvert",
                          "Port of entry letter of introduction – open work permit"),

@@ -305,7 +305,7 @@ class _World:
         when = app.submitted_at - timedelta(hours=1) if app.submitted_at else self.at(1)
         who = f"{client.given_names} {client.family_name}"
         self.docs.add(self.db, rep.id, app, applicant, "passport", f"Passeport-{client.family_name}-SPECIMEN.pdf",
-                      [f"Passeport fictif — {who}", f"Né(e) le {client.date_of_birth}", "Numéro : ZZ0000000"], when)
+                      [f"Passeport fictif — {who}", f"Né(e) le {client.date_of_birth}", "Numéro : ZZ0000000"], when)
         self.docs.add(self.db, rep.id, app, applicant, "proof_of_financial_support",
                       f"Preuve-de-fonds-{client.family_name}-SPECIMEN.pdf",
                       [f"Relevé bancaire fictif — {who}", "Banque Imaginaire du Canada", "Solde : 12 345,67 $"], when)
@@ -339,7 +339,7 @@ class _World:
             return
         if story in ("refused", "closed_refused"):
             self.step("refuse", applicant, self.at(max(t0 - 8, 0), 16),
-                      reason_fr="Le but de la visite n'a pas été démontré (décision fictive).",
+                      reason_fr="Le but de la visite n’a pas été démontré (décision fictive).",
                       reason_en="The purpose of the visit was not shown (fictional decision).")
             if story == "closed_refused":
                 self.step("close", applicant, self.at(max(t0 - 9, 0), 16),
@@ -482,7 +482,7 @@ def load_demo_world(db: Session, *, today: date | None = None, keep_hashes: dict
             request.status, request.answered_at = "received", world.at(2, 12)
             db.add(request)
             world.step("request_documents", jasmin, world.at(1, 9),
-                       label_fr="Lettre d'invitation signée", label_en="Signed letter of invitation",
+                       label_fr="Lettre d’invitation signée", label_en="Signed letter of invitation",
                        due_on=today + timedelta(days=30))
 
         # The other representative's files.
