@@ -212,9 +212,9 @@ def pool_status_page(lang: str) -> rx.Component:
             rx.el.section(
                 rx.el.h2(t("pools.breakdown", lang)),
                 table([t("pools.col_factor", lang), t("pools.col_points", lang)], rows(S.sections),
-                      caption=t("pools.breakdown", lang), table_id="pool-sections"),
+                      caption=t("pools.breakdown_sections", lang), table_id="pool-sections"),
                 table([t("pools.col_factor", lang), t("pools.col_points", lang)], rows(S.breakdown),
-                      caption=t("pools.breakdown", lang), table_id="pool-breakdown"),
+                      caption=t("pools.breakdown_factors", lang), table_id="pool-breakdown"),
             ),
             rx.cond(S.update_links.length() > 0, rx.el.section(
                 rx.el.h2(t("pool_update.links_heading", lang)),

@@ -113,7 +113,8 @@ def checklist_table(lang: str, client: Any, *, heading_level: str = "h3") -> rx.
                 ))),
                 class_name="doc-checklist",
             ),
-            **scroll_region(client.heading),
+            # Not the section's own name (its heading): landmarks on a page have distinct names.
+            **scroll_region(t("submit.documents_table", lang) + client.heading.to(str)),
         ),
         rx.cond(client.no_documents, rx.el.p(t("submit.no_documents", lang), class_name="hint")),
         aria_labelledby="client-" + client.position.to_string() + "-docs-title",

@@ -62,7 +62,7 @@ def results_page(lang: str, program: Program) -> rx.Component:
             rx.el.h2(t("programs.results_details", lang), id="results-details"),
             rx.el.div(rx.el.table(rx.el.tbody(rx.foreach(R.details, lambda d: rx.el.tr(
                 rx.el.th(d.label, scope="row"), rx.el.td(d.value))))),
-                **scroll_region(t("programs.results_details", lang))),
+                **scroll_region(t("programs.results_details_table", lang))),
             aria_labelledby="results-details")),
         rx.cond(R.redirect_href != "", rx.el.p(rx.el.a(R.redirect_text, href=R.redirect_href, id="results-redirect"))),
         nav_bar(

@@ -103,7 +103,7 @@ def table(headers: list[str], body: rx.Component, *, caption: str | None = None,
         class_name="table-wrap",
         tab_index=0,
         role="region",
-        aria_label=caption or headers[0],
+        aria_label=caption or ", ".join(headers),  # distinct from the other tables' names on the page
     )
 
 

@@ -39,7 +39,7 @@ NARROW = {"width": 375, "height": 740}
 AXE_JS = Path(__import__("axe_playwright_python").__file__).with_name("axe.min.js")
 AXE_RUN = """async () => {
   const r = await axe.run(document, {resultTypes: ['violations'], rules: {'target-size': {enabled: true}}});
-  return r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
+  return r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical' || v.id === 'landmark-unique')
     .map(v => ({id: v.id, impact: v.impact, targets: v.nodes.slice(0, 6).map(n => n.target.join(' '))}));
 }"""
 # WCAG 2.5.8 taken strictly for the controls (issue 17, point 6): a radio, a checkbox, a
