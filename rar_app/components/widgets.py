@@ -109,9 +109,11 @@ def text_field(
     hint: str | None = None,
     required: bool = True,
     autocomplete: str | None = None,
+    note: rx.Var | None = None,
     **props: Any,
 ) -> rx.Component:
-    """Label, optional help icon and hint, the error beside the field, and the input.
+    """Label, optional help icon and hint, the error beside the field, and the input;
+    `note`: a live text under the input, read out politely as it changes (``<id>-note``).
     The value is controlled by state so nothing typed is lost on an error; a secret
     (password, answer, one-time code, card number) passes `value=None, on_change=None`:
     the input is then uncontrolled and the handler reads it from the submitted form,
@@ -119,7 +121,8 @@ def text_field(
     if value is not None:
         props = {"value": value, "on_change": on_change, **props}
     described = " ".join(
-        x for x in [f"{field_id}-hint" if hint else "", f"{field_id}-error"] if x
+        x for x in [f"{field_id}-hint" if hint else "", f"{field_id}-error", f"{field_id}-note" if note is not None else ""]
+        if x
     )
     return rx.el.div(
         rx.el.div(
@@ -144,6 +147,8 @@ def text_field(
             class_name=rx.cond(error != "", "input input-error", "input"),
             **props,
         ),
+        *([rx.el.p(note, id=f"{field_id}-note", class_name="hint field-note", aria_live="polite")]
+          if note is not None else []),
         class_name=rx.cond(error != "", "field field-has-error", "field"),
     )
 

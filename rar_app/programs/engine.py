@@ -93,6 +93,10 @@ class Field:
     required_error_key: str | None = None
     allow_future: bool = False  # a date field that may be after today (a passport's expiry)
     finder: str = ""  # a search helper the question page shows under the field ("noc": « Trouver la CNP »)
+    # A live text under the field as it is typed (e.g. the CLB a test result converts to):
+    # note(the step's `note_facts`, value typed, lang) -> text ("" for none). Pure and cheap:
+    # it runs on every keystroke, with what the step read from the other answers at load.
+    note: Callable[[Mapping[str, Any], str, str], str] | None = None
 
     def choices(self, ctx: "Context", index: int | None) -> list[Option]:
         return list(self.options(ctx, index) if callable(self.options) else self.options)
@@ -195,6 +199,13 @@ class Step:
     # A list of like things (identity documents…): one instance per item, with `repeat=item_count(id)`;
     # the page shows the summary list (edit/remove) and « Enregistrer et ajouter » (services/casework/item_lists.py).
     items: bool = False
+    # What its fields' notes need from the other answers (a small dict), read once per page load.
+    note_facts: Callable[[Context, "int | None"], dict[str, Any]] | None = None
+
+
+def field_notes(step: Step, facts: Mapping[str, Any], values: Mapping[str, Any], lang: str) -> dict[str, str]:
+    """The live notes of a step's fields that have one: {field: text}."""
+    return {f.name: f.note(facts, str(values.get(f.name) or ""), lang) for f in step.fields if f.note is not None}
 
 
 @dataclasses.dataclass(frozen=True)

@@ -77,6 +77,8 @@ class QuestionState(rx.State):
     client_heading: str = ""
     # The current step's fields (controlled inputs: nothing typed is lost on an error).
     values: dict[str, str] = {}
+    notes: dict[str, str] = {}  # live notes under fields that have one (engine.Field.note)
+    _note_facts: dict[str, Any] = {}
     field_errors: dict[str, str] = {}
     errors: list[dict[str, str]] = []
     # Choices that depend on the rules or other answers: field -> choices.
@@ -112,7 +114,7 @@ class QuestionState(rx.State):
         self.notice = ""
         self.errors = []
         self.field_errors = {}
-        self.values = {}
+        self.values, self.notes, self._note_facts = {}, {}, {}
         self.checked_docs = []
         self.fee_rows = []
         self.fee_lines = []
@@ -180,7 +182,7 @@ class QuestionState(rx.State):
         try:
             if step_id == "review":
                 return self._load_review(info.account_id, lang)
-            view, options, heading = step_page(info.account_id, self.app_id, self.ref, lang)
+            view, options, heading, self._note_facts = step_page(info.account_id, self.app_id, self.ref, lang)
         except applications.NotFound:
             self.notice = t("wizard.not_found", lang)
             self.loaded = True
@@ -195,6 +197,7 @@ class QuestionState(rx.State):
         self.eligibility_note = _eligibility_note(program, step_id, view.from_eligibility, lang)
         saved = view.values
         self.values = _form_values(program, step_id, saved)
+        self.notes = engine.field_notes(_step(program, step_id), self._note_facts, self.values, lang)
         self._check_names = _checkbox_names(program, step_id)
         self.checks = [f"{n}:{c}" for n in self._check_names for c in (saved.get(n) or []) if isinstance(c, str)]
         self.field_errors = {n: "" for n in _error_names(program, step_id)}
@@ -309,6 +312,8 @@ class QuestionState(rx.State):
     def set_value(self, name: str, value: str):
         if name in self.values:
             self.values[name] = str(value)[:200]
+            if name in self.notes:  # a field with a live note (typing elsewhere stays as cheap as before)
+                self.notes = engine.field_notes(_step(*self._here()[:2]), self._note_facts, self.values, page_lang(self))
 
     @rx.event
     def toggle_check(self, name: str, code: str, checked: bool):

@@ -122,6 +122,10 @@ def eligibility(page, lang: str, *, phone: bool = False, strong: bool = False, c
     fill(page, "speaking", "9.7")
     for name, value in zip(("listening", "reading", "writing"), scores[1:]):
         fill(page, name, value)
+    # The CLB each result converts to, live under the field; nothing for a result off the scale.
+    expect(page.locator("#listening-note")).to_have_text(
+        t("express_entry.level_note", lang, scale="CLB", level=10 if strong else 9))
+    expect(page.locator("#speaking-note")).to_have_text("")
     page.click("#nav-next")
     expect(page.locator("#error-summary")).to_be_visible()
     expect(page.locator("#speaking-error")).to_be_visible()

@@ -49,7 +49,26 @@ def _second_tests(ctx: Context, _n: int | None) -> list[Option]:
 
 def _score_field(prefix: str, ability: str) -> Field:
     return Field(f"{ability}", "text", f"{K}.score_{ability}", max_length=6, pattern=r"[0-9]{1,3}([.,][05])?",
-                 pattern_error_key=f"{K}.error_score_format")
+                 pattern_error_key=f"{K}.error_score_format", note=_level_note(ability))
+
+
+def _level_note(ability: str):
+    """« Équivaut au niveau NCLC 9 » under a result as it is typed (issue 11: show the CLB)."""
+    def note(facts: Mapping[str, Any], raw: str, lang: str) -> str:
+        try:
+            taken, on = date.fromisoformat(facts["taken_on"]), date.fromisoformat(facts["on_date"])
+        except (KeyError, TypeError, ValueError):
+            return ""
+        found = rq.level_of(str(facts.get("test") or ""), ability, raw, taken, on) if raw.strip() else None
+        return t(f"{K}.level_note", lang, scale=found[0], level=found[1]) if found else ""
+    return note
+
+
+def _results_facts(test_step: str, date_step: str):
+    def facts(ctx: Context, _n: int | None) -> dict[str, Any]:
+        return {"test": (ctx.answers.get(test_step) or {}).get("test", ""), "on_date": ctx.on_date.isoformat(),
+                "taken_on": (ctx.answers.get(date_step) or {}).get("taken_on", "")}
+    return facts
 
 
 def _date_check(test_step: str):
@@ -189,7 +208,8 @@ def wizard() -> Wizard:
         lang_steps.append(Step(results_step, f"{K}.step_{prefix}_results", tuple(
             _score_field(prefix, a) for a in ABILITIES) + (
             Field("other", "text", f"{K}.score_other", required=False, max_length=60),), when=when,
-            check=_results_check(test_step, date_step), review=_results_review(test_step, date_step)))
+            check=_results_check(test_step, date_step), review=_results_review(test_step, date_step),
+            note_facts=_results_facts(test_step, date_step)))
     steps = (
         Step("ee_province", f"{K}.step_province", (
             Field("province", "select", f"{K}.province", options=tuple(_opt(p, f"prov_{p}") for p in PROVINCES),

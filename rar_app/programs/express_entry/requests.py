@@ -104,6 +104,20 @@ def levels(test: str, scores: Mapping[str, Any], taken: date, on: date, *, check
     return out
 
 
+def level_of(test: str, ability: str, raw: Any, taken: date, on: date) -> tuple[str, int] | None:
+    """The (scale, level) one result converts to, alone (the other abilities at the scale's
+    minimum); None when the result is not on the test's scale or the test is unknown."""
+    if test not in TEST_LABELS or score_problem(test, ability, raw, on) is not None:
+        return None
+    r = {a: _range(test, a, on) for a in ABILITIES}
+    scores = {a: r[a]["min"] for a in ABILITIES} | {ability: raw}
+    try:
+        out = levels(test, scores, taken, on)
+    except (ScoreProblem, ValueError, KeyError):
+        return None
+    return out["scale"], int(out[ability])
+
+
 def money_amount(raw: Any) -> int | None:
     text = re.sub(r"[\s\u00a0\u202f$]", "", str(raw or "")).replace(",", "")
     if not re.fullmatch(r"[0-9]{1,10}(\.[0-9]{1,2})?", text):

@@ -13,12 +13,14 @@ from rar_app.services.casework.applications import StepView, open_in
 from rar_app.services.casework.step_views import options_of
 
 
-def step_page(account_id: int, app_id: Any, ref: str, lang: str) -> tuple[StepView, dict[str, list[dict]], str]:
-    """(view, {field: [{code, label, help}]}, heading of a repeated step's instance or "")."""
+def step_page(account_id: int, app_id: Any, ref: str, lang: str) -> tuple[StepView, dict[str, list[dict]], str, dict]:
+    """(view, {field: [{code, label, help}]}, heading of a repeated step's instance or "",
+    what its fields' live notes need from the other answers)."""
     with session_scope() as db:
         view, app, ctx = open_in(db, account_id, app_id, ref)
         step_id, index = engine.parse_ref(ref)
         wiz = wizard_of(app, step_id)
     step = wiz.step(step_id)
     heading = step.group(ctx, index, lang) if index and step.group else ""
-    return view, options_of(wiz, step_id, index, ctx, lang), heading
+    facts = step.note_facts(ctx, index) if step.note_facts else {}
+    return view, options_of(wiz, step_id, index, ctx, lang), heading, facts
