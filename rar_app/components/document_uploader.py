@@ -237,7 +237,7 @@ def _file_row(lang: str, slot: SlotRow, row: FileRow) -> rx.Component:
                 type="button", class_name="btn btn-secondary", id="doc-download-" + doc_id,
                 on_click=DocumentsState.download(row.document_id),
             ),
-            rx.cond(DocumentsState.editable, rx.fragment(*editable)),
+            rx.cond(DocumentsState.removable, rx.fragment(*editable)),
             style=_STYLES["actions"],
         ),
         style=_STYLES["file"],

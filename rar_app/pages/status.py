@@ -176,7 +176,9 @@ class StatusState(rx.State):
         self.can_upload = False
         if slots and info.role == "representative":
             try:
-                await docs._configure(info, view.application_id, view.applicant_id, slots, editable=True)
+                # Answers to requests are added to a submitted application, never replaced or removed.
+                await docs._configure(info, view.application_id, view.applicant_id, slots, editable=True,
+                                      removable=False)
                 self.can_upload = True
             except documents.NotFound:
                 self.can_upload = False
@@ -299,6 +301,7 @@ def requests(lang: str) -> rx.Component:
             StatusState.can_upload,
             rx.el.div(
                 rx.el.p(t("status.requests_intro", lang)),
+                rx.el.p(t("status.requests_frozen", lang), class_name="hint", id="requests-frozen"),
                 document_uploader(lang),
                 rx.el.div(
                     rx.el.button(t("status.transmit", lang), type="button", class_name="btn btn-primary",

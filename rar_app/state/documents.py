@@ -114,6 +114,7 @@ class DocumentsState(rx.State):
     status_message: str = ""  # announced politely (role=status)
     provided_text: str = ""  # « n sur N » of the slots shown
     editable: bool = True
+    removable: bool = True  # files may be replaced or removed (never once the application is signed)
     configured: bool = False
 
     # Backend only: never sent to the browser, never set by it.
@@ -126,7 +127,8 @@ class DocumentsState(rx.State):
     # -- configuration, by the page's own state -------------------------------------
 
     async def _configure(self, info: SessionInfo, application_id: int, applicant_id: int | None,
-                         slot_defs: Iterable[Mapping[str, Any]], *, editable: bool = True) -> None:
+                         slot_defs: Iterable[Mapping[str, Any]], *, editable: bool = True,
+                         removable: bool = True) -> None:
         """Show the slots `slot_defs` (``{code, label_fr, label_en, help_fr, help_en, required}``,
         the rules engine's checklist shape) of one application (and applicant) to the signed-in
         representative `info`. Raises documents.NotFound when the application is not theirs."""
@@ -136,6 +138,7 @@ class DocumentsState(rx.State):
         self._last = {}
         self._uploading = ""
         self.editable = editable
+        self.removable = editable and removable
         self.errors = []
         self.status_message = ""
         await self._reload(self._actor(info), page_lang(self))
@@ -255,7 +258,7 @@ class DocumentsState(rx.State):
     async def replace(self, files: list[rx.UploadFile], document_id: int):
         """Put the selected file in place of document `document_id` (one this uploader shows)."""
         shown = self._shown_file(document_id)
-        if shown is None:
+        if shown is None or not self.removable:
             self._uploading = ""
             return None
         return await self._receive(files, shown[0].slot_code, replacing=shown[1])
@@ -339,7 +342,7 @@ class DocumentsState(rx.State):
             return sign_in_redirect(self)
         lang = page_lang(self)
         shown = self._shown_file(document_id)
-        if not self.editable or shown is None:
+        if not self.removable or shown is None:
             return None
         slot, row = shown
         actor = self._actor(info)

@@ -263,6 +263,9 @@ def test_upload_in_answer_to_a_document_request(portal, page, tmp_path, lang, fa
     path.write_bytes(samples.pdf(marker=f"{family}-{lang}"))
     page.locator(".doc-slots input[type=file]").first.set_input_files(str(path))
     page.wait_for_function("document.querySelector('.doc-slots .doc-file') !== null", timeout=30_000)
+    # Issue 14: what is sent stays as sent — no « Remplacer » nor « Supprimer » on a submitted application.
+    assert page.locator(".doc-slots .doc-file [id^=doc-remove-], .doc-slots .doc-file [id^=doc-replace-]").count() == 0
+    assert page.locator("#requests-frozen").is_visible()
     page.click("#transmit")
     page.wait_for_selector("#notice")
     assert txt["transmitted"] in page.inner_text("#notice")

@@ -89,9 +89,14 @@ def test_after_submission_only_answers_to_open_requests(world):
     request_id = _request(world)
     answer = _upload(world, slot=f"request-{request_id}", marker="answer").document
     assert answer.slot_code == f"request-{request_id}"
-    # Until the request is answered, that answer may still be replaced or removed.
-    replaced = documents.replace(world.rep, answer.id, "b.pdf", io.BytesIO(samples.pdf(marker="answer2"))).document
-    documents.remove(world.rep, replaced.id)
+    # Once sent, even an answer stays as sent: it is neither replaced nor removed; another file may be added.
+    before = _snapshot()
+    with pytest.raises(DocumentRefused) as caught:
+        documents.replace(world.rep, answer.id, "b.pdf", io.BytesIO(samples.pdf(marker="answer2")))
+    assert caught.value.code == "frozen"
+    with pytest.raises(DocumentRefused) as caught:
+        documents.remove(world.rep, answer.id)
+    assert caught.value.code == "frozen" and _snapshot() == before
     again = _upload(world, slot=f"request-{request_id}", marker="answer3").document
 
     # Another applicant's request, another application's, an unknown or answered one: refused.

@@ -32,8 +32,8 @@ Frozen applications: once signed (any status but "draft": signed, paying, submit
 submitted…) the documents are part of what was signed. The service checks the
 application's status itself (`_check_not_frozen`), whatever the page believes: only
 a file answering an open document request of the back office (slot `request-<id>`,
-see services/office/backoffice.py) may be added, and only such a not-yet-answered file
-may be replaced or removed; anything else is refused (`frozen`) with nothing changed.
+see services/office/backoffice.py) may be added; nothing may be replaced or removed
+(what was sent stays as sent); anything else is refused (`frozen`) with nothing changed.
 
 Refusals raise `DocumentRefused(code, field, message_fr, message_en)`. Codes:
 frozen, empty, too_large, unsupported_type, word_document, heic_image, pdf_encrypted,
@@ -221,10 +221,13 @@ def _answers_open_request(db: Session, app: Application, applicant_id: int | Non
             and (request.applicant_id is None or request.applicant_id == applicant_id))
 
 
-def _check_not_frozen(db: Session, app: Application, applicant_id: int | None, slot_code: str) -> None:
-    """Refuse (`frozen`) a change to a signed or submitted application's documents, unless it
-    concerns the answer to an open document request."""
-    if app.status != OPEN_STATUS and not _answers_open_request(db, app, applicant_id, slot_code):
+def _check_not_frozen(db: Session, app: Application, applicant_id: int | None, slot_code: str, *,
+                      removing: bool = False) -> None:
+    """Refuse (`frozen`) a change to a signed or submitted application's documents: once signed
+    nothing is removed or replaced, and only a file answering an open document request is added."""
+    if app.status == OPEN_STATUS:
+        return
+    if removing or not _answers_open_request(db, app, applicant_id, slot_code):
         raise _refused("frozen")
 
 
@@ -334,7 +337,8 @@ def _upload(actor: Actor, application_id: Any, applicant_id: Any, slot_code: str
     try:
         slot_code = _check_slot(slot_code)
         with session_scope() as db:
-            _check_not_frozen(db, _application(db, actor, app_id, write=True), applicant_id, slot_code)
+            _check_not_frozen(db, _application(db, actor, app_id, write=True), applicant_id, slot_code,
+                              removing=replacing_id is not None)
             _check_room_and_duplicates(db, app_id, applicant_id, slot_code, None, replacing_id)
         staged = fileobj if isinstance(fileobj, StagedUpload) else StagedUpload()
         try:
@@ -357,7 +361,7 @@ def _upload(actor: Actor, application_id: Any, applicant_id: Any, slot_code: str
             with session_scope() as db:
                 # Access or status may have changed meanwhile (signed while the file was read).
                 locked = _application(db, actor, app_id, write=True, lock=True)
-                _check_not_frozen(db, locked, applicant_id, slot_code)
+                _check_not_frozen(db, locked, applicant_id, slot_code, removing=replacing_id is not None)
                 warnings = _check_room_and_duplicates(db, app_id, applicant_id, slot_code, staged.sha256,
                                                       replacing_id)
                 doc = Document(
@@ -408,7 +412,7 @@ def remove(actor: Actor, document_id: int, *, store: DocumentStore | None = None
             doc, app = _document(db, actor, document_id, write=True)
             seen.update(document_id=doc.id, application_id=app.id, status=app.status)
             _check_not_frozen(db, _application(db, actor, app.id, write=True, lock=True), doc.applicant_id,
-                              doc.slot_code)
+                              doc.slot_code, removing=True)
             doc.deleted_at = utcnow()
             db.add(doc)
             _audit(db, actor, "document.delete", doc.id, application_id=doc.application_id, slot=doc.slot_code,
