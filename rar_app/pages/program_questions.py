@@ -55,7 +55,7 @@ def render_field(lang: str, f: Field, S: Any = Q) -> rx.Component:
         extra = {"input_mode": "numeric"} if f.kind == "number" else {}
         if f.kind == "text":
             extra["max_length"] = f.max_length
-        if f.note is not None:
+        if f.note is not None and hasattr(S, "notes"):  # a page whose state keeps live notes
             extra["note"] = S.notes[f.name]
         component = text_field(lang, f.name, label, value, on_change, error, help_text=help_text, hint=hint,
                                required=f.required, **extra)

@@ -25,9 +25,22 @@ def require_session(state: rx.State, roles: tuple[str, ...] = ("representative",
     """For every handler that reads or changes data: the signed-in, fully verified
     session with one of `roles`, or None (then return `sign_in_redirect(state)`)."""
     info = current_session(state)
-    if info is None or not info.is_complete or info.role not in roles:
+    if info is None:
+        return None  # signed out (or expired): sent to sign in, nothing to audit
+    if not info.is_complete or info.role not in roles:
+        _refused(state, info, roles)
         return None
     return info
+
+
+def _refused(state: rx.State, info: SessionInfo, roles: tuple[str, ...]) -> None:
+    """A signed-in account asked for what its role (or an unfinished sign-in: second factor
+    not given) does not allow: one `access.refused` audit entry, in its own transaction."""
+    from rar_app.services import audit
+
+    audit.record_refusal(actor_id=info.account_id, actor_role=info.role, object_type="page",
+                         object_id=(state.router.url.path or "")[:120], ip=client_ip(state)[:64],
+                         needed=",".join(roles), complete=info.is_complete)
 
 
 def sign_in_redirect(state: rx.State):
@@ -70,6 +83,8 @@ class SessionState(rx.State):
         self.signed_in = bool(info and info.is_complete)
         self.display_name = info.display_name if self.signed_in and info else ""
         if route.protected and (not self.signed_in or (info and info.role not in route.roles)):
+            if info is not None:
+                _refused(self, info, tuple(route.roles))
             return rx.redirect(routes.url("sign_in", lang) + "?expired=1", replace=True)
         return None
 

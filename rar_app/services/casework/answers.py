@@ -69,6 +69,9 @@ def owned(db: Session, account_id: int, app_id: Any, *, lock: bool = False) -> A
         query = query.with_for_update()
     app = db.exec(query).first()
     if app is None or account_id is None:
+        # Unknown, deleted or another representative's: the same answer, one audit entry.
+        audit.note_refusal(db, actor_id=account_id, actor_role="representative", object_type="application",
+                           object_id=str(app_id)[:40], check="owned")
         raise NotFound()
     return app
 

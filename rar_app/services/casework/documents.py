@@ -178,6 +178,8 @@ def _application(db: Session, actor: Actor, application_id: Any, *, write: bool,
         query = query.with_for_update()  # serialises uploads to one application (PostgreSQL)
     app = db.exec(query).first()
     if app is None or not (_may_write(actor, app) if write else _may_read(actor, app)):
+        audit.note_refusal(db, actor_id=actor.account_id, actor_role=actor.role, object_type="application",
+                           object_id=str(application_id)[:40], check="documents", write=write)
         raise NotFound()
     return app
 
@@ -185,6 +187,8 @@ def _application(db: Session, actor: Actor, application_id: Any, *, write: bool,
 def _document(db: Session, actor: Actor, document_id: Any, *, write: bool) -> tuple[Document, Application]:
     doc = db.get(Document, _as_id(document_id))
     if doc is None or doc.deleted_at is not None or doc.application_id is None:
+        audit.note_refusal(db, actor_id=actor.account_id, actor_role=actor.role, object_type="document",
+                           object_id=str(document_id)[:40], check="documents", write=write)
         raise NotFound()
     return doc, _application(db, actor, doc.application_id, write=write)
 

@@ -16,6 +16,7 @@ from rar_app import rules
 from rar_app.db import session_scope
 from rar_app.models import Applicant, Application, Client, Document
 from rar_app.programs import registry
+from rar_app.services import audit
 from rar_app.services.casework import answers
 from rar_app.services.casework.errors import FinishError, NotEditable, NotFound
 from rar_app.services.office import pool_guard
@@ -44,6 +45,8 @@ def owned_application(db: Session, account_id: int, application_id: Any, *, lock
         query = query.with_for_update()
     app = db.exec(query).first()
     if app is None or app.representative_id is None or app.representative_id != account_id:
+        audit.note_refusal(db, actor_id=account_id, actor_role="representative", object_type="application",
+                           object_id=str(application_id)[:40], check="owned_application")
         raise NotFound()
     return app
 

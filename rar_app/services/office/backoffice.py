@@ -496,12 +496,13 @@ def _event_row(e: AuditEvent, names: dict[int, str]) -> dict[str, Any]:
 
 
 def history(db: Session, application_id: int) -> list[dict[str, Any]]:
-    """Every audit entry about the application and its documents, oldest first."""
+    """Every audit entry about the application and its documents, oldest first — what was
+    done to the file; who only looked at it (`personal.read`) is in the audit log search."""
     doc_ids = [str(i) for i in db.exec(select(Document.id).where(Document.application_id == application_id))]
     query = select(AuditEvent).where(or_(
         (AuditEvent.object_type == "application") & (AuditEvent.object_id == str(application_id)),
         (AuditEvent.object_type == "document") & (AuditEvent.object_id.in_(doc_ids or ["-"])),
-    )).order_by(AuditEvent.id)
+    ), AuditEvent.action != "personal.read").order_by(AuditEvent.id)
     events = list(db.exec(query))
     actor_ids = {e.actor_id for e in events if e.actor_id}
     names = {a.id: a.username or f"#{a.id}" for a in db.exec(select(Account).where(Account.id.in_(actor_ids or {0})))}
@@ -517,7 +518,11 @@ def application_detail(db: Session, actor_id: int, application_id: Any) -> dict[
     except (TypeError, ValueError):
         app = None
     if app is None or not may_see(staff, app):
+        audit.note_refusal(db, actor_id=staff.id, actor_role=staff.role, object_type="application",
+                           object_id=str(application_id)[:40], check="application_detail")
         raise NotFound()
+    audit.record(db, "personal.read", actor_id=staff.id, actor_role=staff.role, object_type="application",
+                 object_id=app.id, view="file")
     rep = db.get(Account, app.representative_id) if app.representative_id else None
     holder_client = db.get(Account, app.client_account_id) if app.client_account_id else None
     people = []

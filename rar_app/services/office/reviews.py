@@ -152,6 +152,9 @@ def queue(db: Session, actor_id: int, *, status: str = "open", page: int = 0) ->
                                                                    StaffReview.id.desc())
     page = max(0, int(page)) if isinstance(page, int) else 0
     rows = list(db.exec(query.offset(page * PAGE_SIZE).limit(PAGE_SIZE + 1)))
+    if rows:  # the queue shows clients' and representatives' names: a read of personal information
+        audit.record(db, "personal.read", actor_id=actor_id, actor_role="staff", object_type="staff_review",
+                     view="review_queue", status=status, page=page, reviews=[r.id for r in rows[:PAGE_SIZE]])
     return [_row(db, r) for r in rows[:PAGE_SIZE]], len(rows) > PAGE_SIZE
 
 

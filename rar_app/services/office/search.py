@@ -260,6 +260,10 @@ def search(
         total = int(db.exec(select(func.count()).select_from(inner)).one())
         capped = total > COUNT_CAP
         total = min(total, COUNT_CAP)
+    if account.role in STAFF_ROLES and rows:  # staff read other people's files: audited (which criteria, not values)
+        used = sorted(k for k, v in dataclasses.asdict(criteria).items() if v) if criteria is not None else []
+        audit.record(db, "personal.read", actor_id=account.id, actor_role=account.role, object_type="search",
+                     view="search", results=len(rows), criteria=used)
     return SearchPage(rows, next_cursor, total, capped)
 
 
