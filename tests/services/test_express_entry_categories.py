@@ -68,3 +68,21 @@ def test_a_provincial_nomination_round_invites_only_nominees(world):
     ids = world["ids"]
     assert db_status(ids["nominated"]) == "invited"
     assert all(db_status(ids[k]) == "active" for k in ("top", "weak_french", "french_early", "french_late"))
+
+
+def test_the_categories_come_from_a_dated_parameter_with_its_source():
+    from datetime import date
+
+    from rar_app import rules
+    from rar_app.programs.express_entry import outcome
+    from rar_app.programs.express_entry import requests as rq
+    from tests.unit.test_express_entry_program import answers as eligibility_answers, walk
+
+    before, now = (rules.parameter("programs.express_entry_categories", d) for d in (date(2023, 5, 30), date(2026, 12, 4)))
+    assert "french" not in before.value and now.value["french"] == {"min_nclc": 7} and "Ministerial Instructions" in now.reference
+    answers = walk(eligibility_answers(
+        ee_second_test={"test": "tef"}, ee_second_date={"taken_on": "2026-03-01"},
+        ee_second_results={"speaking": "460", "listening": "460", "reading": "460", "writing": "460"})).answers
+    assessment = rq.assess(answers, date(2026, 12, 4))
+    assert "french" in outcome.streams(assessment, date(2026, 12, 4))
+    assert "french" not in outcome.streams(assessment, date(2023, 5, 30))  # before category-based selection

@@ -4,8 +4,10 @@ breakdown, and — when nothing fits — what would change that."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any, Mapping
 
+from rar_app import rules
 from rar_app.i18n import t
 from rar_app.programs.base import Outcome, Reason
 from rar_app.programs.engine import Context
@@ -82,15 +84,18 @@ def pool_answers(answers: Mapping[str, Any]) -> dict[str, Any]:
     return profile.eligibility_shape(answers)
 
 
-def streams(assessment: Mapping[str, Any]) -> list[str]:
-    """What a round may target: the eligible programs, and the categories the profile fits
-    (French-language proficiency: NCLC 7 in all four abilities; provincial nomination)."""
+def streams(assessment: Mapping[str, Any], on: date) -> list[str]:
+    """What a round may target: the eligible programs, and the categories the profile fits, as the
+    dated parameter `programs.express_entry_categories` in force defines them (French-language
+    proficiency: NCLC 7 in all four abilities since 2023-05-31; provincial nomination)."""
     out = eligible_programs(assessment)
     request = assessment["request"]
-    french = [x for x in (request["first_language"], request.get("second_language")) if x and x.get("language") == "fr"]
-    if any(min(x[a] for a in rq.ABILITIES) >= 7 for x in french):
-        out.append("french")
-    if request.get("provincial_nomination"):
+    categories = rules.parameter("programs.express_entry_categories", on).value
+    if "french" in categories:
+        french = [x for x in (request["first_language"], request.get("second_language")) if x and x.get("language") == "fr"]
+        if any(min(x[a] for a in rq.ABILITIES) >= int(categories["french"]["min_nclc"]) for x in french):
+            out.append("french")
+    if "pnp" in categories and request.get("provincial_nomination"):
         out.append("pnp")
     return out
 
@@ -103,7 +108,7 @@ def pool_admission(ctx: Context) -> dict[str, Any]:
     crs = assessment["crs"]
     return {
         "score": crs["total"],
-        "streams": streams(assessment),
+        "streams": streams(assessment, ctx.on_date),
         "details": {
             "crs": {k: crs[k] for k in ("total", "core", "spouse", "transferability", "additional")},
             # Ready bilingual rows for the status page (generic: label, points).
