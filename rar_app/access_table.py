@@ -255,3 +255,15 @@ ROUTES: dict[str, tuple[tuple[str, ...], str]] = {
     "/demo-partner/token": (PUBLIC, "demo mode only; code + PKCE verifier, once"),
     "/demo-partner/userinfo": (PUBLIC, "demo mode only; bearer token of that partner"),
 }
+
+# Reflex's own endpoints (reflex.constants.Endpoint): the test fails when Reflex adds one.
+FRAMEWORK_ROUTES: dict[str, tuple[tuple[str, ...], str]] = {
+    "/_event": (PUBLIC, "the websocket of every state event: Origin checked (origin_guard); each handler re-checks "
+                        "the session, role and owner (HANDLERS above)"),
+    "/_upload": (ACCOUNT, "POST: files to an upload handler of HANDLERS (size bounded by body_limit_guard); "
+                          "GET of the public folder refused (upload_folder_guard): no file is ever kept there"),
+    "/ping": (PUBLIC, "no data"),
+    "/_health": (PUBLIC, "no data"),
+    "/_all_routes": (PUBLIC, "not added (REFLEX_ADD_ALL_ROUTES_ENDPOINT unset): page names only"),
+    "/auth-codespace": (PUBLIC, "GitHub Codespaces only; never on this portal's hosts"),
+}

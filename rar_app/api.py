@@ -69,11 +69,12 @@ from rar_app.api_guard import (  # noqa: E402
     origin_guard,
     security_headers,
     upload_body_limit,
+    upload_folder_guard,
     upload_size_guard,
 )
 
 __all__ = ["UPLOAD_FRAMING_BYTES", "body_limit_guard", "build_api", "origin_guard", "security_headers",
-           "upload_body_limit", "upload_size_guard"]
+           "upload_body_limit", "upload_folder_guard", "upload_size_guard"]
 
 
 def build_api() -> Starlette:

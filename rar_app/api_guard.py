@@ -247,6 +247,25 @@ def origin_guard(app):
     return wrapped
 
 
+# --------------------------------------------------------------------------- Reflex's upload folder
+
+
+def upload_folder_guard(app):
+    """ASGI middleware: Reflex serves its upload folder publicly (GET /_upload/<file>). The
+    portal never keeps a file there (client documents go to the document store, read through
+    the signed download route), so nothing is served from it: 404 for any read under it.
+    The upload itself (POST /_upload, the event that receives files) is untouched."""
+
+    async def wrapped(scope, receive, send):
+        if scope["type"] == "http" and scope.get("method") in ("GET", "HEAD") \
+                and (scope.get("path", "").rstrip("/") == "/_upload" or scope.get("path", "").startswith("/_upload/")):
+            response = Response("Introuvable / Not found\n", status_code=404, media_type="text/plain; charset=utf-8")
+            return await response(scope, receive, send)
+        return await app(scope, receive, send)
+
+    return wrapped
+
+
 # --------------------------------------------------------------------------- bodies
 
 

@@ -11,7 +11,7 @@ import reflex as rx
 
 import rar_app.pages  # noqa: F401  (registers the pages)
 from rar_app import routes
-from rar_app.api import body_limit_guard, build_api, origin_guard, security_headers
+from rar_app.api import body_limit_guard, build_api, origin_guard, security_headers, upload_folder_guard
 from rar_app.i18n import LANGS, t
 from rar_app.pages import info
 from rar_app.pages.registry import PAGES
@@ -57,7 +57,7 @@ app = rx.App(
     stylesheets=["/rar.css"],
     html_lang="fr",
     # Innermost first: bodies bounded, then foreign origins refused, headers on every answer.
-    api_transformer=[build_api(), body_limit_guard, origin_guard, security_headers],
+    api_transformer=[build_api(), upload_folder_guard, body_limit_guard, origin_guard, security_headers],
     head_components=[
         rx.el.meta(name="viewport", content="width=device-width, initial-scale=1"),
         # In the page itself (a data: address): one request fewer on every first load (issue 15).

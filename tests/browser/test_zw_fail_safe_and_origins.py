@@ -58,6 +58,8 @@ def test_pages_run_under_the_csp_and_other_origins_are_refused(portal, browser):
     # Same origin (control): the websocket opens and the API answers.
     assert page.evaluate(WS_PROBE, _ws_url(portal)) == "open"
     assert page.evaluate(FETCH_PROBE, portal.url("/api/health")) == "read:200"
+    # Reflex's public upload folder serves nothing (client documents are never kept there).
+    assert page.evaluate(FETCH_PROBE, portal.url("/_upload/passeport.pdf")) == "read:404"
 
     # A page from another site, in the same browser (the session cookie is there).
     evil = context.new_page()

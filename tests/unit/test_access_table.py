@@ -108,3 +108,35 @@ def test_handlers_reading_an_id_from_the_address_are_all_in_the_id_list():
         if reads.search(source) and key not in access_table.ID and key not in QUERY_NOT_AN_ID:
             missing.append(key)
     assert not missing, f"reads an id from the address but is not in access_table.ID: {missing}"
+
+
+def test_every_reflex_endpoint_is_in_the_table():
+    from reflex import constants
+
+    served = {str(endpoint) for endpoint in constants.Endpoint}
+    assert served == set(access_table.FRAMEWORK_ROUTES), (sorted(served - set(access_table.FRAMEWORK_ROUTES)),
+                                                          sorted(set(access_table.FRAMEWORK_ROUTES) - served))
+    for path, (roles, check) in access_table.FRAMEWORK_ROUTES.items():
+        assert roles and set(roles) <= KNOWN_ROLES and check.strip(), path
+
+
+def test_the_public_upload_folder_serves_nothing_but_uploads_still_arrive():
+    from starlette.applications import Starlette
+    from starlette.responses import PlainTextResponse
+    from starlette.routing import Route
+    from starlette.testclient import TestClient
+
+    from rar_app.api import upload_folder_guard
+
+    async def inner(request):
+        return PlainTextResponse("reached " + request.method)
+
+    app = Starlette(routes=[Route("/_upload", inner, methods=["GET", "POST"]),
+                            Route("/_upload/{name:path}", inner, methods=["GET", "HEAD"]),
+                            Route("/ping", inner)])
+    client = TestClient(upload_folder_guard(app))
+    for path in ("/_upload/passeport.pdf", "/_upload/a/b.png", "/_upload", "/_upload/"):
+        assert client.get(path).status_code == 404, path
+    assert client.head("/_upload/x.pdf").status_code == 404
+    assert client.post("/_upload", content=b"x").text == "reached POST"
+    assert client.get("/ping").text == "reached GET"
