@@ -17,7 +17,8 @@ def test_staff_round_then_the_representative_declines_the_invitation(portal, bro
     page.click("#bo-rounds")
     page.wait_for_url("**/fr/arriere-guichet/rondes-invitations")
     page.wait_for_function("document.querySelector('#round-pool')?.value === 'express_entry'")
-    page.wait_for_function("(document.querySelector('#round-in-pool')?.innerText || '').includes('6')")
+    # The demo pool's 6 profiles, or more when an earlier module on this shared portal submitted one.
+    page.wait_for_function("Number(((document.querySelector('#round-in-pool')?.innerText || '').match(/\\d+/) || ['0'])[0]) >= 6")
     assert_accessible(page, "rounds")
     # Bad input: the number is required, at the field and in the summary; what was typed stays.
     page.fill("#round-size", "deux")
