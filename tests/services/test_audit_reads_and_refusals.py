@@ -114,3 +114,22 @@ def test_staff_asking_for_an_unknown_file_is_logged(world):
     with pytest.raises(Exception):
         backoffice_desk.file_detail(world["staff"], "99999999")
     assert [e.object_id for e in _entries("access.refused", world["staff"])] == ["99999999"]
+
+
+def test_foreign_pool_profiles_and_messages_are_refused_and_logged(world):
+    from rar_app.models import Message
+    from rar_app.services.messaging import messages
+    from rar_app.services.office import pool_profile
+
+    with session_scope() as db:
+        message = Message(account_id=world["owner"], subject_fr="Avis", subject_en="Notice", body_fr="x", body_en="x")
+        db.add(message)
+        db.flush()
+        message_id = message.id
+    with pytest.raises(Exception):
+        pool_profile.status(world["intruder"], world["app"], "fr")
+    with pytest.raises(Exception):
+        with session_scope() as db:
+            messages.open_message(db, world["intruder"], message_id)
+    found = [(e.object_type, e.object_id) for e in _entries("access.refused", world["intruder"])]
+    assert found == [("application", str(world["app"])), ("message", str(message_id))]

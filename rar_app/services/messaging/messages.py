@@ -247,6 +247,8 @@ def _own(db: Session, account: Account, message_id: Any) -> Message:
         raise NotFound() from None
     message = db.get(Message, mid)
     if message is None or message.account_id is None or message.account_id != account.id:
+        audit.note_refusal(db, actor_id=account.id, actor_role=account.role, object_type="message",
+                           object_id=str(message_id)[:40], check="own_message")
         raise NotFound()
     return message
 

@@ -49,6 +49,8 @@ def _held(db: Session, account_id: int, application_id: Any) -> tuple[Applicatio
     app = db.get(Application, _id(application_id))
     if app is None or app.status == "deleted" or account_id is None \
             or account_id not in (app.representative_id, app.client_account_id):
+        audit.note_refusal(db, actor_id=account_id, object_type="application", object_id=str(application_id)[:40],
+                           check="pool_profile")
         raise NotFound()
     entry = pools.entry_of(db, app.id)
     try:

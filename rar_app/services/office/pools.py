@@ -217,6 +217,8 @@ def _held_entry(db: Session, account_id: int, entry_id: Any, *, lock: bool = Fal
     entry = db.exec(query).first()
     app = db.get(Application, entry.application_id) if entry is not None else None
     if app is None or app.status == "deleted" or account_id not in (app.representative_id, app.client_account_id):
+        audit.note_refusal(db, actor_id=account_id, object_type="pool_entry", object_id=str(entry_id)[:40],
+                           check="pool_entry")
         raise NotFound()
     return entry, app
 
@@ -441,6 +443,8 @@ def _held_invitation(db: Session, account_id: int, invitation_id: Any) -> tuple[
         raise NotFound()
     invitation = db.exec(select(PoolInvitation).where(PoolInvitation.id == invitation_id).with_for_update()).first()
     if invitation is None:
+        audit.note_refusal(db, actor_id=account_id, object_type="pool_invitation", object_id=str(invitation_id)[:40],
+                           check="pool_invitation")
         raise NotFound()
     entry, app = _held_entry(db, account_id, invitation.entry_id, lock=True)
     return invitation, entry, app
