@@ -205,9 +205,8 @@ class Program:
     page_buttons: Mapping[str, str] = dataclasses.field(default_factory=dict)  # page name -> main button key
     # First visit of an application step: the answers the portal already knows, from
     # {"account": the representative's name, e-mail, regulatory body and membership number,
-    #  "answers": the draft's answers so far} -> {step ref: values}.
-    # {"account": …, "answers": …, "client": the details the same representative already gave
-    #  for this client in earlier applications (CLIENT_KEYS), once the client is identified}.
+    #  "answers": the draft's answers so far, "client": the details the same representative gave
+    #  for this client in earlier applications (CLIENT_KEYS; on `client_steps` only)} -> {step ref: values}.
     prefill: Callable[[Mapping[str, Any]], dict[str, dict[str, Any]]] | None = None
     # The client's identity and reusable details in an application's answers, keyed by
     # CLIENT_KEYS (empty values left out): how the portal recognises a client it already knows.

@@ -10,7 +10,6 @@ prefills a step only when it has no saved values."""
 
 from __future__ import annotations
 
-import json
 from typing import Any, Mapping
 
 from sqlmodel import Session, select
@@ -19,6 +18,7 @@ from rar_app.models import Application, name_key, uci_key
 from rar_app.programs import registry
 from rar_app.programs.base import CLIENT_KEYS, Program
 from rar_app.services import audit
+from rar_app.services.casework.answers import answers_of
 
 # The newest applications looked at: enough for a representative's history of one client,
 # bounded so a first visit stays one small query.
@@ -45,12 +45,7 @@ def _details_of(app: Application) -> dict[str, str]:
     program = registry.find(app.kind)
     if program is None or program.client_details is None:
         return {}
-    try:
-        data = json.loads(app.wizard_data or "{}")
-    except ValueError:
-        return {}
-    answers = data.get("answers") if isinstance(data, dict) else None
-    return _clean(program.client_details(answers if isinstance(answers, dict) else {}))
+    return _clean(program.client_details(answers_of(app)))
 
 
 def _clean(details: Mapping[str, Any]) -> dict[str, str]:
@@ -75,8 +70,6 @@ def known_details(db: Session, account_id: int, program: Program, answers: Mappi
     found: dict[str, str] = {}
     sources: list[int] = []
     for app in rows:
-        if app.representative_id != account_id:  # belt and braces: never another representative's client
-            continue
         details = _details_of(app)
         if details and same_client(me, details):
             sources.append(app.id)
