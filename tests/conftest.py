@@ -11,7 +11,22 @@ from rar_app import migrate
 from rar_app import settings as settings_module
 
 
+def quiet_background_threads() -> None:
+    """Stop the threads that read the settings on their own (the notice sender, the
+    training loop, link mails being sent): one of them calling get_settings() while a
+    test changes RAR_* could cache the settings of the test before (seen in CI as a test
+    opening the repository's own data/rar.db)."""
+    from rar_app.services.identity import email_links
+    from rar_app.services.messaging import mailer
+    from rar_app.services.office import simulation
+
+    email_links.wait_sent()
+    mailer.worker().stop()
+    simulation.stop_background()
+
+
 def reset_caches() -> None:
+    quiet_background_threads()
     settings_module.get_settings.cache_clear()
     if db_module.get_engine.cache_info().currsize:
         db_module.get_engine().dispose()

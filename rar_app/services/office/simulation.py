@@ -210,8 +210,9 @@ class Loop:
             thread.join(timeout)
         self._thread = None
         if self.owner:
+            owner, self.owner = self.owner, ""  # released once: a second stop() touches no database
             try:
-                lease.release(LEASE_NAME, self.owner)
+                lease.release(LEASE_NAME, owner)
             except Exception:  # the database may already be gone at shutdown
                 log.debug("could not release the training lease", exc_info=True)
 
