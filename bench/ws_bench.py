@@ -231,6 +231,10 @@ def main() -> None:
     ap.add_argument("--kinds", default=",".join(ALL_KINDS))
     ap.add_argument("--json", default="", help="also write every row to this file")
     ap.add_argument("--max-minutes", type=float, default=60)
+    ap.add_argument("--portal-env", action="append", default=[], metavar="KEY=VALUE",
+                    help="an extra environment variable for the portal (repeatable), e.g. to compare a setting")
+    ap.add_argument("--profile", default="", help="sample the portal's workers (rar_app/sampler.py) into "
+                    "PREFIX-<mode>.<pid>.json; read with bench/profile_report.py PREFIX-<mode>")
     args = ap.parse_args()
     import signal
 
@@ -254,6 +258,9 @@ def main() -> None:
                 blank_env = dict(env, BLANK_REDIS_URL=f"{redis.url}/2")
             else:
                 portal_env, blank_env = {"GRANIAN_WORKERS": "1"}, {"GRANIAN_WORKERS": "1"}
+            portal_env.update(kv.split("=", 1) for kv in args.portal_env)
+            if args.profile:
+                portal_env["RAR_PROFILE_OUT"] = f"{args.profile}-{mode}"
             print(f"# {mode}: starting the blank app and the portal (production builds)…", file=sys.stderr, flush=True)
             blank = BlankServer(blank_env).start()
             portal = None

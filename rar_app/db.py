@@ -32,7 +32,10 @@ def make_engine(url: str) -> Engine:
             cur.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+    # The wizard's handlers run on the event loop (see state/questions.py): a server that does
+    # not answer must fail the event in seconds (« service momentarily unavailable »), not hang it.
+    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10, pool_timeout=10,
+                         connect_args={"connect_timeout": 3})
 
 
 @lru_cache(maxsize=1)
