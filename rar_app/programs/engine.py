@@ -343,10 +343,14 @@ def first_incomplete(wizard: Wizard, ctx: Context) -> str:
 
 def reachable(wizard: Wizard, ref: str, ctx: Context) -> bool:
     """A step may be shown when it is in the flow and every step before it is complete."""
-    refs = flow(wizard, ctx)
-    if ref not in refs:
-        return False
-    return refs.index(ref) <= refs.index(first_incomplete(wizard, ctx))
+    # Only the steps before it are checked: on every « Suivant », validating the steps after
+    # it too (the fee step runs the fee rules) was a third of the event's own work.
+    for here in flow(wizard, ctx):
+        if here == ref:
+            return True
+        if here == REVIEW or not is_complete(wizard, here, ctx):
+            return False
+    return False
 
 
 def next_ref(wizard: Wizard, ref: str, ctx: Context, *, from_review: bool = False) -> str:

@@ -236,12 +236,15 @@ def save_step(account_id: int, app_id: Any, ref: str, raw: Mapping[str, Any], *,
         ctx = _ctx(app, on_date)
         if ref == engine.REVIEW:
             raise Incomplete(first_open(program, ctx))
+        if action == "next":
+            # Answers with problems are said at once: nothing is saved, so whether the step
+            # may be reached yet is asked only of answers that would be.
+            clean, problems = _check(program, ref, raw, ctx)
+            if problems:
+                return SaveResult(app.id, False, None, tuple(problems), dict(raw))
         part, wiz = _locate(program, ref, ctx)
         step_id, _index = engine.parse_ref(ref)
         if action == "next":
-            clean, problems = engine.validate(wiz, ref, raw, ctx)
-            if problems:
-                return SaveResult(app.id, False, None, tuple(problems), dict(raw))
             ctx.answers[ref] = clean
             _prune(program, ctx, ref)
             goto = engine.next_ref(wiz, ref, ctx, from_review=from_review)
@@ -259,6 +262,15 @@ def save_step(account_id: int, app_id: Any, ref: str, raw: Mapping[str, Any], *,
         db.add(app)
         _sync_rows(db, app, ctx)
         return SaveResult(app.id, True, goto, (), clean)
+
+
+def _check(program: Program, ref: str, raw: Mapping[str, Any], ctx: Context) -> tuple[dict[str, Any], list]:
+    """A step's answers checked by its wizard; an unknown step has none (then `_locate` redirects)."""
+    try:
+        found = program.wizard_of(engine.parse_ref(ref)[0])
+    except ValueError:
+        found = None
+    return engine.validate(found[1], ref, raw, ctx) if found is not None else ({}, [])
 
 
 def _dynamic_keys(program: Program, ctx: Context, step_id: str) -> list[str]:
