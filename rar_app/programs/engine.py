@@ -364,9 +364,10 @@ def next_ref(wizard: Wizard, ref: str, ctx: Context, *, from_review: bool = Fals
         return first_incomplete(wizard, ctx)
     pos = refs.index(ref)
     target = refs[min(pos + 1, len(refs) - 1)]
-    # Never send someone past an incomplete step.
-    if refs.index(target) > refs.index(first_incomplete(wizard, ctx)):
-        return first_incomplete(wizard, ctx)
+    # Never send someone past an incomplete step (only the steps before the target are checked).
+    for earlier in refs[:refs.index(target)]:
+        if earlier == REVIEW or not is_complete(wizard, earlier, ctx):
+            return earlier
     return target
 
 
