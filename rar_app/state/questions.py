@@ -105,22 +105,18 @@ class QuestionState(rx.State):
 
     # -- loading ------------------------------------------------------------
 
+    def _assign(self, **values: Any) -> None:
+        """Set the vars whose value changes. Reflex type-checks, marks dirty and sends every var
+        assigned, equal or not: a step's load re-set some twenty empty lists and texts each time."""
+        for name, value in values.items():
+            if getattr(self, name) != value:
+                setattr(self, name, value)
+
     def _reset_step(self) -> None:
-        self.loaded = False
-        self.notice = ""
-        self.errors = []
-        self.field_errors = {}
-        self.values, self.notes, self._note_facts = {}, {}, {}
-        self.checked_docs = []
-        self.fee_rows = []
-        self.fee_lines = []
-        self.fee_warnings = []
-        self.review_groups = []
-        self.items = []
-        self.is_list = False
-        self.confirm_restart = False
-        self.eligibility_note = ""
-        self.client_heading = ""
+        self._note_facts = {}
+        self._assign(loaded=False, notice="", errors=[], field_errors={}, values={}, notes={}, checked_docs=[],
+                     fee_rows=[], fee_lines=[], fee_warnings=[], review_groups=[], items=[], is_list=False,
+                     confirm_restart=False, eligibility_note="", client_heading="")
 
     def _here(self) -> tuple[Program | None, str, int | None]:
         program, step_id = program_here(self.router.url.path or "")
@@ -135,8 +131,9 @@ class QuestionState(rx.State):
     def _program(self) -> Program | None:
         return program_here(self.router.url.path or "")[0]
 
-    def _url(self, lang: str, ref: str, *, from_review: bool = False) -> str:
-        return step_url(lang, self.app_id, ref, program=self._program(), from_review=from_review)
+    def _url(self, lang: str, ref: str, *, from_review: bool = False, program: Program | None = None) -> str:
+        # `program`: a caller building many links reads the address once (the router is not free).
+        return step_url(lang, self.app_id, ref, program=program or self._program(), from_review=from_review)
 
     @rx.event
     async def load(self):
@@ -189,17 +186,16 @@ class QuestionState(rx.State):
             return None
         except applications.Incomplete as exc:
             return rx.redirect(self._url(lang, exc.goto, from_review=self.from_review), replace=True)
-        self.step_counter = t("wizard.step_counter", lang, n=view.position, total=view.total)
-        self.eligibility_note = _eligibility_note(program, step_id, view.from_eligibility, lang)
+        self._assign(step_counter=t("wizard.step_counter", lang, n=view.position, total=view.total),
+                     eligibility_note=_eligibility_note(program, step_id, view.from_eligibility, lang))
         saved = view.values
-        self.values = _form_values(program, step_id, saved)
-        self.notes = engine.field_notes(_step(program, step_id), self._note_facts, self.values, lang)
+        values = _form_values(program, step_id, saved)
+        self._assign(values=values, notes=engine.field_notes(_step(program, step_id), self._note_facts, values, lang))
         self._check_names = _checkbox_names(program, step_id)
-        self.checks = [f"{n}:{c}" for n in self._check_names for c in (saved.get(n) or []) if isinstance(c, str)]
-        self.field_errors = {n: "" for n in _error_names(program, step_id)}
-        self.client_heading = heading
-        self.dyn_options = {k: [Choice(o["code"], o["label"], o["help"]) for o in v] for k, v in options.items()}
-        self.is_list = bool(_step(program, step_id).items)
+        self._assign(checks=[f"{n}:{c}" for n in self._check_names for c in (saved.get(n) or []) if isinstance(c, str)],
+                     field_errors={n: "" for n in _error_names(program, step_id)}, client_heading=heading,
+                     dyn_options={k: [Choice(o["code"], o["label"], o["help"]) for o in v] for k, v in options.items()},
+                     is_list=bool(_step(program, step_id).items))
         if self.is_list:
             self._load_items(info.account_id, step_id, index, lang)
         widget = _step(program, step_id).widget
@@ -275,6 +271,7 @@ class QuestionState(rx.State):
         view = applications.review(account_id, self.app_id, lang)
         if not view.complete:
             return rx.redirect(self._url(lang, view.goto), replace=True)
+        program = self._program()
         groups: list[ReviewGroup] = []
         pen_ids: set[str] = set()
         for line in view.lines:
@@ -286,19 +283,21 @@ class QuestionState(rx.State):
                 pen_id += "-x"
             pen_ids.add(pen_id)
             groups[-1].answers.append(ReviewItem(
-                line.label, line.value, self._url(lang, line.step, from_review=True) if line.editable else "",
+                line.label, line.value, self._url(lang, line.step, from_review=True, program=program) if line.editable else "",
                 # The visible word « Modifier » starts the name; the rest says which answer.
                 t("wizard.review_change_label", lang, label=f"{line.label} ({heading})"), pen_id if line.editable else "",
                 t("wizard.from_eligibility_item", lang) if (line.step, line.field) in view.from_eligibility else "",
             ))
-        self.review_groups = groups
-        self.eligibility_note = t("wizard.from_eligibility_review", lang) if view.from_eligibility else ""
-        self.review_total = applications.money(view.fees["total"], lang) if view.fees else ""
-        self.fee_lines = [SummaryLine(x["explanation"], applications.money(x["amount"], lang)) for x in view.fees["lines"]] if view.fees else []
-        self.fee_warnings = [w["message"] for w in view.fees["warnings"]] if view.fees else []
-        self.review_complete = view.complete
         n, total = view.stage
-        self.step_counter = t("wizard.step_counter", lang, n=n, total=total) if total else ""
+        self._assign(
+            review_groups=groups,
+            eligibility_note=t("wizard.from_eligibility_review", lang) if view.from_eligibility else "",
+            review_total=applications.money(view.fees["total"], lang) if view.fees else "",
+            fee_lines=([SummaryLine(x["explanation"], applications.money(x["amount"], lang)) for x in view.fees["lines"]]
+                       if view.fees else []),
+            fee_warnings=[w["message"] for w in view.fees["warnings"]] if view.fees else [],
+            review_complete=view.complete,
+            step_counter=t("wizard.step_counter", lang, n=n, total=total) if total else "")
         self.loaded = True
         return None
 

@@ -77,12 +77,16 @@ class SessionState(rx.State):
         if found is None:
             return None
         route, lang = found
-        self.lang_pref = lang
-        self.developer_links = get_settings().developer_pages_linked
         info = current_session(self)
-        self.signed_in = bool(info and info.is_complete)
-        self.display_name = info.display_name if self.signed_in and info else ""
-        if route.protected and (not self.signed_in or (info and info.role not in route.roles)):
+        signed_in = bool(info and info.is_complete)
+        # Only what changes is set: every var assigned is sent again, and on most pages
+        # nothing here changes (this runs before each page's own on_load).
+        for name, value in (("lang_pref", lang), ("developer_links", get_settings().developer_pages_linked),
+                            ("signed_in", signed_in),
+                            ("display_name", info.display_name if signed_in and info else "")):
+            if getattr(self, name) != value:
+                setattr(self, name, value)
+        if route.protected and (not signed_in or (info and info.role not in route.roles)):
             if info is not None:
                 _refused(self, info, tuple(route.roles))
             return rx.redirect(routes.url("sign_in", lang) + "?expired=1", replace=True)
