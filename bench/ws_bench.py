@@ -30,7 +30,31 @@ An event's latency runs from sending it to the last packet that answers it (a ha
 that returns a redirect or a focus is answered by two packets in Reflex 0.10).
 (The full-journey load of issue 15 — N representatives completing a visitor application
 concurrently — is bench/journey_load.py.)
-Everything is bounded: --max-minutes caps the whole run."""
+Everything is bounded: --max-minutes caps the whole run.
+
+Measured on 2026-12-06 (2-core machine, quiet; --rounds 3 --events 20, medians; Redis mode
+2 Granian workers), at 100 sessions, before and after the wizard's handlers left the worker
+thread for the event loop, checked only the steps before the current one, and stopped
+re-sending unchanged vars — p95 of the portal / of the blank app, and server CPU per event
+(its ratio to the blank app's). No event kind meets the 1.2× bar at 100 sessions; typing comes closest.
+
+| mode | sessions | event | before: p95 portal / blank | before: CPU/event | after: p95 portal / blank | after: CPU/event |
+|---|---|---|---|---|---|---|
+| memory | 100 | typing | 48 / 28 ms = 1.53× | 0.33 ms (1.4×) | 35 / 26 ms = 1.35× | 0.27 ms (1.4×) |
+| memory | 100 | next_empty | 327 / 28 ms = 11.76× | 2.33 ms (11.7×) | 156 / 20 ms = 8.79× | 1.29 ms (7.1×) |
+| memory | 100 | next_save | 613 / 24 ms = 25.68× | 5.05 ms (25.3×) | 284 / 18 ms = 15.87× | 2.49 ms (14.8×) |
+| memory | 100 | previous | 562 / 36 ms = 16.19× | 4.59 ms (16.9×) | 272 / 22 ms = 12.84× | 2.39 ms (14.1×) |
+| memory | 100 | on_load | 453 / 24 ms = 17.23× | 3.51 ms (17.6×) | 225 / 25 ms = 9.05× | 1.88 ms (8.7×) |
+| memory | 100 | fee | 245 / 27 ms = 10.70× | 2.07 ms (9.5×) | 151 / 28 ms = 5.61× | 1.23 ms (5.9×) |
+| memory | 100 | review | 421 / 31 ms = 14.98× | 3.58 ms (16.2×) | 302 / 22 ms = 14.43× | 2.24 ms (11.9×) |
+| redis | 100 | typing | 112 / 87 ms = 1.41× | 1.10 ms (1.3×) | 96 / 70 ms = 1.48× | 0.82 ms (1.3×) |
+| redis | 100 | next_empty | 269 / 80 ms = 3.65× | 3.17 ms (4.0×) | 179 / 86 ms = 2.18× | 1.94 ms (3.0×) |
+| redis | 100 | next_save | 720 / 83 ms = 9.36× | 6.15 ms (8.3×) | 259 / 71 ms = 3.68× | 3.32 ms (5.0×) |
+| redis | 100 | previous | 795 / 73 ms = 11.03× | 6.01 ms (7.7×) | 238 / 72 ms = 3.11× | 3.02 ms (4.8×) |
+| redis | 100 | on_load | 639 / 72 ms = 7.72× | 7.22 ms (9.7×) | 400 / 73 ms = 5.51× | 4.60 ms (7.3×) |
+| redis | 100 | fee | 235 / 98 ms = 2.90× | 2.68 ms (3.6×) | 168 / 81 ms = 2.07× | 1.85 ms (2.9×) |
+| redis | 100 | review | 336 / 95 ms = 3.84× | 4.32 ms (6.0×) | 236 / 71 ms = 3.35× | 3.04 ms (4.7×) |
+"""
 
 from __future__ import annotations
 
