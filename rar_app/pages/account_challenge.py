@@ -18,7 +18,7 @@ from rar_app.i18n import t, tn
 from rar_app.pages.account_common import browser_key, establish, landing_for, session_token
 from rar_app.pages.registry import page
 from rar_app.services.identity import accounts, sessions, signin
-from rar_app.state.session import client_ip, page_lang
+from rar_app.state.session import client_ip, hashing_call, page_lang
 
 MODIFIED = "2026-11-29"
 
@@ -60,7 +60,7 @@ class ChallengeState(rx.State):
         return [rx.set_value("answer", ""), rx.set_focus("error-summary")]
 
     @rx.event
-    def submit(self, form: dict | None = None):
+    async def submit(self, form: dict | None = None):
         lang = page_lang(self)
         answer = str((form or {}).get("answer") or "")[:200]
         if not answer.strip():
@@ -68,9 +68,9 @@ class ChallengeState(rx.State):
         if not browser_key(self):  # the pre-sign-in cookie is gone: the session could not be handed over
             return self._expired()
         try:
-            passed = signin.answer_challenge(session_token(self), answer, ip=client_ip(self),
-                                               user_agent=self.router.headers.user_agent or "",
-                                               browser_key=browser_key(self))
+            passed = await hashing_call(signin.answer_challenge, session_token(self), answer, ip=client_ip(self),
+                                        user_agent=self.router.headers.user_agent or "",
+                                        browser_key=browser_key(self))
         except accounts.ChallengeLocked:
             return self._expired("locked")
         except accounts.ChallengeFailed as exc:

@@ -21,7 +21,7 @@ from rar_app.pages.account_common import (
 from rar_app.pages.registry import page
 from rar_app.services.identity import accounts, own_account
 from rar_app.services import transactions
-from rar_app.state.session import client_ip, page_lang, require_session, sign_in_redirect
+from rar_app.state.session import client_ip, hashing_call, page_lang, require_session, sign_in_redirect
 
 MODIFIED = "2026-11-29"
 
@@ -50,7 +50,7 @@ class ChangePasswordState(rx.State):
         return None
 
     @rx.event
-    def submit(self, form: dict | None = None):
+    async def submit(self, form: dict | None = None):
         info = require_session(self, ACCOUNT_ROLES)
         if info is None:
             return sign_in_redirect(self)
@@ -62,9 +62,9 @@ class ChangePasswordState(rx.State):
                 [accounts.FieldError("current_password", "required")], lang, FIELDS)
             return rx.set_focus("error-summary")
         try:
-            transactions.run(own_account.change_password, info.account_id, v["current_password"], v["new_password"],
-                          v["new_password_confirmation"], ip=client_ip(self),
-                          keep_session_token=session_token(self))
+            await hashing_call(transactions.run, own_account.change_password, info.account_id,
+                               v["current_password"], v["new_password"], v["new_password_confirmation"],
+                               ip=client_ip(self), keep_session_token=session_token(self))
         except accounts.ValidationFailed as exc:
             self.field_errors, self.errors = form_errors(exc.errors, lang, FIELDS)
             return [*clear_fields(FIELDS), rx.set_focus("error-summary")]

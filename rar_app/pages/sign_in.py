@@ -17,7 +17,7 @@ from rar_app.pages.account_common import browser_key, establish, notice
 from rar_app.pages.registry import page
 from rar_app.services.identity import accounts, oidc, signin
 from rar_app.settings import get_settings
-from rar_app.state.session import client_ip, page_lang
+from rar_app.state.session import client_ip, hashing_call, page_lang
 
 MODIFIED = "2026-11-29"
 
@@ -66,7 +66,7 @@ class SignInState(rx.State):
         self.notice = notice_for(dict(self.router.url.query_parameters), page_lang(self))
 
     @rx.event
-    def submit(self, form: dict | None = None):
+    async def submit(self, form: dict | None = None):
         lang = page_lang(self)
         form = form or {}
         username = str(form.get("username") or "")[:100]
@@ -86,8 +86,8 @@ class SignInState(rx.State):
             self.errors = [{"field": "username", "message": t("signin2.browser_not_recognised", lang)}]
             return rx.set_focus("error-summary")
         try:
-            result = signin.sign_in(username, password, ip=client_ip(self),
-                                      user_agent=self.router.headers.user_agent or "", browser_key=key)
+            result = await hashing_call(signin.sign_in, username, password, ip=client_ip(self),
+                                        user_agent=self.router.headers.user_agent or "", browser_key=key)
         except accounts.AccountError as exc:  # wrong pair, throttled, closed, pending, refused, no questions
             self.errors = [{"field": "username", "message": exc.message(lang)}]
             return [rx.set_value("password", ""), rx.set_focus("error-summary")]

@@ -19,7 +19,7 @@ from rar_app.programs.base import Program
 from rar_app.services.casework import applications, submission
 from rar_app.state.program_nav import page_url, program_here
 from rar_app.state.program_rows import ClientRow, Line, open_view, ottawa_date, sign_out_script
-from rar_app.state.session import client_ip, page_lang, require_session, sign_in_redirect
+from rar_app.state.session import client_ip, hashing_call, page_lang, require_session, sign_in_redirect
 
 try:  # the document uploader (issue 5)
     from rar_app.state.documents import DocumentsState
@@ -189,7 +189,7 @@ class FinishSignState(rx.State):
         self.family_name = value[:100]
 
     @rx.event
-    def sign(self, form: dict | None = None):
+    async def sign(self, form: dict | None = None):
         """Signer: the service checks everything again and records the signature."""
         info = require_session(self)
         if info is None:
@@ -203,10 +203,10 @@ class FinishSignState(rx.State):
         # The security answer is read from the form, never kept in this state.
         answer = str((form or {}).get("answer") or "")[:200]
         try:
-            submission.sign(info.account_id, info.session_id, self.app_id,
-                            consent={k: self.consent.get(k, "") for k in names},
-                            given_names=self.given_names, family_name=self.family_name, answer=answer,
-                            ip=client_ip(self))
+            await hashing_call(submission.sign, info.account_id, info.session_id, self.app_id,
+                               consent={k: self.consent.get(k, "") for k in names},
+                               given_names=self.given_names, family_name=self.family_name, answer=answer,
+                               ip=client_ip(self))
         except submission.SignatureRefused as exc:
             for e in exc.errors:
                 left = int(e.details.get("attempts_left", 0))

@@ -6,6 +6,9 @@ event. Nothing secret is kept in this state: it is sent to the browser."""
 
 from __future__ import annotations
 
+import asyncio
+from typing import Any, Callable
+
 import reflex as rx
 
 from rar_app import routes
@@ -41,6 +44,14 @@ def _refused(state: rx.State, info: SessionInfo, roles: tuple[str, ...]) -> None
     audit.record_refusal(actor_id=info.account_id, actor_role=info.role, object_type="page",
                          object_id=(state.router.url.path or "")[:120], ip=client_ip(state)[:64],
                          needed=",".join(roles), complete=info.is_complete)
+
+
+async def hashing_call(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """A service call that checks or makes an argon2 hash (password, security answer): about
+    110 ms of CPU that argon2 spends outside the GIL. Run on the event loop it stopped every
+    other session's events for that long; in a worker thread they go on meanwhile. (Quick
+    handlers stay on the loop: for them the hand-off costs more than it saves.)"""
+    return await asyncio.to_thread(fn, *args, **kwargs)
 
 
 def sign_in_redirect(state: rx.State):
