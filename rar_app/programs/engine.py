@@ -332,25 +332,23 @@ def is_complete(wizard: Wizard, ref: str, ctx: Context) -> bool:
     return not problems
 
 
+def _first_gap(wizard: Wizard, refs: Sequence[str], ctx: Context) -> str | None:
+    """The first of `refs` that is the review or a step whose answers are missing or no
+    longer valid; None when every one is complete. Checks stop there: validating the later
+    steps too (the fee step runs the fee rules) was a third of a « Suivant »'s own work."""
+    return next((ref for ref in refs if ref == REVIEW or not is_complete(wizard, ref, ctx)), None)
+
+
 def first_incomplete(wizard: Wizard, ctx: Context) -> str:
     """Where the questionnaire should resume: the first step whose answers are
     missing or no longer valid, else the review."""
-    for ref in flow(wizard, ctx):
-        if ref == REVIEW or not is_complete(wizard, ref, ctx):
-            return ref
-    return REVIEW
+    return _first_gap(wizard, flow(wizard, ctx), ctx) or REVIEW
 
 
 def reachable(wizard: Wizard, ref: str, ctx: Context) -> bool:
     """A step may be shown when it is in the flow and every step before it is complete."""
-    # Only the steps before it are checked: on every « Suivant », validating the steps after
-    # it too (the fee step runs the fee rules) was a third of the event's own work.
-    for here in flow(wizard, ctx):
-        if here == ref:
-            return True
-        if here == REVIEW or not is_complete(wizard, here, ctx):
-            return False
-    return False
+    refs = flow(wizard, ctx)
+    return ref in refs and _first_gap(wizard, refs[:refs.index(ref)], ctx) is None
 
 
 def next_ref(wizard: Wizard, ref: str, ctx: Context, *, from_review: bool = False) -> str:
@@ -364,11 +362,8 @@ def next_ref(wizard: Wizard, ref: str, ctx: Context, *, from_review: bool = Fals
         return first_incomplete(wizard, ctx)
     pos = refs.index(ref)
     target = refs[min(pos + 1, len(refs) - 1)]
-    # Never send someone past an incomplete step (only the steps before the target are checked).
-    for earlier in refs[:refs.index(target)]:
-        if earlier == REVIEW or not is_complete(wizard, earlier, ctx):
-            return earlier
-    return target
+    # Never send someone past an incomplete step.
+    return _first_gap(wizard, refs[:refs.index(target)], ctx) or target
 
 
 def previous_ref(wizard: Wizard, ref: str, ctx: Context) -> str | None:
