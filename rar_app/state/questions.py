@@ -48,7 +48,7 @@ from rar_app.state.question_rows import (  # noqa: F401  (re-exported: the pages
     _form_values,
     _step,
 )
-from rar_app.state.session import client_ip, page_lang, require_session, sign_in_redirect
+from rar_app.state.session import assign_changed, client_ip, page_lang, require_session, sign_in_redirect
 
 # The document_choice widget's choice « Aucun document additionnel n’est requis pour ce client »
 # (a program lists it among the optional documents under this code).
@@ -105,18 +105,11 @@ class QuestionState(rx.State):
 
     # -- loading ------------------------------------------------------------
 
-    def _assign(self, **values: Any) -> None:
-        """Set the vars whose value changes. Reflex type-checks, marks dirty and sends every var
-        assigned, equal or not: a step's load re-set some twenty empty lists and texts each time."""
-        for name, value in values.items():
-            if getattr(self, name) != value:
-                setattr(self, name, value)
-
     def _reset_step(self) -> None:
         self._note_facts = {}
-        self._assign(loaded=False, notice="", errors=[], field_errors={}, values={}, notes={}, checked_docs=[],
-                     fee_rows=[], fee_lines=[], fee_warnings=[], review_groups=[], items=[], is_list=False,
-                     confirm_restart=False, eligibility_note="", client_heading="")
+        assign_changed(self, loaded=False, notice="", errors=[], field_errors={}, values={}, notes={},
+                       checked_docs=[], fee_rows=[], fee_lines=[], fee_warnings=[], review_groups=[], items=[],
+                       is_list=False, confirm_restart=False, eligibility_note="", client_heading="")
 
     def _here(self) -> tuple[Program | None, str, int | None]:
         program, step_id = program_here(self.router.url.path or "")
@@ -136,11 +129,8 @@ class QuestionState(rx.State):
         return step_url(lang, self.app_id, ref, program=program or self._program(), from_review=from_review)
 
     @rx.event
-    async def load(self):
+    def load(self):
         """on_load of every step page: the step's saved answers, from the server."""
-        return self._load()
-
-    def _load(self):
         info = require_session(self)
         if info is None:
             return sign_in_redirect(self)
@@ -186,16 +176,18 @@ class QuestionState(rx.State):
             return None
         except applications.Incomplete as exc:
             return rx.redirect(self._url(lang, exc.goto, from_review=self.from_review), replace=True)
-        self._assign(step_counter=t("wizard.step_counter", lang, n=view.position, total=view.total),
-                     eligibility_note=_eligibility_note(program, step_id, view.from_eligibility, lang))
+        assign_changed(self, step_counter=t("wizard.step_counter", lang, n=view.position, total=view.total),
+                       eligibility_note=_eligibility_note(program, step_id, view.from_eligibility, lang))
         saved = view.values
         values = _form_values(program, step_id, saved)
-        self._assign(values=values, notes=engine.field_notes(_step(program, step_id), self._note_facts, values, lang))
+        assign_changed(self, values=values,
+                       notes=engine.field_notes(_step(program, step_id), self._note_facts, values, lang))
         self._check_names = _checkbox_names(program, step_id)
-        self._assign(checks=[f"{n}:{c}" for n in self._check_names for c in (saved.get(n) or []) if isinstance(c, str)],
-                     field_errors={n: "" for n in _error_names(program, step_id)}, client_heading=heading,
-                     dyn_options={k: [Choice(o["code"], o["label"], o["help"]) for o in v] for k, v in options.items()},
-                     is_list=bool(_step(program, step_id).items))
+        assign_changed(self,
+                       checks=[f"{n}:{c}" for n in self._check_names for c in (saved.get(n) or []) if isinstance(c, str)],
+                       field_errors={n: "" for n in _error_names(program, step_id)}, client_heading=heading,
+                       dyn_options={k: [Choice(o["code"], o["label"], o["help"]) for o in v] for k, v in options.items()},
+                       is_list=bool(_step(program, step_id).items))
         if self.is_list:
             self._load_items(info.account_id, step_id, index, lang)
         widget = _step(program, step_id).widget
@@ -289,7 +281,8 @@ class QuestionState(rx.State):
                 t("wizard.from_eligibility_item", lang) if (line.step, line.field) in view.from_eligibility else "",
             ))
         n, total = view.stage
-        self._assign(
+        assign_changed(
+            self,
             review_groups=groups,
             eligibility_note=t("wizard.from_eligibility_review", lang) if view.from_eligibility else "",
             review_total=applications.money(view.fees["total"], lang) if view.fees else "",
@@ -366,11 +359,8 @@ class QuestionState(rx.State):
                               if self.cheapest_better else t("fees.cheapest_already", lang))
 
     @rx.event
-    async def choose_fee(self, position: int, kind: str, value: str):
+    def choose_fee(self, position: int, kind: str, value: str):
         """A fee choice changed: keep it and recompute the summary with the rules engine."""
-        return self._choose_fee(position, kind, value)
-
-    def _choose_fee(self, position: int, kind: str, value: str):
         info = require_session(self)
         if info is None:
             return sign_in_redirect(self)
@@ -397,11 +387,8 @@ class QuestionState(rx.State):
         return None
 
     @rx.event
-    async def use_cheapest(self):
+    def use_cheapest(self):
         """One click: the rules engine's cheapest valid choice for every client."""
-        return self._use_cheapest()
-
-    def _use_cheapest(self):
         info = require_session(self)
         if info is None:
             return sign_in_redirect(self)
@@ -521,17 +508,17 @@ class QuestionState(rx.State):
             self.fee_rows = list(self.fee_rows)
 
     @rx.event
-    async def next_step(self, _form_data: dict | None = None):
+    def next_step(self, _form_data: dict | None = None):
         """Suivant: validate on the server, save, go on."""
         return self._save("next")
 
     @rx.event
-    async def previous_step(self):
+    def previous_step(self):
         """Précédent: keep what was typed (unchecked) and go back one step."""
         return self._save("previous")
 
     @rx.event
-    async def exit_questionnaire(self):
+    def exit_questionnaire(self):
         """Quitter le questionnaire: save what was typed and go to the account home."""
         return self._save("exit")
 

@@ -54,6 +54,15 @@ async def hashing_call(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any
     return await asyncio.to_thread(fn, *args, **kwargs)
 
 
+def assign_changed(state: rx.State, **values: Any) -> None:
+    """Set the vars of `state` whose value changes. Reflex type-checks, marks dirty and sends
+    every var assigned, equal or not (a step's load re-set some twenty empty lists and texts;
+    the page guard four vars on every page)."""
+    for name, value in values.items():
+        if getattr(state, name) != value:
+            setattr(state, name, value)
+
+
 def sign_in_redirect(state: rx.State):
     return rx.redirect(routes.url("sign_in", page_lang(state)) + "?expired=1", replace=True)
 
@@ -90,13 +99,8 @@ class SessionState(rx.State):
         route, lang = found
         info = current_session(self)
         signed_in = bool(info and info.is_complete)
-        # Only what changes is set: every var assigned is sent again, and on most pages
-        # nothing here changes (this runs before each page's own on_load).
-        for name, value in (("lang_pref", lang), ("developer_links", get_settings().developer_pages_linked),
-                            ("signed_in", signed_in),
-                            ("display_name", info.display_name if signed_in and info else "")):
-            if getattr(self, name) != value:
-                setattr(self, name, value)
+        assign_changed(self, lang_pref=lang, developer_links=get_settings().developer_pages_linked,
+                       signed_in=signed_in, display_name=info.display_name if signed_in and info else "")
         if route.protected and (not signed_in or (info and info.role not in route.roles)):
             if info is not None:
                 _refused(self, info, tuple(route.roles))
