@@ -20,6 +20,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 import reflex as rx
+from reflex.istate.data import RouterData
 
 from rar_app import date_parts, routes
 from rar_app.i18n import t
@@ -27,7 +28,7 @@ from rar_app.programs import engine
 from rar_app.programs.base import Program
 from rar_app.services import availability
 from rar_app.services.casework import applications, item_lists
-from rar_app.services.casework.step_page import step_page
+from rar_app.services.casework.step_page import check_step, step_page
 from rar_app.state.program_nav import program_here, query_id, step_url
 from rar_app.state.question_rows import (  # noqa: F401  (re-exported: the pages import them from here)
     Choice,
@@ -48,7 +49,7 @@ from rar_app.state.question_rows import (  # noqa: F401  (re-exported: the pages
     _form_values,
     _step,
 )
-from rar_app.state.session import assign_changed, client_ip, page_lang, require_session, sign_in_redirect
+from rar_app.state.session import assign_changed, client_ip, focus, page_lang, require_session, sign_in_redirect
 
 # The document_choice widget's choice « Aucun document additionnel n’est requis pour ce client »
 # (a program lists it among the optional documents under this code).
@@ -121,8 +122,8 @@ class QuestionState(rx.State):
             index = int(raw) if raw.isdigit() and 0 < int(raw) <= maximum else 0
         return program, step_id, index
 
-    def _program(self) -> Program | None:
-        return program_here(self.router.url.path or "")[0]
+    def _program(self, router: RouterData | None = None) -> Program | None:
+        return program_here((router or self.router).url.path or "")[0]
 
     def _url(self, lang: str, ref: str, *, from_review: bool = False, program: Program | None = None) -> str:
         # `program`: a caller building many links reads the address once (the router is not free).
@@ -219,7 +220,7 @@ class QuestionState(rx.State):
         if self.notice or not self.is_list or not self.app_id:
             return None
         try:
-            result, goto = item_lists.save_and_add(info.account_id, self.app_id, self.ref, self._submitted(),
+            result, goto = item_lists.save_and_add(info.account_id, self.app_id, self.ref, self._submitted(self._program()),
                                                    ip=client_ip(self))
         except (item_lists.NotFound, ValueError):
             self.notice = t("wizard.not_found", lang)
@@ -230,10 +231,10 @@ class QuestionState(rx.State):
         except item_lists.TooMany:
             self.errors = [{"field": "save-and-add", "message": t("items.too_many", lang),
                             "href": (self.router.url.path or "") + "#save-and-add"}]
-            return rx.set_focus("error-summary")
+            return focus("error-summary")
         if goto is None:
             self._show_problems(result.problems, lang)
-            return rx.set_focus("error-summary")
+            return focus("error-summary")
         self.errors = []
         self._loaded_key = ""
         return rx.redirect(self._url(lang, goto))
@@ -396,13 +397,13 @@ class QuestionState(rx.State):
             if key in self.values:
                 self.values[key] = value
         self._refresh_fees(info.account_id, page_lang(self))
-        return rx.set_focus("fee-summary")
+        return focus("fee-summary")
 
     # -- navigation ---------------------------------------------------------------
 
-    def _submitted(self) -> dict[str, Any]:
+    def _submitted(self, program: Program | None) -> dict[str, Any]:
         step_id, _ = engine.parse_ref(self.ref) if self.ref and not self.ref.endswith(".0") else ("", None)
-        step = _step(self._program(), step_id)
+        step = _step(program, step_id)
         if step is not None and step.widget == "document_choice":
             return {"documents": list(self.checked_docs)}
         ticked = {n: [e.split(":", 1)[1] for e in self.checks if e.startswith(n + ":")] for n in self._check_names}
@@ -443,15 +444,16 @@ class QuestionState(rx.State):
             yield handler
 
     def _save_now(self, action: str):
-        info = require_session(self)
+        router = self.router
+        info = require_session(self, router=router)
         if info is None:
             return sign_in_redirect(self)
-        lang = page_lang(self)
+        lang = page_lang(self, router)
         if self.notice or not self.ref or self.ref.endswith(".0"):
             return rx.redirect(routes.url("home", lang))
         if action == "next" and self.is_list and self.app_id:
             try:  # the empty form « Enregistrer et ajouter » opened: dropped, the questionnaire goes on
-                skipped = item_lists.skip_blank(info.account_id, self.app_id, self.ref, self._submitted(),
+                skipped = item_lists.skip_blank(info.account_id, self.app_id, self.ref, self._submitted(self._program()),
                                                 ip=client_ip(self))
             except (item_lists.NotFound, item_lists.NotEditable):
                 skipped = None
@@ -459,10 +461,18 @@ class QuestionState(rx.State):
                 self._loaded_key = ""
                 return rx.redirect(self._url(lang, skipped))
         try:
-            program = self._program()
-            result = applications.save_step(info.account_id, self.app_id or None, self.ref, self._submitted(),
-                                            action=action, from_review=self.from_review, ip=client_ip(self),
-                                            kind=program.code if program else None)
+            program = self._program(router)
+            submitted = self._submitted(program)
+            checked = None
+            if action == "next" and self.app_id:
+                # Checked first on a plain read: answers with problems take no lock and load no object.
+                checked = check_step(info.account_id, self.app_id, self.ref, submitted)
+                if checked.problems:
+                    self._show_problems(checked.problems, lang, router)
+                    return focus("error-summary")
+            result = applications.save_step(info.account_id, self.app_id or None, self.ref, submitted,
+                                            action=action, from_review=self.from_review, ip=client_ip(self, router),
+                                            kind=program.code if program else None, checked=checked)
         except applications.NotFound:
             self.notice = t("wizard.not_found", lang)
             return None
@@ -472,22 +482,22 @@ class QuestionState(rx.State):
         except applications.Incomplete as exc:
             return rx.redirect(self._url(lang, exc.goto))
         if not result.ok:
-            self._show_problems(result.problems, lang)
-            return rx.set_focus("error-summary")
-        self.errors = []
-        self.app_id = result.app_id or 0
+            self._show_problems(result.problems, lang, router)
+            return focus("error-summary")
+        assign_changed(self, errors=[], app_id=result.app_id or 0)
         self._loaded_key = ""  # leaving this step: the next visit loads it from the server again
         if action == "exit" or result.goto is None:
             return rx.redirect(routes.url("home", lang) + "#drafts")
-        return rx.redirect(self._url(lang, result.goto, from_review=self.from_review and result.goto != engine.REVIEW))
+        return rx.redirect(self._url(lang, result.goto, from_review=self.from_review and result.goto != engine.REVIEW,
+                                     program=program))
 
-    def _show_problems(self, problems, lang: str) -> None:
-        step_id = engine.parse_ref(self.ref)[0]
-        field_errors = {k: "" for k in self.field_errors}
+    def _show_problems(self, problems, lang: str, router: RouterData | None = None) -> None:
+        field_errors = dict.fromkeys(self.field_errors, "")
         summary = []
         # The links keep the step's query (?id=…&client=…): a bare "#field" would be
         # resolved against the path alone and lose the draft.
-        here = (self.router.url.path or "") + "?" + urlencode(dict(self.router.url.query_parameters))
+        url = (router or self.router).url
+        here = (url.path or "") + "?" + urlencode(dict(url.query_parameters))
         for p in problems:
             message = p.message(lang, t)
             field_errors[p.field] = message
@@ -539,13 +549,13 @@ class QuestionState(rx.State):
     @rx.event
     def ask_restart(self):
         self.confirm_restart = True
-        return rx.set_focus("restart-confirm")
+        return focus("restart-confirm")
 
     @rx.event
     def cancel_restart(self):
         self.confirm_restart = False
         on_review = (self.ref or "").split(".")[0] == engine.REVIEW
-        return rx.set_focus("nav-start-again" if on_review or not self.eligibility_note else "eligibility-restart")
+        return focus("nav-start-again" if on_review or not self.eligibility_note else "eligibility-restart")
 
     @rx.event
     def confirm_restart_now(self):

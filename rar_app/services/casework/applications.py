@@ -37,6 +37,7 @@ from rar_app.services import audit
 from rar_app.services.casework import known_clients, submission
 from rar_app.services.casework.answers import (  # noqa: F401  (re-exported: one import for the pages)
     EDITABLE,
+    Checked,
     Incomplete,
     NotEditable,
     NotFound,
@@ -65,6 +66,7 @@ from rar_app.services.casework.answers import (
     drop_applicant as _drop_applicant,
     on_date as _on_date,
     owned as _owned,
+    owned_view as _owned_view,
     program_of as _program,
     selected_codes,
     store as _store,
@@ -190,8 +192,9 @@ def open_step(account_id: int, app_id: Any, ref: str, *, on_date: date | None = 
 
 
 def open_in(db: Session, account_id: int, app_id: Any, ref: str, on_date: date | None = None) -> tuple[StepView, Application, Context]:
-    """`open_step` in the caller's transaction; also the draft and its context (`step_views.step_page`)."""
-    app = _owned(db, account_id, app_id)
+    """`open_step` in the caller's transaction; also the draft (read-only) and its context
+    (`step_views.step_page`)."""
+    app = _owned_view(db, account_id, app_id)
     if app.status not in EDITABLE:
         raise NotEditable(app.status)
     program, ctx = _program(app), _ctx(app, on_date)
@@ -212,7 +215,8 @@ def step_context(account_id: int, app_id: Any, *, on_date: date | None = None) -
 
 
 def save_step(account_id: int, app_id: Any, ref: str, raw: Mapping[str, Any], *, action: str = "next",
-              from_review: bool = False, ip: str = "", on_date: date | None = None, kind: str | None = None) -> SaveResult:
+              from_review: bool = False, ip: str = "", on_date: date | None = None, kind: str | None = None,
+              checked: Checked | None = None) -> SaveResult:
     """Save one step of the questionnaire.
 
     - ``next`` ("Suivant"): validate; on problems nothing is saved and they are
@@ -223,7 +227,10 @@ def save_step(account_id: int, app_id: Any, ref: str, raw: Mapping[str, Any], *,
 
     `app_id` None with the first step's ref starts a new draft of program `kind`
     (default: `registry.default()`), audited, on "Suivant" with valid answers, or on
-    "Quitter" when something was typed."""
+    "Quitter" when something was typed.
+
+    `checked`: what `step_page.check_step` found for these very answers; its clean values are
+    used as they are while the draft has not changed since (else the step is checked again)."""
     if action not in ("next", "previous", "exit"):
         raise ValueError(action)
     if app_id in (None, "", 0):
@@ -239,7 +246,11 @@ def save_step(account_id: int, app_id: Any, ref: str, raw: Mapping[str, Any], *,
         if action == "next":
             # Answers with problems are said at once: nothing is saved, so whether the step
             # may be reached yet is asked only of answers that would be.
-            clean, problems = _check(program, ref, raw, ctx)
+            if checked is not None and checked.clean is not None and not checked.problems \
+                    and (checked.version, checked.on_date) == (app.updated_at, ctx.on_date):
+                clean, problems = dict(checked.clean), []
+            else:
+                clean, problems = check_values(program, ref, raw, ctx)
             if problems:
                 return SaveResult(app.id, False, None, tuple(problems), dict(raw))
         part, wiz = _locate(program, ref, ctx)
@@ -264,7 +275,7 @@ def save_step(account_id: int, app_id: Any, ref: str, raw: Mapping[str, Any], *,
         return SaveResult(app.id, True, goto, (), clean)
 
 
-def _check(program: Program, ref: str, raw: Mapping[str, Any], ctx: Context) -> tuple[dict[str, Any], list]:
+def check_values(program: Program, ref: str, raw: Mapping[str, Any], ctx: Context) -> tuple[dict[str, Any], list]:
     """A step's answers checked by its wizard; an unknown step has none (then `_locate` redirects)."""
     try:
         found = program.wizard_of(engine.parse_ref(ref)[0])
@@ -382,7 +393,7 @@ class ReviewView:
 
 def review(account_id: int, app_id: Any, lang: str, *, on_date: date | None = None) -> ReviewView:
     with session_scope() as db:
-        app = _owned(db, account_id, app_id)
+        app = _owned_view(db, account_id, app_id)
         if app.status not in EDITABLE:
             raise NotEditable(app.status)
         program = _program(app)

@@ -1,15 +1,30 @@
-"""What a question step's on_load shows, reading the draft once: `applications.open_step`'s
-view (same checks and exceptions), `step_views.step_options` and, for a repeated step,
-`step_views.step_heading` — one transaction instead of three on every step's load."""
+"""The question step's two hot paths, reading the draft once and as a plain row
+(`answers.owned_view`: same scoping, no ORM object):
+
+- `step_page`, what a step's on_load shows: `applications.open_step`'s view (same checks
+  and exceptions), `step_views.step_options` and, for a repeated step,
+  `step_views.step_heading` — one transaction instead of three;
+- `check_step`, « Suivant »'s answers checked before anything is locked or written: with
+  problems the page says them at once; without, `applications.save_step` takes the draft's
+  lock and keeps the clean values if the draft has not changed meanwhile."""
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import date
+from typing import Any, Mapping
 
 from rar_app.db import session_scope
 from rar_app.programs import engine
-from rar_app.services.casework.answers import wizard_of
-from rar_app.services.casework.applications import StepView, open_in
+from rar_app.services.casework.answers import (
+    EDITABLE,
+    Checked,
+    context,
+    NotEditable,
+    owned_row,
+    program_of,
+    wizard_of,
+)
+from rar_app.services.casework.applications import check_values, open_in, StepView
 from rar_app.services.casework.step_views import options_of
 
 
@@ -24,3 +39,17 @@ def step_page(account_id: int, app_id: Any, ref: str, lang: str) -> tuple[StepVi
     heading = step.group(ctx, index, lang) if index and step.group else ""
     facts = step.note_facts(ctx, index) if step.note_facts else {}
     return view, options_of(wiz, step_id, index, ctx, lang), heading, facts
+
+
+def check_step(account_id: int, app_id: Any, ref: str, raw: Mapping[str, Any], *,
+               on_date: date | None = None) -> Checked:
+    """« Suivant »: the answers `raw` of step `ref` checked against the saved draft (NotFound
+    and NotEditable as `save_step`). Nothing is written."""
+    app = owned_row(account_id, app_id)
+    if app.status not in EDITABLE:
+        raise NotEditable(app.status)
+    ctx = context(app, on_date)
+    if ref == engine.REVIEW:  # nothing to check: `save_step` sends the review on
+        return Checked(app.updated_at, ctx.on_date)
+    clean, problems = check_values(program_of(app), ref, raw, ctx)
+    return Checked(app.updated_at, ctx.on_date, tuple(problems), None if problems else clean)

@@ -1,7 +1,7 @@
 """What the question pages show besides the saved values, for any program: choices that
 depend on the rules or other answers, headings of repeated steps, and the data of a
 step's shared widget (`Step.widget`, fed by the program's `step_panels`). No Reflex here;
-every function checks ownership through `answers.owned`."""
+every function checks ownership through `answers.owned_view` (read-only)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from rar_app.programs.countries import country_field_options
 from rar_app.services.casework.answers import NotFound
 from rar_app.services.casework.answers import context as _ctx
 from rar_app.services.casework.answers import on_date as _on_date
-from rar_app.services.casework.answers import owned as _owned
+from rar_app.services.casework.answers import owned_view as _owned
 from rar_app.services.casework.answers import program_of as _program
 from rar_app.services.casework.answers import wizard_of as _wizard
 
