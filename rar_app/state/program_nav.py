@@ -63,6 +63,6 @@ def step_url(lang: str, app_id: int | None, ref: str, *, kind: str | None = None
                     review=1 if from_review and step_id != engine.REVIEW else None)
 
 
-def query_id(state: Any) -> int:
-    raw = str(state.router.url.query_parameters.get("id", "") or "")
+def query_id(state: Any, router: Any = None) -> int:
+    raw = str((router or state.router).url.query_parameters.get("id", "") or "")
     return int(raw) if raw.isascii() and raw.isdigit() and 0 < len(raw) < 18 else 0

@@ -112,12 +112,13 @@ class QuestionState(rx.State):
                        checked_docs=[], fee_rows=[], fee_lines=[], fee_warnings=[], review_groups=[], items=[],
                        is_list=False, confirm_restart=False, eligibility_note="", client_heading="")
 
-    def _here(self) -> tuple[Program | None, str, int | None]:
-        program, step_id = program_here(self.router.url.path or "")
+    def _here(self, router: RouterData | None = None) -> tuple[Program | None, str, int | None]:
+        url = (router or self.router).url
+        program, step_id = program_here(url.path or "")
         index = None
         step = _step(program, step_id)
         if step is not None and step.repeat is not None:
-            raw = str(self.router.url.query_parameters.get("client", "1"))
+            raw = str(url.query_parameters.get("client", "1"))
             maximum = max(program.max_applicants, 50) if program else 50
             index = int(raw) if raw.isdigit() and 0 < int(raw) <= maximum else 0
         return program, step_id, index
@@ -132,23 +133,23 @@ class QuestionState(rx.State):
     @rx.event
     def load(self):
         """on_load of every step page: the step's saved answers, from the server."""
-        info = require_session(self)
+        router = self.router  # read once: it is assembled anew at each read
+        info = require_session(self, router=router)
         if info is None:
             return sign_in_redirect(self)
-        lang = page_lang(self)
-        key = (self.router.url.path or "") + "?" + "&".join(
-            f"{k}={v}" for k, v in sorted(self.router.url.query_parameters.items()))
+        lang = page_lang(self, router)
+        query = router.url.query_parameters
+        key = (router.url.path or "") + "?" + "&".join(f"{k}={v}" for k, v in sorted(query.items()))
         if key == self._loaded_key and self.loaded and not self.notice:
             # Same step again (an error summary's #link, a reload): keep what was typed.
             return None
         self._loaded_key = key
         self._reset_step()
-        program, step_id, index = self._here()
+        program, step_id, index = self._here(router)
         if program is None:
             return rx.redirect(routes.url("home", lang), replace=True)
-        self.app_id = query_id(self)
-        self.from_review = str(self.router.url.query_parameters.get("review", "")) == "1"
-        self.ref = engine.make_ref(step_id, index) if index != 0 else f"{step_id}.0"
+        assign_changed(self, app_id=query_id(self, router), from_review=str(query.get("review", "")) == "1",
+                       ref=engine.make_ref(step_id, index) if index != 0 else f"{step_id}.0")
         names = _field_names(program, step_id)
         if not self.app_id:
             if step_id != program.first_step():
@@ -165,7 +166,7 @@ class QuestionState(rx.State):
             return None
         try:
             if step_id == "review":
-                return self._load_review(info.account_id, lang)
+                return self._load_review(info.account_id, lang, program)
             view, options, heading, self._note_facts = step_page(info.account_id, self.app_id, self.ref, lang)
         except applications.NotFound:
             self.notice = t("wizard.not_found", lang)
@@ -176,22 +177,21 @@ class QuestionState(rx.State):
             self.loaded = True
             return None
         except applications.Incomplete as exc:
-            return rx.redirect(self._url(lang, exc.goto, from_review=self.from_review), replace=True)
-        assign_changed(self, step_counter=t("wizard.step_counter", lang, n=view.position, total=view.total),
-                       eligibility_note=_eligibility_note(program, step_id, view.from_eligibility, lang))
+            return rx.redirect(self._url(lang, exc.goto, from_review=self.from_review, program=program), replace=True)
+        step = _step(program, step_id)
         saved = view.values
         values = _form_values(program, step_id, saved)
-        assign_changed(self, values=values,
-                       notes=engine.field_notes(_step(program, step_id), self._note_facts, values, lang))
         self._check_names = _checkbox_names(program, step_id)
-        assign_changed(self,
+        assign_changed(self, step_counter=t("wizard.step_counter", lang, n=view.position, total=view.total),
+                       eligibility_note=_eligibility_note(program, step_id, view.from_eligibility, lang),
+                       values=values, notes=engine.field_notes(step, self._note_facts, values, lang),
                        checks=[f"{n}:{c}" for n in self._check_names for c in (saved.get(n) or []) if isinstance(c, str)],
                        field_errors={n: "" for n in _error_names(program, step_id)}, client_heading=heading,
                        dyn_options={k: [Choice(o["code"], o["label"], o["help"]) for o in v] for k, v in options.items()},
-                       is_list=bool(_step(program, step_id).items))
-        if self.is_list:
+                       is_list=bool(step.items))
+        if step.items:
             self._load_items(info.account_id, step_id, index, lang)
-        widget = _step(program, step_id).widget
+        widget = step.widget
         if widget == "document_choice":
             docs = applications.step_panel(info.account_id, self.app_id, self.ref, lang)
             self.required_docs = [Doc(d["code"], d["label"], d["help"]) for d in docs if d["required"]]
@@ -260,11 +260,10 @@ class QuestionState(rx.State):
         self._loaded_key = ""
         return rx.redirect(self._url(lang, engine.make_ref(step_id, 1)))
 
-    def _load_review(self, account_id: int, lang: str):
+    def _load_review(self, account_id: int, lang: str, program: Program):
         view = applications.review(account_id, self.app_id, lang)
         if not view.complete:
-            return rx.redirect(self._url(lang, view.goto), replace=True)
-        program = self._program()
+            return rx.redirect(self._url(lang, view.goto, program=program), replace=True)
         groups: list[ReviewGroup] = []
         pen_ids: set[str] = set()
         for line in view.lines:

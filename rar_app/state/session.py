@@ -64,9 +64,12 @@ async def hashing_call(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any
 def assign_changed(state: rx.State, **values: Any) -> None:
     """Set the vars of `state` whose value changes. Reflex type-checks, marks dirty and sends
     every var assigned, equal or not (a step's load re-set some twenty empty lists and texts;
-    the page guard four vars on every page)."""
+    the page guard four vars on every page). The current value is read as stored: reading it
+    through the var would wrap every list and dict in a change-tracking proxy first."""
+    stored = state.__dict__
     for name, value in values.items():
-        if getattr(state, name) != value:
+        current = stored[name] if name in stored else getattr(state, name)
+        if current != value:
             setattr(state, name, value)
 
 
