@@ -118,3 +118,35 @@ def test_restart_drops_the_rows_even_though_they_were_synced(draft):
         rows = db.exec(select(Applicant).where(Applicant.application_id == app_id)
                        .order_by(Applicant.position)).all()
         assert [db.get(Client, r.client_id).family_name for r in rows] == ["Nom1", "Nom2"]
+
+
+def test_a_save_never_writes_a_draft_signed_since_it_was_read(draft):
+    """The save reads the draft as a plain record and writes it back with `write_back`, whose
+    statement itself requires a draft: a status changed in between refuses the save whole."""
+    from rar_app.services.casework.answers import lock_owned, write_back
+
+    rep, app_id = draft
+    with session_scope() as db:
+        record = lock_owned(db, rep, app_id)
+    with session_scope() as db:  # signed meanwhile (another tab)
+        app = db.get(Application, app_id)
+        app.status = "signed"
+        db.add(app)
+        kept = app.wizard_data
+    record.wizard_data = '{"v": 1, "answers": {}}'
+    with pytest.raises(applications.NotEditable):
+        with session_scope() as db:
+            write_back(db, record)
+    assert _updated_at(app_id) is not None
+    with session_scope() as db:
+        assert db.get(Application, app_id).wizard_data == kept
+
+
+def test_lock_owned_refuses_another_representatives_draft(draft):
+    from rar_app.services.casework.answers import lock_owned
+
+    _rep, app_id = draft
+    other = make_rep("rep.third", "Jo", "Tremblay")
+    with pytest.raises(applications.NotFound):
+        with session_scope() as db:
+            lock_owned(db, other, app_id)

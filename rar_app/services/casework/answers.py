@@ -19,6 +19,7 @@ import hashlib
 import json
 from datetime import date, datetime
 from functools import lru_cache
+from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import bindparam, select as core_select, update
@@ -110,6 +111,38 @@ class Checked:
     on_date: date
     problems: tuple = ()
     clean: dict[str, Any] | None = None
+
+
+@lru_cache(maxsize=1)
+def _lock_statement():
+    return _view_statement().with_for_update()
+
+
+# The columns a questionnaire save changes (`applications.save_step`).
+SAVED_COLUMNS = ("wizard_data", "updated_at", "wizard_step", "client_file_number")
+
+
+def lock_owned(db: Session, account_id: int, app_id: Any) -> SimpleNamespace:
+    """`owned(..., lock=True)` as a plain record of the row's columns (row-locked on
+    PostgreSQL, like `owned`), to change and hand to `write_back` in the same transaction:
+    a « Suivant » that saves spent a third of its time loading and flushing the ORM object."""
+    row = db.connection().execute(_lock_statement(), {"app_id": as_id(app_id), "account_id": account_id}).first()
+    if row is None or account_id is None:
+        audit.note_refusal(db, actor_id=account_id, actor_role="representative", object_type="application",
+                           object_id=str(app_id)[:40], check="owned")
+        raise NotFound()
+    return SimpleNamespace(**row._mapping)
+
+
+def write_back(db: Session, app: SimpleNamespace) -> None:
+    """Write `SAVED_COLUMNS` of a record from `lock_owned`, only while the application is still
+    a draft: the statement itself says so (the read-only guard of `readonly.py` sees ORM flushes
+    only), and a draft signed meanwhile is refused whole."""
+    table = Application.__table__  # type: ignore[attr-defined]
+    done = db.connection().execute(update(table).where(table.c.id == app.id, table.c.status.in_(EDITABLE))
+                                   .values({name: getattr(app, name) for name in SAVED_COLUMNS}))
+    if done.rowcount != 1:
+        raise NotEditable(app.status)
 
 
 def owned_row(account_id: int, app_id: Any) -> Row:

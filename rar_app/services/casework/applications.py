@@ -65,6 +65,7 @@ from rar_app.services.casework.answers import (
     context as _ctx,
     drop_applicant as _drop_applicant,
     on_date as _on_date,
+    lock_owned as _lock_owned,
     owned as _owned,
     owned_view as _owned_view,
     program_of as _program,
@@ -72,6 +73,7 @@ from rar_app.services.casework.answers import (
     store as _store,
     sync_rows as _sync_rows,
     wizard_of as _wizard,
+    write_back as _write_back,
 )
 
 PAGE_SIZE = 10
@@ -236,7 +238,7 @@ def save_step(account_id: int, app_id: Any, ref: str, raw: Mapping[str, Any], *,
     if app_id in (None, "", 0):
         return _start(account_id, kind, ref, raw, action=action, ip=ip, on_date=on_date)
     with session_scope() as db:
-        app = _owned(db, account_id, app_id, lock=True)
+        app = _lock_owned(db, account_id, app_id)
         if app.status not in EDITABLE:
             raise NotEditable(app.status)
         program = _program(app)
@@ -270,8 +272,8 @@ def save_step(account_id: int, app_id: Any, ref: str, raw: Mapping[str, Any], *,
         _keep_file_number(program, app, step_id, clean)
         _store(app, ctx.answers)
         app.wizard_step = goto or ref
-        db.add(app)
         _sync_rows(db, app, ctx)
+        _write_back(db, app)
         return SaveResult(app.id, True, goto, (), clean)
 
 
