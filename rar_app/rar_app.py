@@ -87,7 +87,7 @@ def register_pages(application: rx.App) -> None:
                 _built_in_its_module(spec.builder, lang),
                 route=route.path(lang),
                 title=f"{t(spec.title_key, lang)} — {t('common.portal_short', lang)}",
-                on_load=[SessionState.enter_page, *spec.on_load],
+                on_load=[*spec.on_load] if spec.guards_itself else [SessionState.enter_page, *spec.on_load],
             )
     application.add_page(
         info.splash_page(),

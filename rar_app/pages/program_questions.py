@@ -275,7 +275,7 @@ def register_steps() -> None:
                 if program.page_id(step.id) in routes.ROUTES:
                     continue  # a profile section whose id is its only step's
                 page(program.page_id(step.id), fr=program.path(step.id, "fr"), en=program.path(step.id, "en"),
-                     title_key=step.title_key, on_load=Q.load)(
+                     title_key=step.title_key, on_load=Q.load, guards_itself=True)(
                     lambda lang, p=program, s=step, f=(step.id == first): step_page(lang, p, s, first=f))
 
 

@@ -76,4 +76,4 @@ def review_page(lang: str, program: Program) -> rx.Component:
 
 for _program in registry.all_programs():
     page(_program.page_id("review"), fr=_program.path("review", "fr"), en=_program.path("review", "en"),
-         title_key="wizard.step_review", on_load=Q.load)(lambda lang, p=_program: review_page(lang, p))
+         title_key="wizard.step_review", on_load=Q.load, guards_itself=True)(lambda lang, p=_program: review_page(lang, p))

@@ -49,7 +49,7 @@ from rar_app.state.question_rows import (  # noqa: F401  (re-exported: the pages
     _form_values,
     _step,
 )
-from rar_app.state.session import assign_changed, client_ip, focus, page_lang, require_session, sign_in_redirect
+from rar_app.state.session import assign_changed, client_ip, enter_guard, focus, page_lang, require_session, sign_in_redirect
 
 # The document_choice widget's choice « Aucun document additionnel n’est requis pour ce client »
 # (a program lists it among the optional documents under this code).
@@ -131,9 +131,13 @@ class QuestionState(rx.State):
         return step_url(lang, self.app_id, ref, program=program or self._program(), from_review=from_review)
 
     @rx.event
-    def load(self):
-        """on_load of every step page: the step's saved answers, from the server."""
+    async def load(self):
+        """on_load of every step page and of the review: the page guard, then the step's saved
+        answers, from the server."""
         router = self.router  # read once: it is assembled anew at each read
+        return await enter_guard(self, router) or self._load(router)
+
+    def _load(self, router: RouterData):
         info = require_session(self, router=router)
         if info is None:
             return sign_in_redirect(self)

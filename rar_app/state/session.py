@@ -111,11 +111,14 @@ class SessionState(rx.State):
     @rx.event
     def enter_page(self):
         """on_load of every page: remember the language, check the session for protected pages."""
-        found = routes.find(self.router.url.path or "")
+        return self._enter(self.router)
+
+    def _enter(self, router: RouterData):
+        found = routes.find(router.url.path or "")
         if found is None:
             return None
         route, lang = found
-        info = current_session(self)
+        info = current_session(self, router)
         signed_in = bool(info and info.is_complete)
         assign_changed(self, lang_pref=lang, developer_links=get_settings().developer_pages_linked,
                        signed_in=signed_in, display_name=info.display_name if signed_in and info else "")
@@ -129,3 +132,10 @@ class SessionState(rx.State):
     def choose_landing(self):
         """The bare address '/': go to the remembered language, else French."""
         return rx.redirect(routes.url("landing", normalise(self.lang_pref)) if self.lang_pref else "/fr", replace=True)
+
+
+async def enter_guard(state: rx.State, router: RouterData):
+    """`SessionState.enter_page`'s work from inside a page's own on_load handler (pages
+    registered with `guards_itself`): its redirect, or None to go on with the page."""
+    session = await state.get_state(SessionState)
+    return session._enter(router)
