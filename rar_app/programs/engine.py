@@ -28,11 +28,12 @@ engines.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import re
 import unicodedata
 from datetime import date
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any, Callable, Iterator, Mapping, Sequence
 
 from rar_app import date_parts
 
@@ -162,6 +163,20 @@ class Context:
 
     on_date: date
     answers: dict[str, dict[str, Any]]  # step reference -> saved values
+    # While the answers are only read (`reading`): each saved step's check, made once. A review
+    # checked every step two to three times (the flow, the lines, the fees).
+    checked: dict[tuple[int, str], tuple[dict[str, Any], list[Problem]]] | None = dataclasses.field(
+        default=None, compare=False, repr=False)
+
+
+@contextlib.contextmanager
+def reading(ctx: Context) -> Iterator[Context]:
+    """A scope in which `ctx.answers` do not change: the checks of saved answers are kept."""
+    ctx.checked = {}
+    try:
+        yield ctx
+    finally:
+        ctx.checked = None
 
 
 StepCheck = Callable[[Context, dict[str, Any], "int | None"], list[Problem]]
@@ -295,6 +310,17 @@ def flow(wizard: Wizard, ctx: Context) -> list[str]:
 
 def validate(wizard: Wizard, ref: str, raw: Mapping[str, Any], ctx: Context) -> tuple[dict[str, Any], list[Problem]]:
     """Check one step's submitted values: (clean values, problems)."""
+    memo = ctx.checked
+    if memo is None or raw is not ctx.answers.get(ref):
+        return _validate(wizard, ref, raw, ctx)
+    key = (id(wizard), ref)
+    if key not in memo:
+        memo[key] = _validate(wizard, ref, raw, ctx)
+    clean, problems = memo[key]
+    return dict(clean), list(problems)
+
+
+def _validate(wizard: Wizard, ref: str, raw: Mapping[str, Any], ctx: Context) -> tuple[dict[str, Any], list[Problem]]:
     step_id, index = parse_ref(ref)
     step = wizard.step(step_id)
     if step.validate is not None:

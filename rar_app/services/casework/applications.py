@@ -200,14 +200,15 @@ def open_in(db: Session, account_id: int, app_id: Any, ref: str, on_date: date |
     if app.status not in EDITABLE:
         raise NotEditable(app.status)
     program, ctx = _program(app), _ctx(app, on_date)
-    part, wiz = _locate(program, ref, ctx)
-    step_id, index = engine.parse_ref(ref)
-    position, total = engine.stage(wiz, ref, ctx)
-    saved = ctx.answers.get(ref)
-    values = (dict(saved) if saved is not None
-              else _prefilled(db, program, part, ref, ctx, db.get(Account, account_id), app.id))
-    return StepView(app.id, ref, step_id, index, values, position, total, engine.previous_ref(wiz, ref, ctx),
-                    app.client_file_number, tuple(from_eligibility(program, part, ref, ctx))), app, ctx
+    with engine.reading(ctx):
+        part, wiz = _locate(program, ref, ctx)
+        step_id, index = engine.parse_ref(ref)
+        position, total = engine.stage(wiz, ref, ctx)
+        saved = ctx.answers.get(ref)
+        values = (dict(saved) if saved is not None
+                  else _prefilled(db, program, part, ref, ctx, db.get(Account, account_id), app.id))
+        return StepView(app.id, ref, step_id, index, values, position, total, engine.previous_ref(wiz, ref, ctx),
+                        app.client_file_number, tuple(from_eligibility(program, part, ref, ctx))), app, ctx
 
 
 def step_context(account_id: int, app_id: Any, *, on_date: date | None = None) -> Context:
@@ -400,6 +401,7 @@ def review(account_id: int, app_id: Any, lang: str, *, on_date: date | None = No
             raise NotEditable(app.status)
         program = _program(app)
         ctx = _ctx(app, on_date)
+    with engine.reading(ctx):
         goto = first_open(program, ctx)
         lines = [line for wiz in program.submitted_wizards() for line in engine.review(wiz, ctx, lang)]
         wizards = program.submitted_wizards()

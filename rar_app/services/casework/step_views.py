@@ -76,7 +76,8 @@ def step_panel(account_id: int, app_id: Any, ref: str, lang: str, choices: Mappi
     panel = program.step_panels.get(step_id)
     if panel is None:
         raise NotFound()
-    return panel(ctx, index, choices or {}, lang)
+    with engine.reading(ctx):
+        return panel(ctx, index, choices or {}, lang)
 
 
 def _widget_ref(account_id: int, app_id: Any, widget: str, index: int | None) -> str:
