@@ -256,24 +256,29 @@ def save_step(account_id: int, app_id: Any, ref: str, raw: Mapping[str, Any], *,
                 clean, problems = check_values(program, ref, raw, ctx)
             if problems:
                 return SaveResult(app.id, False, None, tuple(problems), dict(raw))
-        part, wiz = _locate(program, ref, ctx)
+        with engine.reading(ctx):
+            part, wiz = _locate(program, ref, ctx)
         step_id, _index = engine.parse_ref(ref)
         if action == "next":
             ctx.answers[ref] = clean
             _prune(program, ctx, ref)
-            goto = engine.next_ref(wiz, ref, ctx, from_review=from_review)
         else:
             ctx.answers[ref] = engine.raw_copy(wiz.step(step_id), raw, _dynamic_keys(program, ctx, step_id))
-            goto = engine.previous_ref(wiz, ref, ctx) if action == "previous" else None
-            if action == "previous" and goto is None and part != program.wizards()[0][0]:
-                goto = "profile" if part not in ("eligibility", "application") else "results"
             clean = ctx.answers[ref]
-        if goto == engine.REVIEW:  # the wizard is done: its next page (a pen from the review goes back there)
-            goto = engine.REVIEW if from_review and part != "eligibility" else program.done_page(part)
-        _keep_file_number(program, app, step_id, clean)
-        _store(app, ctx.answers)
-        app.wizard_step = goto or ref
-        _sync_rows(db, app, ctx)
+        # The answers are final from here: the next step and the Applicant rows check them once.
+        with engine.reading(ctx):
+            if action == "next":
+                goto = engine.next_ref(wiz, ref, ctx, from_review=from_review)
+            else:
+                goto = engine.previous_ref(wiz, ref, ctx) if action == "previous" else None
+                if action == "previous" and goto is None and part != program.wizards()[0][0]:
+                    goto = "profile" if part not in ("eligibility", "application") else "results"
+            if goto == engine.REVIEW:  # the wizard is done: its next page (a pen from the review goes back there)
+                goto = engine.REVIEW if from_review and part != "eligibility" else program.done_page(part)
+            _keep_file_number(program, app, step_id, clean)
+            _store(app, ctx.answers)
+            app.wizard_step = goto or ref
+            _sync_rows(db, app, ctx)
         _write_back(db, app)
         return SaveResult(app.id, True, goto, (), clean)
 
