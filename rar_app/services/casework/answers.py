@@ -134,13 +134,19 @@ def lock_owned(db: Session, account_id: int, app_id: Any) -> SimpleNamespace:
     return SimpleNamespace(**row._mapping)
 
 
+@lru_cache(maxsize=1)
+def _write_statement():
+    table = Application.__table__  # type: ignore[attr-defined]
+    return (update(table).where(table.c.id == bindparam("app_id"), table.c.status.in_(EDITABLE))
+            .values({name: bindparam(f"new_{name}") for name in SAVED_COLUMNS}))
+
+
 def write_back(db: Session, app: SimpleNamespace) -> None:
     """Write `SAVED_COLUMNS` of a record from `lock_owned`, only while the application is still
     a draft: the statement itself says so (the read-only guard of `readonly.py` sees ORM flushes
     only), and a draft signed meanwhile is refused whole."""
-    table = Application.__table__  # type: ignore[attr-defined]
-    done = db.connection().execute(update(table).where(table.c.id == app.id, table.c.status.in_(EDITABLE))
-                                   .values({name: getattr(app, name) for name in SAVED_COLUMNS}))
+    done = db.connection().execute(_write_statement(), {"app_id": app.id, **{f"new_{name}": getattr(app, name)
+                                                                              for name in SAVED_COLUMNS}})
     if done.rowcount != 1:
         raise NotEditable(app.status)
 
