@@ -32,28 +32,33 @@ that returns a redirect or a focus is answered by two packets in Reflex 0.10).
 concurrently — is bench/journey_load.py.)
 Everything is bounded: --max-minutes caps the whole run.
 
-Measured on 2026-12-06 (2-core machine, quiet; --rounds 3 --events 20, medians; Redis mode
-2 Granian workers), at 100 sessions, before and after the wizard's handlers left the worker
-thread for the event loop, checked only the steps before the current one, and stopped
-re-sending unchanged vars — p95 of the portal / of the blank app, and server CPU per event
-(its ratio to the blank app's). No event kind meets the 1.2× bar at 100 sessions; typing comes closest.
+Measured on 2026-12-06 (2-core machine, --rounds 1 --events 20, Redis mode 2 Granian workers),
+at 100 sessions, the same machine and the same day: before (commit 3d2b81d) and after the
+wizard's hot paths were reworked (a0be3f2: « Suivant » checks the answers on a plain row read
+before taking any lock; saves read and write the draft as one row, without the ORM object;
+the Applicant rows are re-synced only when the people change; a read-only scope checks each
+saved step once; the step pages run the page guard in their own on_load, one event instead
+of two; the router is read once per handler) — p95 of the portal / of the blank app, and
+server CPU per event (its ratio to the blank app's). Typing meets the 1.2× bar; no other
+event kind does: their floor is the database round trips and the rules they run, against a
+blank counter that does neither.
 
-| mode | sessions | event | before: p95 portal / blank | before: CPU/event | after: p95 portal / blank | after: CPU/event |
-|---|---|---|---|---|---|---|
-| memory | 100 | typing | 48 / 28 ms = 1.53× | 0.33 ms (1.4×) | 35 / 26 ms = 1.35× | 0.27 ms (1.4×) |
-| memory | 100 | next_empty | 327 / 28 ms = 11.76× | 2.33 ms (11.7×) | 156 / 20 ms = 8.79× | 1.29 ms (7.1×) |
-| memory | 100 | next_save | 613 / 24 ms = 25.68× | 5.05 ms (25.3×) | 284 / 18 ms = 15.87× | 2.49 ms (14.8×) |
-| memory | 100 | previous | 562 / 36 ms = 16.19× | 4.59 ms (16.9×) | 272 / 22 ms = 12.84× | 2.39 ms (14.1×) |
-| memory | 100 | on_load | 453 / 24 ms = 17.23× | 3.51 ms (17.6×) | 225 / 25 ms = 9.05× | 1.88 ms (8.7×) |
-| memory | 100 | fee | 245 / 27 ms = 10.70× | 2.07 ms (9.5×) | 151 / 28 ms = 5.61× | 1.23 ms (5.9×) |
-| memory | 100 | review | 421 / 31 ms = 14.98× | 3.58 ms (16.2×) | 302 / 22 ms = 14.43× | 2.24 ms (11.9×) |
-| redis | 100 | typing | 112 / 87 ms = 1.41× | 1.10 ms (1.3×) | 96 / 70 ms = 1.48× | 0.82 ms (1.3×) |
-| redis | 100 | next_empty | 269 / 80 ms = 3.65× | 3.17 ms (4.0×) | 179 / 86 ms = 2.18× | 1.94 ms (3.0×) |
-| redis | 100 | next_save | 720 / 83 ms = 9.36× | 6.15 ms (8.3×) | 259 / 71 ms = 3.68× | 3.32 ms (5.0×) |
-| redis | 100 | previous | 795 / 73 ms = 11.03× | 6.01 ms (7.7×) | 238 / 72 ms = 3.11× | 3.02 ms (4.8×) |
-| redis | 100 | on_load | 639 / 72 ms = 7.72× | 7.22 ms (9.7×) | 400 / 73 ms = 5.51× | 4.60 ms (7.3×) |
-| redis | 100 | fee | 235 / 98 ms = 2.90× | 2.68 ms (3.6×) | 168 / 81 ms = 2.07× | 1.85 ms (2.9×) |
-| redis | 100 | review | 336 / 95 ms = 3.84× | 4.32 ms (6.0×) | 236 / 71 ms = 3.35× | 3.04 ms (4.7×) |
+| mode | event | before: p95 portal / blank | before: CPU/event | after: p95 portal / blank | after: CPU/event |
+|---|---|---|---|---|---|
+| memory | typing | 83 / 45 ms = 1.84× | 0.58 ms (1.39×) | 61 / 59 ms = 1.04× | 0.50 ms (1.15×) |
+| memory | next_empty | 431 / 40 ms = 10.87× | 2.93 ms (7.89×) | 209 / 57 ms = 3.68× | 1.58 ms (3.67×) |
+| memory | next_save | 626 / 40 ms = 15.79× | 5.48 ms (13.08×) | 323 / 51 ms = 6.39× | 2.82 ms (6.74×) |
+| memory | previous | 720 / 52 ms = 13.72× | 5.65 ms (12.17×) | 285 / 63 ms = 4.54× | 2.52 ms (5.63×) |
+| memory | on_load | 569 / 97 ms = 5.89× | 4.14 ms (8.41×) | 330 / 71 ms = 4.69× | 2.54 ms (5.86×) |
+| memory | fee | 327 / 64 ms = 5.09× | 2.60 ms (5.79×) | 175 / 42 ms = 4.22× | 1.58 ms (4.85×) |
+| memory | review | 597 / 47 ms = 12.80× | 5.00 ms (13.61×) | 339 / 42 ms = 8.16× | 2.52 ms (6.95×) |
+| redis | typing | 143 / 106 ms = 1.35× | 1.53 ms (1.39×) | 160 / 140 ms = 1.15× | 1.57 ms (1.21×) |
+| redis | next_empty | 294 / 109 ms = 2.70× | 4.07 ms (3.13×) | 243 / 152 ms = 1.59× | 2.58 ms (2.03×) |
+| redis | next_save | 452 / 91 ms = 4.99× | 6.58 ms (5.91×) | 364 / 116 ms = 3.13× | 4.31 ms (3.53×) |
+| redis | previous | 451 / 138 ms = 3.26× | 6.52 ms (5.18×) | 282 / 118 ms = 2.38× | 3.45 ms (2.98×) |
+| redis | on_load | 707 / 140 ms = 5.05× | 8.14 ms (6.34×) | 558 / 149 ms = 3.75× | 6.50 ms (4.60×) |
+| redis | fee | 233 / 99 ms = 2.35× | 2.97 ms (2.87×) | 270 / 125 ms = 2.16× | 3.32 ms (2.71×) |
+| redis | review | 532 / 142 ms = 3.74× | 5.30 ms (4.44×) | 269 / 120 ms = 2.23× | 3.83 ms (3.22×) |
 """
 
 from __future__ import annotations
