@@ -270,6 +270,13 @@ class QuestionState(rx.State):
             return rx.redirect(self._url(lang, view.goto, program=program), replace=True)
         groups: list[ReviewGroup] = []
         pen_ids: set[str] = set()
+        links: dict[str, str] = {}
+
+        def pen_url(step_ref: str) -> str:  # a step's answers share one address
+            if step_ref not in links:
+                links[step_ref] = self._url(lang, step_ref, from_review=True, program=program)
+            return links[step_ref]
+
         for line in view.lines:
             heading = line.group or t("wizard.review_general", lang)
             if not groups or groups[-1].heading != heading:
@@ -279,7 +286,7 @@ class QuestionState(rx.State):
                 pen_id += "-x"
             pen_ids.add(pen_id)
             groups[-1].answers.append(ReviewItem(
-                line.label, line.value, self._url(lang, line.step, from_review=True, program=program) if line.editable else "",
+                line.label, line.value, pen_url(line.step) if line.editable else "",
                 # The visible word « Modifier » starts the name; the rest says which answer.
                 t("wizard.review_change_label", lang, label=f"{line.label} ({heading})"), pen_id if line.editable else "",
                 t("wizard.from_eligibility_item", lang) if (line.step, line.field) in view.from_eligibility else "",
