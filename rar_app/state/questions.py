@@ -461,18 +461,18 @@ class QuestionState(rx.State):
         lang = page_lang(self, router)
         if self.notice or not self.ref or self.ref.endswith(".0"):
             return rx.redirect(routes.url("home", lang))
+        program = self._program(router)
+        submitted = self._submitted(program)
         if action == "next" and self.is_list and self.app_id:
             try:  # the empty form « Enregistrer et ajouter » opened: dropped, the questionnaire goes on
-                skipped = item_lists.skip_blank(info.account_id, self.app_id, self.ref, self._submitted(self._program()),
-                                                ip=client_ip(self))
+                skipped = item_lists.skip_blank(info.account_id, self.app_id, self.ref, submitted,
+                                                ip=client_ip(self, router))
             except (item_lists.NotFound, item_lists.NotEditable):
                 skipped = None
             if skipped:
                 self._loaded_key = ""
-                return rx.redirect(self._url(lang, skipped))
+                return rx.redirect(self._url(lang, skipped, program=program))
         try:
-            program = self._program(router)
-            submitted = self._submitted(program)
             checked = None
             if action == "next" and self.app_id:
                 # Checked first on a plain read: answers with problems take no lock and load no object.

@@ -75,10 +75,22 @@ def owned(db: Session, account_id: int, app_id: Any, *, lock: bool = False) -> A
     app = db.exec(query).first()
     if app is None or account_id is None:
         # Unknown, deleted or another representative's: the same answer, one audit entry.
-        audit.note_refusal(db, actor_id=account_id, actor_role="representative", object_type="application",
-                           object_id=str(app_id)[:40], check="owned")
+        audit.note_refusal(db, **_refusal(account_id, app_id))
         raise NotFound()
     return app
+
+
+def _refusal(account_id: int | None, app_id: Any) -> dict[str, Any]:
+    return dict(actor_id=account_id, actor_role="representative", object_type="application",
+                object_id=str(app_id)[:40], check="owned")
+
+
+def _owned_row(conn: Any, statement: Any, account_id: int, app_id: Any) -> Row | None:
+    """The row `statement` (`_view_statement` or `_lock_statement`) finds for this owner, or None."""
+    key = as_id(app_id)  # a malformed id: NotFound, as `owned`
+    if account_id is None:
+        return None
+    return conn.execute(statement, {"app_id": key, "account_id": account_id}).first()
 
 
 @lru_cache(maxsize=1)
@@ -93,10 +105,9 @@ def owned_view(db: Session, account_id: int, app_id: Any) -> Row:
     application's columns by name) instead of an ORM object. Loading the object cost about
     0.6 ms of the 0.7 ms of a step's load or a « Suivant » with errors (ws_bench); never
     written through (writes go through `owned`, where the read-only guard sees them)."""
-    row = db.connection().execute(_view_statement(), {"app_id": as_id(app_id), "account_id": account_id}).first()
-    if row is None or account_id is None:
-        audit.note_refusal(db, actor_id=account_id, actor_role="representative", object_type="application",
-                           object_id=str(app_id)[:40], check="owned")
+    row = _owned_row(db.connection(), _view_statement(), account_id, app_id)
+    if row is None:
+        audit.note_refusal(db, **_refusal(account_id, app_id))
         raise NotFound()
     return row
 
@@ -110,7 +121,7 @@ class Checked:
     version: datetime
     on_date: date
     problems: tuple = ()
-    clean: dict[str, Any] | None = None
+    clean: dict[str, Any] | None = None  # None when there are problems (or nothing was checked)
 
 
 @lru_cache(maxsize=1)
@@ -126,10 +137,9 @@ def lock_owned(db: Session, account_id: int, app_id: Any) -> SimpleNamespace:
     """`owned(..., lock=True)` as a plain record of the row's columns (row-locked on
     PostgreSQL, like `owned`), to change and hand to `write_back` in the same transaction:
     a « Suivant » that saves spent a third of its time loading and flushing the ORM object."""
-    row = db.connection().execute(_lock_statement(), {"app_id": as_id(app_id), "account_id": account_id}).first()
-    if row is None or account_id is None:
-        audit.note_refusal(db, actor_id=account_id, actor_role="representative", object_type="application",
-                           object_id=str(app_id)[:40], check="owned")
+    row = _owned_row(db.connection(), _lock_statement(), account_id, app_id)
+    if row is None:
+        audit.note_refusal(db, **_refusal(account_id, app_id))
         raise NotFound()
     return SimpleNamespace(**row._mapping)
 
@@ -155,33 +165,32 @@ def owned_row(account_id: int, app_id: Any) -> Row:
     """`owned_view` on a connection of its own, outside any transaction (no ORM session to open
     and commit): for a check that writes nothing (`step_page.check_step`)."""
     with get_engine().connect() as conn:
-        row = conn.execute(_view_statement(), {"app_id": as_id(app_id), "account_id": account_id}).first()
-    if row is None or account_id is None:
-        audit.record_refusal(actor_id=account_id, actor_role="representative", object_type="application",
-                             object_id=str(app_id)[:40], check="owned")
+        row = _owned_row(conn, _view_statement(), account_id, app_id)
+    if row is None:
+        audit.record_refusal(**_refusal(account_id, app_id))
         raise NotFound()
     return row
 
 
-def answers_of(app: Application) -> dict[str, dict[str, Any]]:
+def _stored(app: Application) -> dict[str, Any]:
+    """`Application.wizard_data` as a dict (empty when missing or damaged)."""
     try:
         data = json.loads(app.wizard_data or "{}")
     except ValueError:
-        data = {}
-    answers = data.get("answers") if isinstance(data, dict) else None
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def answers_of(app: Application) -> dict[str, dict[str, Any]]:
+    answers = _stored(app).get("answers")
     return answers if isinstance(answers, dict) else {}
 
 
 def store(app: Application, answers: dict[str, dict[str, Any]]) -> None:
     data: dict[str, Any] = {"v": 1, "answers": answers}
-    try:
-        before = json.loads(app.wizard_data or "{}")
-    except ValueError:
-        before = {}
-    before = before if isinstance(before, dict) else {}
-    kept = before.get(DECLARATION_KEY)
-    if isinstance(kept, dict) and kept:  # a profile updated in the pool keeps its signed consent
-        data[DECLARATION_KEY] = {str(k): str(v) for k, v in kept.items()}
+    before = _stored(app)
+    if kept := _declaration(before):  # a profile updated in the pool keeps its signed consent
+        data[DECLARATION_KEY] = kept
     if synced := before.get(ROWS_KEY):
         data[ROWS_KEY] = synced
     app.wizard_data = json.dumps(data, ensure_ascii=False, sort_keys=True)
@@ -193,11 +202,11 @@ ROWS_KEY = "rows"  # digest of the people (`Program.applicants`) the Applicant r
 
 
 def declaration_of(app: Application) -> dict[str, str]:
-    try:
-        data = json.loads(app.wizard_data or "{}")
-    except ValueError:
-        return {}
-    found = data.get(DECLARATION_KEY) if isinstance(data, dict) else None
+    return _declaration(_stored(app))
+
+
+def _declaration(data: dict[str, Any]) -> dict[str, str]:
+    found = data.get(DECLARATION_KEY)
     return {str(k): str(v) for k, v in found.items()} if isinstance(found, dict) else {}
 
 
@@ -208,11 +217,7 @@ def keep_declaration(app: Application, program: Program, consent: dict[str, Any]
         value = str(consent.get(q.name) or "")
         if value in {o.code for o in q.options}:  # type: ignore[union-attr]
             kept[q.name] = value
-    try:
-        data = json.loads(app.wizard_data or "{}")
-    except ValueError:
-        data = {}
-    data = data if isinstance(data, dict) else {}
+    data = _stored(app)
     data[DECLARATION_KEY] = kept
     app.wizard_data = json.dumps(data, ensure_ascii=False, sort_keys=True)
 
@@ -273,11 +278,7 @@ def sync_rows(db: Session, app: Application, ctx: Context) -> None:
     # flushing the rows cost about half of a « Suivant » that saves (ws_bench). Skipped when
     # the people are those the rows were last synced with; the digest lives beside the answers.
     digest = hashlib.sha256(repr(people).encode()).hexdigest()[:32]
-    try:
-        data = json.loads(app.wizard_data or "{}")
-    except ValueError:
-        data = {}
-    data = data if isinstance(data, dict) else {}
+    data = _stored(app)
     if data.get(ROWS_KEY) == digest:
         return
     data[ROWS_KEY] = digest

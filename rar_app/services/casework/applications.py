@@ -249,7 +249,7 @@ def save_step(account_id: int, app_id: Any, ref: str, raw: Mapping[str, Any], *,
         if action == "next":
             # Answers with problems are said at once: nothing is saved, so whether the step
             # may be reached yet is asked only of answers that would be.
-            if checked is not None and checked.clean is not None and not checked.problems \
+            if checked is not None and checked.clean is not None \
                     and (checked.version, checked.on_date) == (app.updated_at, ctx.on_date):
                 clean, problems = dict(checked.clean), []
             else:
